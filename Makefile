@@ -1,0 +1,52 @@
+# Marquee — two commands do everything: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+UV_VERSION := 0.13.8
+TOOLS := var/tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export PORT
+
+.PHONY: install run serve test lint format test-postgres test-browser messages clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.synced
+
+## make run: install, migrate, load the demo world and serve on PORT (default 8000)
+run: install
+	$(BIN)/marquee setup
+	$(BIN)/marquee serve --port $(PORT)
+
+## make test: lint, check migrations and run the whole suite (SQLite unless DATABASE_URL says otherwise)
+test: install lint
+	$(BIN)/marquee makemigrations --check --dry-run
+	$(BIN)/pytest -m "not browser"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser"
+
+test-browser: install
+	$(BIN)/pytest -m browser tests/browser
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static

@@ -1,0 +1,1 @@
+"""Marquee: one platform for running a film company end to end."""

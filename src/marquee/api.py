@@ -1,0 +1,199 @@
+"""The HTTP API: assembles every domain's router under ``/api/v1``.
+
+Errors leave here as RFC 9457 problem+json documents with a stable ``code``;
+this module is the one place where exceptions become responses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from marquee.core.errors import CoreErrorCode, DomainError
+
+logger = logging.getLogger("marquee.api")
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    **extra: Any,
+) -> HttpResponse:
+    body = {
+        "type": f"https://marquee.example/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.path,
+        **extra,
+    }
+    response = HttpResponse(
+        json.dumps(body, default=str, ensure_ascii=False),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+    if status == 429 and "retry_after" in extra:
+        response["Retry-After"] = str(extra["retry_after"])
+    if status == 503:
+        response["Retry-After"] = "1"
+    return response
+
+
+api = NinjaAPI(
+    title="Marquee API",
+    version="1",
+    description=(
+        "The Marquee platform: catalog, venues and seat layouts, ticketing. "
+        "Errors are RFC 9457 problem+json documents with a stable `code`. "
+        "Authenticate with a session cookie (plus CSRF token) or `Authorization: Bearer mq_…`."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.message,
+        **exc.detail,
+    )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
+    return problem(
+        request,
+        status=422,
+        code=CoreErrorCode.VALIDATION,
+        title="Invalid request",
+        detail="The request did not match the schema; see errors.",
+        errors=errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(
+        request,
+        status=401,
+        code=CoreErrorCode.NOT_AUTHENTICATED,
+        title="Not authenticated",
+        detail="Log in or send a valid API token.",
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def _authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return problem(
+        request,
+        status=403,
+        code=CoreErrorCode.FORBIDDEN,
+        title="Forbidden",
+        detail=str(exc) or "You may not do this.",
+    )
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    return problem(
+        request,
+        status=403,
+        code=CoreErrorCode.FORBIDDEN,
+        title="Forbidden",
+        detail=str(exc) or "You may not do this.",
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(
+        request,
+        status=404,
+        code=CoreErrorCode.NOT_FOUND,
+        title="Not found",
+        detail=str(exc) or "No such resource.",
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {
+        400: "bad_request",
+        401: CoreErrorCode.NOT_AUTHENTICATED,
+        403: CoreErrorCode.FORBIDDEN,
+        404: CoreErrorCode.NOT_FOUND,
+        405: "method_not_allowed",
+        429: CoreErrorCode.RATE_LIMITED,
+    }.get(exc.status_code, "http_error")
+    return problem(
+        request,
+        status=exc.status_code,
+        code=str(code),
+        title="Request refused",
+        detail=str(exc.message),
+    )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    logger.warning("database unavailable: %s", exc)
+    return problem(
+        request,
+        status=503,
+        code=CoreErrorCode.SERVICE_UNAVAILABLE,
+        title="Service unavailable",
+        detail="The database is briefly unavailable; retry shortly.",
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled API error")
+    return problem(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal error",
+        detail="Something went wrong on our side; it has been logged.",
+    )
+
+
+def _mount_routers() -> None:
+    # Each domain owns its router; this list is the whole API surface.
+    from marquee.accounts.api import router as accounts_router
+    from marquee.catalog.api import router as catalog_router
+    from marquee.payments.api import router as payments_router
+    from marquee.ticketing.api import router as ticketing_router
+    from marquee.venues.api import router as venues_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/venues", venues_router)
+    api.add_router("/ticketing", ticketing_router)
+    api.add_router("/payments", payments_router)
+
+
+_mount_routers()

@@ -1,0 +1,58 @@
+"""The ``marquee`` console command.
+
+``marquee serve`` runs the production server (gunicorn); every other word is a
+Django management command (``marquee setup``, ``marquee demo``, ``marquee worker``,
+``marquee migrate``, …).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _serve(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="marquee serve", description="Serve with gunicorn.")
+    parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))  # noqa: S104
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "0")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+    args = parser.parse_args(argv)
+    workers = args.workers or max(2, (os.cpu_count() or 1))
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "marquee.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+    shown = "127.0.0.1" if args.host in {"0.0.0.0", ""} else args.host  # noqa: S104
+    print(f"Marquee is serving on http://{shown}:{args.port}/  (API docs: /api/v1/docs)")
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # noqa: S606
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marquee.settings")
+    if len(argv) > 1 and argv[1] == "serve":
+        _serve(argv[2:])
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""HTTP API of the payments domain (mounted by ``marquee.api``)."""
+
+from ninja import Router
+
+router = Router(tags=["payments"])

@@ -1,0 +1,176 @@
+"""Chains, venues (cinemas and live venues), halls and their seats.
+
+A hall's layout is a grid of ``rows`` × ``columns`` cells; each :class:`Seat`
+occupies one cell. Cells without a seat are gaps; ``aisles_after_rows`` and
+``aisles_after_columns`` mark the walkways drawn between cells. The JSON
+format that imports and exports a layout is documented in ``docs/layouts.md``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marquee.accounts.models import Organisation
+from marquee.catalog.models import Territory, pick_localized
+
+
+class City(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name_en = models.CharField(max_length=80)
+    name_zh_hans = models.CharField(max_length=80, blank=True)
+    name_zh_hant = models.CharField(max_length=80, blank=True)
+    territory = models.CharField(max_length=2, choices=Territory.choices)
+    time_zone = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return pick_localized(self, "name")
+
+
+class Chain(models.Model):
+    """A cinema chain (exhibitor) or a live-venue operator; owned by one organisation."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="chain"
+    )
+    name_en = models.CharField(max_length=200, unique=True)
+    name_zh_hans = models.CharField(max_length=200, blank=True)
+    name_zh_hant = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return pick_localized(self, "name")
+
+
+class Venue(models.Model):
+    class Kind(models.TextChoices):
+        CINEMA = "cinema", _("Cinema")
+        LIVE = "live", _("Live venue")
+
+    chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="venues")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CINEMA)
+    slug = models.SlugField(max_length=120, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_zh_hans = models.CharField(max_length=200, blank=True)
+    name_zh_hant = models.CharField(max_length=200, blank=True)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="venues")
+    address_en = models.CharField(max_length=300, blank=True)
+    address_zh_hans = models.CharField(max_length=300, blank=True)
+    address_zh_hant = models.CharField(max_length=300, blank=True)
+    time_zone = models.CharField(max_length=64)
+    currency = models.CharField(max_length=3)
+    # Refund and exchange rule of the venue (ticketing reads these).
+    refund_cutoff_minutes = models.PositiveIntegerField(default=60)
+    refund_fee_minor = models.PositiveIntegerField(default=0)
+    exchange_allowed = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["city__name_en", "name_en"]
+        indexes = [models.Index(fields=["city", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return pick_localized(self, "name")
+
+    @property
+    def address(self) -> str:
+        return pick_localized(self, "address")
+
+
+class Hall(models.Model):
+    class ScreenSide(models.TextChoices):
+        TOP = "top", _("Top (screen above row 1)")
+        BOTTOM = "bottom", _("Bottom")
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="halls")
+    name = models.CharField(max_length=100)
+    rows = models.PositiveSmallIntegerField()
+    columns = models.PositiveSmallIntegerField()
+    screen_side = models.CharField(
+        max_length=10, choices=ScreenSide.choices, default=ScreenSide.TOP
+    )
+    aisles_after_rows = models.JSONField(default=list, blank=True)
+    aisles_after_columns = models.JSONField(default=list, blank=True)
+    formats = models.JSONField(default=list, blank=True, help_text=_("e.g. 2D, 3D, IMAX, DOLBY"))
+    seat_count = models.PositiveIntegerField(default=0)
+    layout_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["venue", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "name"], name="hall_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} · {self.name}"
+
+
+class SeatType(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    COUPLE = "couple", _("Couple")
+    VIP = "vip", _("VIP")
+    WHEELCHAIR = "wheelchair", _("Wheelchair space")
+    COMPANION = "companion", _("Companion")
+
+
+class Seat(models.Model):
+    """One seat of a hall's layout at grid cell (``row``, ``column``), both 0-based."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="seats")
+    row = models.PositiveSmallIntegerField()
+    column = models.PositiveSmallIntegerField()
+    row_label = models.CharField(max_length=10)
+    number = models.CharField(max_length=10)
+    kind = models.CharField(max_length=12, choices=SeatType.choices, default=SeatType.STANDARD)
+    partner = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The other half of a couple pair."),
+    )
+
+    class Meta:
+        ordering = ["hall", "row", "column"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "row", "column"], name="seat_unique_cell"),
+            models.UniqueConstraint(
+                fields=["hall", "row_label", "number"], name="seat_unique_label"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The label audiences see, in the Chinese cinema convention: 5排8座."""
+        return f"{self.row_label}排{self.number}座"
+
+    @property
+    def code(self) -> str:
+        """A compact, language-neutral seat code: ``5-8``."""
+        return f"{self.row_label}-{self.number}"

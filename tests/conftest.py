@@ -1,0 +1,62 @@
+"""Shared fixtures: users per role, organisations, API clients."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.test import Client
+
+from marquee.accounts import services as account_services
+from marquee.accounts.models import Organisation, Role, User
+
+_seq = itertools.count(1)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_org(db):
+    def _make(kind: str = Organisation.Kind.EXHIBITOR, name: str | None = None) -> Organisation:
+        n = next(_seq)
+        name = name or f"{kind.title()} Org {n}"
+        return Organisation.objects.create(name=name, kind=kind, slug=f"{kind}-org-{n}")
+
+    return _make
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(role=Role.CINEMA_OPERATOR, org=org)``; no role → a moviegoer."""
+
+    def _make(
+        role: str | None = None,
+        org: Organisation | None = None,
+        username: str | None = None,
+    ) -> User:
+        n = next(_seq)
+        user = User.objects.create_user(
+            username=username or f"user{n}", email=f"user{n}@example.com", password=PASSWORD
+        )
+        if role and role != Role.MOVIEGOER:
+            if org is None:
+                org = Organisation.objects.create(
+                    name=f"Studio {n}", kind=Organisation.Kind.STUDIO, slug=f"studio-{n}"
+                )
+            account_services.grant_role(user=user, organisation=org, role=role)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def client_for():
+    """A Django test client logged in as ``user`` (or anonymous for ``None``)."""
+
+    def _client(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client
