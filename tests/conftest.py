@@ -15,6 +15,15 @@ _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests run without collectstatic: serve static names unhashed."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def make_org(db):
     def _make(kind: str = Organisation.Kind.EXHIBITOR, name: str | None = None) -> Organisation:

@@ -66,3 +66,7 @@ class CoreErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_MISMATCH = "idempotency_key_reused"
     SERVICE_UNAVAILABLE = "service_unavailable"
+    INVALID_AMOUNT = "invalid_amount"
+    AMOUNT_TOO_PRECISE = "amount_too_precise"
+    INVALID_RATIOS = "invalid_ratios"
+    INVALID_EXCHANGE_RATE = "invalid_exchange_rate"
