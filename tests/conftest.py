@@ -24,6 +24,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 costs ~0.3 s a user; tests need correctness, not key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_org(db):
     def _make(kind: str = Organisation.Kind.EXHIBITOR, name: str | None = None) -> Organisation:

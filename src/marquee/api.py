@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -153,6 +154,17 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code=str(code),
         title="Request refused",
         detail=str(exc.message),
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(
+        request,
+        status=413,
+        code="payload_too_large",
+        title="Request too large",
+        detail="The request body exceeds the size limit.",
     )
 
 

@@ -155,8 +155,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Tests and fresh checkouts run before collectstatic: fall back to plain names.
-WHITENOISE_MANIFEST_STRICT = False
+# Before `collectstatic` has run (tests, a fresh checkout) there is no manifest:
+# serve plain names instead of failing on every {% static %}.
+if not (STATIC_ROOT / "staticfiles.json").exists():
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedStaticFilesStorage"
 
 # --- mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

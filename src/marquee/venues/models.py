@@ -116,11 +116,21 @@ class Hall(models.Model):
     formats = models.JSONField(default=list, blank=True, help_text=_("e.g. 2D, 3D, IMAX, DOLBY"))
     seat_count = models.PositiveIntegerField(default=0)
     layout_version = models.PositiveIntegerField(default=1)
+    # Set by ticketing (``venues.services.lock_hall_layout``) once seat inventory
+    # refers to this hall's seats; a locked layout can no longer be replaced.
+    layout_locked = models.BooleanField(
+        default=False,
+        help_text=_("Set once tickets can be sold for this hall; the layout is then frozen."),
+    )
 
     class Meta:
         ordering = ["venue", "name"]
         constraints = [
             models.UniqueConstraint(fields=["venue", "name"], name="hall_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(rows__gte=1) & models.Q(columns__gte=1),
+                name="hall_grid_not_empty",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +169,9 @@ class Seat(models.Model):
             models.UniqueConstraint(fields=["hall", "row", "column"], name="seat_unique_cell"),
             models.UniqueConstraint(
                 fields=["hall", "row_label", "number"], name="seat_unique_label"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(partner=models.F("pk")), name="seat_not_own_partner"
             ),
         ]
 
