@@ -158,7 +158,7 @@ STORAGES = {
 # Before `collectstatic` has run (tests, a fresh checkout) there is no manifest:
 # serve plain names instead of failing on every {% static %}.
 if not (STATIC_ROOT / "staticfiles.json").exists():
-    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedStaticFilesStorage"
+    STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 # --- mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -42,6 +42,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def clean(self) -> None:
+        super().clean()
+        # AbstractUser.clean() normalises a missing email to "", which would
+        # collide on the unique index with the next account without one.
+        self.email = self.email or None
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):

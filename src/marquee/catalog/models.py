@@ -133,6 +133,10 @@ class Title(models.Model):
                 condition=models.Q(runtime_minutes__isnull=True) | models.Q(runtime_minutes__gt=0),
                 name="title_runtime_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(episodes__isnull=True) | models.Q(episodes__gt=0),
+                name="title_episodes_positive",
+            ),
         ]
 
     def __str__(self) -> str:

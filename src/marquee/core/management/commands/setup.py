@@ -14,8 +14,11 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from marquee.demo.world import DEMO_PASSWORD, accounts_table, load_world
+
+MANIFEST_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 
 def compile_translations(locale_dirs: list[Path]) -> list[Path]:
@@ -59,7 +62,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {len(compiled)} catalog(s) compiled.")
 
         self._step("Collecting static files")
-        call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
+        # Settings pick the manifest storage only once a manifest exists; collect
+        # with it so the served names are hashed (cacheable forever).
+        with override_settings(STORAGES={**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}):
+            call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
 
         if no_demo:
             self.stdout.write(self.style.SUCCESS("Setup done (no demo world)."))
