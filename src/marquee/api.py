@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -165,6 +165,17 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         code="payload_too_large",
         title="Request too large",
         detail="The request body exceeds the size limit.",
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return problem(
+        request,
+        status=400,
+        code="bad_request",
+        title="Bad request",
+        detail="The request could not be processed.",
     )
 
 

@@ -1,0 +1,19 @@
+"""Outbox event types the payments domain publishes.
+
+Payloads (all money in minor units with the currency beside it):
+
+- ``payments.payment_succeeded``: payment_id, purpose, reference, payer_id,
+  amount_minor, currency, provider, provider_ref.
+- ``payments.payment_failed``: the same fields plus reason.
+- ``payments.payment_refunded``: payment_id, refund_id, purpose, reference,
+  amount_minor (this refund), refunded_minor (running total), currency,
+  reason, status (the payment's status after the refund).
+"""
+
+from __future__ import annotations
+
+PAYMENT_SUCCEEDED = "payments.payment_succeeded"
+PAYMENT_FAILED = "payments.payment_failed"
+PAYMENT_REFUNDED = "payments.payment_refunded"
+
+AGGREGATE = "payments.payment"

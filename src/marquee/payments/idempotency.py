@@ -1,0 +1,227 @@
+"""Idempotency keys with Stripe's semantics, for every call that creates or moves money.
+
+``run_idempotent(key=…, user=…, scope=…, fingerprint=…, fn=…)``:
+
+- no key: ``fn()`` runs, nothing is recorded;
+- first use of ``(user, scope, key)``: ``fn()`` runs and its ``(status, body)``
+  — or the :class:`DomainError` it raised — is stored for 24 hours;
+- the same key with the same fingerprint again: the stored response is
+  returned (or the stored error raised again); ``fn`` is not called;
+- the same key with a different fingerprint: ``idempotency_key_reused`` (422);
+- the same key while the first request is still running:
+  ``idempotency_request_in_progress`` (409) — the client retries later.
+
+How it is exactly-once: the key is *claimed* by inserting the record in a
+short transaction of its own (the unique constraint on (user, scope, key)
+decides who wins). The winner then runs ``fn`` and stores the response in ONE
+transaction holding the record's row lock, so ``fn``'s effects and the "done"
+mark commit together or not at all. A claim whose owner died before
+committing (its effects were rolled back with it) may be taken over after
+``MARQUEE_IDEMPOTENCY_LOCK_SECONDS`` (default 60); the lock token stops a
+slow original owner from also committing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from marquee.accounts.models import User
+from marquee.core.errors import Conflict, DomainError
+from marquee.payments.errors import PaymentsErrorCode
+from marquee.payments.models import IdempotencyRecord
+
+#: The HTTP header API endpoints read the key from.
+HEADER = "Idempotency-Key"
+TTL = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+
+def _lock_timeout() -> timedelta:
+    return timedelta(seconds=getattr(settings, "MARQUEE_IDEMPOTENCY_LOCK_SECONDS", 60))
+
+
+def fingerprint_digest(fingerprint: dict[str, Any]) -> str:
+    """A stable SHA-256 of the request's canonical JSON."""
+    canonical = json.dumps(
+        fingerprint, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _without_nul(value: Any) -> Any:
+    # PostgreSQL's jsonb cannot store U+0000.
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+def _to_json(value: Any) -> Any:
+    return _without_nul(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+
+
+def _error_record(exc: DomainError) -> dict[str, Any]:
+    return {
+        "class": f"{type(exc).__module__}:{type(exc).__qualname__}",
+        "code": exc.code,
+        "message": _without_nul(exc.message),
+        "status": exc.status,
+        "title": exc.title,
+        "detail": _to_json(exc.detail),
+    }
+
+
+def _rebuild_error(data: dict[str, Any]) -> DomainError:
+    """The stored error as an exception of the same class when it can be rebuilt."""
+    cls: type[DomainError] = DomainError
+    module_name, _, qualname = str(data.get("class", "")).partition(":")
+    try:
+        candidate = getattr(importlib.import_module(module_name), qualname)
+        if isinstance(candidate, type) and issubclass(candidate, DomainError):
+            cls = candidate
+    except (ImportError, AttributeError, ValueError):
+        pass
+    detail = data.get("detail") or {}
+    try:
+        exc = cls(data["code"], data["message"], status=data["status"], **detail)
+    except TypeError:
+        # A subclass with its own __init__: a plain DomainError answers identically.
+        exc = DomainError(data["code"], data["message"], status=data["status"], **detail)
+        exc.title = data.get("title", exc.title)
+    return exc
+
+
+def _replay(record: IdempotencyRecord) -> tuple[int, dict]:
+    if record.error is not None:
+        raise _rebuild_error(record.error)
+    return int(record.response_status or 200), record.response_body
+
+
+def _claim(*, user: User, scope: str, key: str, digest: str) -> tuple[int, str] | IdempotencyRecord:
+    """Claim the key: ``(record id, lock token)``, or the finished record to replay.
+
+    Raises ``idempotency_key_reused`` / ``idempotency_request_in_progress``.
+    """
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    with transaction.atomic():
+        IdempotencyRecord.objects.filter(
+            user=user, scope=scope, key=key, expires_at__lte=now
+        ).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user,
+                    scope=scope,
+                    key=key,
+                    fingerprint=digest,
+                    lock_token=token,
+                    locked_at=now,
+                    expires_at=now + TTL,
+                )
+            return record.pk, token
+        except IntegrityError:
+            pass
+        record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
+        if record.fingerprint != digest:
+            raise DomainError(
+                PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was already used with a different request.",
+                status=422,
+            )
+        if record.state == IdempotencyRecord.State.DONE:
+            return record
+        taken_over = IdempotencyRecord.objects.filter(
+            pk=record.pk,
+            state=IdempotencyRecord.State.IN_PROGRESS,
+            lock_token=record.lock_token,
+            locked_at__lt=now - _lock_timeout(),
+        ).update(lock_token=token, locked_at=now)
+        if taken_over:
+            return record.pk, token
+    raise Conflict(
+        PaymentsErrorCode.IDEMPOTENCY_IN_PROGRESS,
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+    )
+
+
+def run_idempotent(
+    *,
+    key: str | None,
+    user: User,
+    scope: str,
+    fingerprint: dict,
+    fn: Callable[[], tuple[int, dict]],
+) -> tuple[int, dict]:
+    """Run ``fn`` at most once per ``(user, scope, key)`` and replay its result.
+
+    ``fingerprint`` describes the request (its parameters); it must be JSON
+    serialisable. ``fn`` returns ``(http status, JSON-able body)``; the body is
+    returned JSON-normalised (datetimes as ISO strings…) on the first call and
+    on replays alike. A :class:`DomainError` raised by ``fn`` is stored and
+    raised again on replays; any other exception is not stored (``fn``'s
+    transaction was rolled back) and the key may be retried.
+
+    Raises :class:`DomainError` ``invalid_idempotency_key``,
+    ``idempotency_key_reused`` (422) and :class:`Conflict`
+    ``idempotency_request_in_progress`` (409).
+    """
+    if key is None:
+        return fn()
+    if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        raise DomainError(
+            PaymentsErrorCode.INVALID_IDEMPOTENCY_KEY,
+            f"An Idempotency-Key is 1–{MAX_KEY_LENGTH} printable characters.",
+        )
+    digest = fingerprint_digest(fingerprint)
+    claimed = _claim(user=user, scope=scope, key=key, digest=digest)
+    if isinstance(claimed, IdempotencyRecord):
+        return _replay(claimed)
+    record_id, token = claimed
+
+    error: DomainError | None = None
+    unexpected: BaseException | None = None
+    response: tuple[int, dict] | None = None
+    with transaction.atomic():
+        record = IdempotencyRecord.objects.select_for_update().get(pk=record_id)
+        if record.lock_token != token or record.state != IdempotencyRecord.State.IN_PROGRESS:
+            # Our claim went stale and another request took it over.
+            raise Conflict(
+                PaymentsErrorCode.IDEMPOTENCY_IN_PROGRESS,
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+            )
+        try:
+            with transaction.atomic():
+                status, body = fn()
+        except DomainError as exc:
+            error = exc
+            record.error = _error_record(exc)
+        except Exception as exc:
+            unexpected = exc
+            record.delete()
+        else:
+            response = (int(status), _to_json(body))
+            record.response_status, record.response_body = response
+        if unexpected is None:
+            record.state = IdempotencyRecord.State.DONE
+            record.save(update_fields=["state", "error", "response_status", "response_body"])
+    if unexpected is not None:
+        raise unexpected
+    if error is not None:
+        raise error
+    assert response is not None  # noqa: S101 - set on the only remaining path
+    return response

@@ -1,0 +1,1 @@
+"""Payment providers: the interface (``base``) and the built-in simulator (``sim``)."""
