@@ -1,5 +1,434 @@
-"""HTTP API of the ticketing domain (mounted by ``marquee.api``)."""
+"""HTTP API of the ticketing domain (mounted by ``marquee.api`` at ``/api/v1/ticketing``).
 
-from ninja import Router
+Reads of showtimes, seat maps, rounds and interest counts are public (an
+identified scheduler also sees its drafts); everything else needs ``AUTH``.
+Calls that create or move money (``POST /orders``, ``POST /orders/{id}/pay``)
+honour an ``Idempotency-Key`` header with Stripe's semantics. Each handler
+parses, calls one query or service, and serialises (``schemas.py``).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Header, P, Query, Router, Status
+
+from marquee.accounts.auth import AUTH, acting_user
+from marquee.payments.idempotency import run_idempotent
+from marquee.ticketing import queries
+from marquee.ticketing.schemas import (
+    CancelIn,
+    CancellationOut,
+    HoldIn,
+    HoldOut,
+    InvitationOut,
+    InvitationsIn,
+    KeyOut,
+    OrderIn,
+    OrderOut,
+    PayIn,
+    PayOut,
+    RoundFilters,
+    RoundIn,
+    RoundOut,
+    SeatMapOut,
+    ShowtimeFilters,
+    ShowtimeIn,
+    ShowtimeOut,
+    ShowtimePage,
+    ShowtimePatch,
+    TicketOut,
+    WantToSeeOut,
+    hold_out,
+    invitation_out,
+    order_out,
+    round_out,
+    seat_map_out,
+    showtime_out,
+    ticket_out,
+)
+from marquee.ticketing.services import holds, orders, rounds, showtimes
 
 router = Router(tags=["ticketing"])
+
+IdempotencyKey = Header[
+    str | None,
+    P(
+        alias="Idempotency-Key",
+        description="Repeat a request safely: the same key and request return the first response.",
+        max_length=255,
+    ),
+]
+
+# --- showtimes --------------------------------------------------------------------
+
+
+@router.get(
+    "/showtimes",
+    response=ShowtimePage,
+    auth=None,
+    summary="Find showtimes by title, city, venue and local day",
+)
+def list_showtimes(request: HttpRequest, filters: Query[ShowtimeFilters]):
+    now = timezone.now()
+    qs = queries.list_showtimes(
+        user=acting_user(request),
+        title=filters.title,
+        city=filters.city,
+        venue=filters.venue,
+        on=filters.date,
+        status=filters.status,
+        now=now,
+    )
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return ShowtimePage(items=[showtime_out(s, now=now) for s in items], count=qs.count())
+
+
+@router.get("/showtimes/{showtime_id}", response=ShowtimeOut, auth=None, summary="One showtime")
+def get_showtime(request: HttpRequest, showtime_id: int):
+    showtime = queries.get_showtime(user=acting_user(request), showtime_id=showtime_id)
+    return showtime_out(showtime, now=timezone.now())
+
+
+@router.get(
+    "/showtimes/{showtime_id}/seats",
+    response=SeatMapOut,
+    auth=None,
+    summary="Seat map: the hall layout with every seat's state (free, held, sold, closed)",
+)
+def get_seat_map(request: HttpRequest, showtime_id: int):
+    return seat_map_out(queries.seat_map(user=acting_user(request), showtime_id=showtime_id))
+
+
+@router.post(
+    "/showtimes",
+    response={201: ShowtimeOut},
+    auth=AUTH,
+    summary="Schedule a draft showtime (the venue chain's operators, distribution staff)",
+)
+def create_showtime(request: HttpRequest, payload: ShowtimeIn):
+    showtime = showtimes.create_showtime(
+        actor=request.user,
+        title=queries.title_by_slug(payload.title),
+        hall=queries.hall_by_id(payload.hall_id),
+        starts_at=payload.starts_at,
+        prices=payload.prices,
+        format=payload.format,
+        audio_language=payload.audio_language,
+        subtitle_language=payload.subtitle_language,
+        service_fee_minor=payload.service_fee_minor,
+        sales_open_at=payload.sales_open_at,
+        runtime_minutes=payload.runtime_minutes,
+    )
+    fresh = queries.get_showtime(user=request.user, showtime_id=showtime.pk)
+    return Status(201, showtime_out(fresh, now=timezone.now()))
+
+
+@router.patch(
+    "/showtimes/{showtime_id}",
+    response=ShowtimeOut,
+    auth=AUTH,
+    summary="Change a showtime (drafts: anything; published: languages and sales opening)",
+)
+def update_showtime(request: HttpRequest, showtime_id: int, payload: ShowtimePatch):
+    showtime = queries.get_showtime(user=request.user, showtime_id=showtime_id)
+    showtimes.update_showtime(
+        actor=request.user, showtime=showtime, **payload.model_dump(exclude_unset=True)
+    )
+    fresh = queries.get_showtime(user=request.user, showtime_id=showtime_id)
+    return showtime_out(fresh, now=timezone.now())
+
+
+@router.post(
+    "/showtimes/{showtime_id}/publish",
+    response=ShowtimeOut,
+    auth=AUTH,
+    summary="Put a draft on sale (creates its seat inventory)",
+)
+def publish_showtime(request: HttpRequest, showtime_id: int):
+    showtime = queries.get_showtime(user=request.user, showtime_id=showtime_id)
+    showtimes.publish_showtime(actor=request.user, showtime=showtime)
+    fresh = queries.get_showtime(user=request.user, showtime_id=showtime_id)
+    return showtime_out(fresh, now=timezone.now())
+
+
+@router.post(
+    "/showtimes/{showtime_id}/cancel",
+    response=CancellationOut,
+    auth=AUTH,
+    summary="Cancel a showtime: sales stop, holds end, paid orders are refunded",
+)
+def cancel_showtime(request: HttpRequest, showtime_id: int, payload: CancelIn | None = None):
+    showtime = queries.get_showtime(user=request.user, showtime_id=showtime_id)
+    result = showtimes.cancel_showtime(
+        actor=request.user, showtime=showtime, reason=payload.reason if payload else ""
+    )
+    fresh = queries.get_showtime(user=request.user, showtime_id=showtime_id)
+    return CancellationOut(
+        showtime=showtime_out(fresh, now=timezone.now()),
+        cancelled_hold_ids=result.cancelled_hold_ids,
+        cancelled_order_ids=result.cancelled_order_ids,
+        paid_order_ids=result.paid_order_ids,
+    )
+
+
+# --- pre-sale rounds and interest -------------------------------------------------
+
+
+@router.get("/rounds", response=list[RoundOut], auth=None, summary="Pre-sale rounds")
+def list_rounds(request: HttpRequest, filters: Query[RoundFilters]):
+    now = timezone.now()
+    return [
+        round_out(r, now=now)
+        for r in queries.list_rounds(title=filters.title, open_only=filters.open, now=now)
+    ]
+
+
+@router.get(
+    "/rounds/{round_id}",
+    response=RoundOut,
+    auth=None,
+    summary="One pre-sale round (with the seats counted against you when signed in)",
+)
+def get_round(request: HttpRequest, round_id: int):
+    now = timezone.now()
+    presale = queries.get_round(round_id)
+    user = acting_user(request)
+    used = queries.round_usage(round_id=presale.pk, user=user, now=now) if user else None
+    return round_out(presale, now=now, used=used)
+
+
+@router.post(
+    "/rounds",
+    response={201: RoundOut},
+    auth=AUTH,
+    summary="Plan a pre-sale round (distribution staff)",
+)
+def create_round(request: HttpRequest, payload: RoundIn):
+    presale = rounds.create_presale_round(
+        actor=request.user,
+        title=queries.title_by_slug(payload.title),
+        name=payload.name,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        audience=payload.audience,
+        per_account_limit=payload.per_account_limit,
+        currency=payload.currency,
+        price_override_minor=payload.price_override_minor,
+        price_overrides=payload.price_overrides,
+        venue_slugs=payload.venues,
+        city_codes=payload.cities,
+    )
+    return Status(201, round_out(queries.get_round(presale.pk), now=timezone.now()))
+
+
+@router.post(
+    "/rounds/{round_id}/invitations",
+    response={201: list[InvitationOut]},
+    auth=AUTH,
+    summary="Issue invitation codes for an invitation round (distribution staff)",
+)
+def create_invitations(request: HttpRequest, round_id: int, payload: InvitationsIn):
+    presale = queries.get_round(round_id)
+    invitee = queries.account_by_id(payload.user_id) if payload.user_id is not None else None
+    codes = rounds.create_invitation_codes(
+        actor=request.user,
+        presale=presale,
+        count=payload.count,
+        max_uses=payload.max_uses,
+        user=invitee,
+    )
+    return Status(201, [invitation_out(c) for c in codes])
+
+
+def _want_to_see(title, user) -> WantToSeeOut:
+    return WantToSeeOut(
+        title=title.slug,
+        count=queries.want_to_see_count(title),
+        registered=queries.wants_to_see(user, title) if user else None,
+    )
+
+
+@router.get(
+    "/titles/{slug}/want-to-see",
+    response=WantToSeeOut,
+    auth=None,
+    summary="How many accounts want to see a title",
+)
+def want_to_see_count(request: HttpRequest, slug: str):
+    return _want_to_see(queries.title_by_slug(slug), acting_user(request))
+
+
+@router.post(
+    "/titles/{slug}/want-to-see",
+    response=WantToSeeOut,
+    auth=AUTH,
+    summary="Register that you want to see a title (idempotent)",
+)
+def register_want_to_see(request: HttpRequest, slug: str):
+    title = queries.title_by_slug(slug)
+    rounds.register_want_to_see(user=request.user, title=title)
+    return _want_to_see(title, request.user)
+
+
+@router.delete(
+    "/titles/{slug}/want-to-see",
+    response=WantToSeeOut,
+    auth=AUTH,
+    summary="Withdraw your want-to-see (idempotent)",
+)
+def unregister_want_to_see(request: HttpRequest, slug: str):
+    title = queries.title_by_slug(slug)
+    rounds.unregister_want_to_see(user=request.user, title=title)
+    return _want_to_see(title, request.user)
+
+
+# --- holds ------------------------------------------------------------------------
+
+
+@router.post(
+    "/holds",
+    response={201: HoldOut},
+    auth=AUTH,
+    summary="Hold seats for a few minutes (all or nothing)",
+)
+def create_hold(request: HttpRequest, payload: HoldIn):
+    showtime = queries.get_showtime(user=request.user, showtime_id=payload.showtime_id)
+    hold = holds.hold_seats(
+        showtime=showtime,
+        seat_codes=payload.seats,
+        user=request.user,
+        invitation_code=payload.invitation_code,
+    )
+    fresh = queries.hold_of(user=request.user, hold_id=hold.pk)
+    return Status(201, hold_out(fresh, now=timezone.now()))
+
+
+@router.get("/holds/{hold_id}", response=HoldOut, auth=AUTH, summary="One of your holds")
+def get_hold(request: HttpRequest, hold_id: int):
+    return hold_out(queries.hold_of(user=request.user, hold_id=hold_id), now=timezone.now())
+
+
+@router.delete(
+    "/holds/{hold_id}",
+    response=HoldOut,
+    auth=AUTH,
+    summary="Release your hold (seats back on sale)",
+)
+def release_hold(request: HttpRequest, hold_id: int):
+    hold = queries.hold_of(user=request.user, hold_id=hold_id)
+    holds.release_hold(hold=hold, user=request.user)
+    return hold_out(queries.hold_of(user=request.user, hold_id=hold_id), now=timezone.now())
+
+
+# --- orders and tickets -----------------------------------------------------------
+
+
+@router.post(
+    "/orders",
+    response={201: OrderOut},
+    auth=AUTH,
+    summary="Create an order from your hold (send an Idempotency-Key)",
+)
+def create_order(request: HttpRequest, payload: OrderIn, idempotency_key: IdempotencyKey = None):
+    user = request.user
+
+    def run() -> tuple[int, dict]:
+        hold = queries.hold_of(user=user, hold_id=payload.hold_id)
+        order = orders.create_order_from_hold(hold=hold, user=user)
+        fresh = queries.order_of(user=user, order_id=order.pk)
+        return 201, order_out(fresh, now=timezone.now()).model_dump(mode="json")
+
+    status, body = run_idempotent(
+        key=idempotency_key,
+        user=user,
+        scope="ticketing.create_order",
+        fingerprint={"hold_id": payload.hold_id},
+        fn=run,
+    )
+    return Status(status, body)
+
+
+@router.get("/orders", response=list[OrderOut], auth=AUTH, summary="Your orders, newest first")
+def list_orders(
+    request: HttpRequest,
+    limit: Query[int, P(ge=1, le=200)] = 50,
+    offset: Query[int, P(ge=0, le=100_000)] = 0,
+):
+    now = timezone.now()
+    return [order_out(o, now=now) for o in queries.orders_of(request.user)[offset : offset + limit]]
+
+
+@router.get("/orders/{order_id}", response=OrderOut, auth=AUTH, summary="One of your orders")
+def get_order(request: HttpRequest, order_id: int):
+    return order_out(queries.order_of(user=request.user, order_id=order_id), now=timezone.now())
+
+
+@router.post(
+    "/orders/{order_id}/pay",
+    response=PayOut,
+    auth=AUTH,
+    summary="Pay an order: returns the payment page to redirect to (send an Idempotency-Key)",
+)
+def pay_order(
+    request: HttpRequest,
+    order_id: int,
+    payload: PayIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    user = request.user
+    return_url = payload.return_url if payload else ""
+
+    def run() -> tuple[int, dict]:
+        order = queries.order_of(user=user, order_id=order_id)
+        started = orders.pay_order(order=order, user=user, return_url=return_url)
+        body = PayOut(
+            order_id=order.pk,
+            order_status=started.order.current_status(),
+            payment_id=started.payment_id,
+            redirect_url=started.redirect_url,
+        )
+        return 200, body.model_dump(mode="json")
+
+    status, body = run_idempotent(
+        key=idempotency_key,
+        user=user,
+        scope="ticketing.pay_order",
+        fingerprint={"order_id": order_id, "return_url": return_url},
+        fn=run,
+    )
+    return Status(status, body)
+
+
+@router.post(
+    "/orders/{order_id}/cancel",
+    response=OrderOut,
+    auth=AUTH,
+    summary="Cancel your pending order (its seats go back on sale)",
+)
+def cancel_order(request: HttpRequest, order_id: int):
+    order = queries.order_of(user=request.user, order_id=order_id)
+    orders.cancel_order(order=order, user=request.user)
+    return order_out(queries.order_of(user=request.user, order_id=order_id), now=timezone.now())
+
+
+@router.get(
+    "/orders/{order_id}/tickets",
+    response=list[TicketOut],
+    auth=AUTH,
+    summary="The tickets of your paid order (the signed QR payload in `code`)",
+)
+def order_tickets(request: HttpRequest, order_id: int):
+    return [ticket_out(t) for t in queries.tickets_of_order(user=request.user, order_id=order_id)]
+
+
+@router.get(
+    "/keys",
+    response=KeyOut,
+    auth=None,
+    summary="The Ed25519 public key that verifies ticket QR codes offline (docs/tickets.md)",
+)
+def ticket_keys(request: HttpRequest):
+    from marquee.ticketing import etickets
+
+    return etickets.public_key_info()

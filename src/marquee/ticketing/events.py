@@ -1,0 +1,33 @@
+"""Event types the ticketing domain writes to the outbox, and the one place that writes them.
+
+Every event is published inside the transaction of the change it describes
+(invariant 4), so a rolled-back change leaves no event behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ORDER_PAID = "ticketing.order_paid"
+TICKET_ISSUED = "ticketing.ticket_issued"
+SHOWTIME_CANCELLED = "ticketing.showtime_cancelled"
+# Published by the refund, exchange and check-in services.
+TICKET_REFUNDED = "ticketing.ticket_refunded"
+TICKET_EXCHANGED = "ticketing.ticket_exchanged"
+TICKET_CHECKED_IN = "ticketing.ticket_checked_in"
+
+ALL = (
+    ORDER_PAID,
+    TICKET_ISSUED,
+    SHOWTIME_CANCELLED,
+    TICKET_REFUNDED,
+    TICKET_EXCHANGED,
+    TICKET_CHECKED_IN,
+)
+
+
+def publish(type: str, *, aggregate: str, aggregate_id: Any, payload: dict[str, Any]) -> None:
+    """Write one ticketing event to the outbox; call inside the service's transaction."""
+    from marquee.core import outbox
+
+    outbox.publish(type, aggregate=aggregate, aggregate_id=aggregate_id, payload=payload)

@@ -1,0 +1,411 @@
+"""Reads of the ticketing domain shared by the API, the admin and the web pages.
+
+Visibility: published and cancelled showtimes are public; drafts are seen only
+by those who may schedule at the venue (its chain's operators, distribution
+staff, admins). Holds, orders and tickets are seen by their owner only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from marquee.accounts.models import Role, User
+from marquee.accounts.permissions import AnyUser, has_role, organisation_ids
+from marquee.catalog.models import Title
+from marquee.core.errors import NotFound
+from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.models import (
+    Hold,
+    Order,
+    PresaleRound,
+    RoundAllowance,
+    SeatInventory,
+    Showtime,
+    ShowtimePrice,
+    Ticket,
+    WantToSee,
+)
+from marquee.venues import queries as venue_queries
+from marquee.venues.models import Hall, Seat, Venue
+
+# --- who may do what --------------------------------------------------------------
+
+
+def _authenticated(user: AnyUser | None) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def can_schedule_at(user: AnyUser | None, venue: Venue) -> bool:
+    """May ``user`` create, publish or cancel showtimes at ``venue``?
+
+    The venue chain's cinema operators, distribution staff and admins may.
+    """
+    if not _authenticated(user):
+        return False
+    return has_role(user, Role.DISTRIBUTION) or venue_queries.can_manage_venue(user, venue)
+
+
+def can_plan_rounds(user: AnyUser | None) -> bool:
+    """Pre-sale rounds and invitations are planned by distribution staff (and admins)."""
+    return _authenticated(user) and has_role(user, Role.DISTRIBUTION)
+
+
+def _scheduling_filter(user: AnyUser | None) -> Q | None:
+    """``None`` = every venue; else a filter on Showtime for the user's venues."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if has_role(user, Role.DISTRIBUTION):
+        return None
+    orgs = organisation_ids(user, Role.CINEMA_OPERATOR)
+    return Q(venue__chain__organisation_id__in=orgs) if orgs else Q(pk__in=[])
+
+
+def manageable_showtimes(user: AnyUser | None) -> QuerySet[Showtime]:
+    """Showtimes ``user`` schedules: its chain's for operators, all for staff, none otherwise."""
+    qs = Showtime.objects.all()
+    scope = _scheduling_filter(user)
+    return qs if scope is None else qs.filter(scope)
+
+
+def visible_showtimes(user: AnyUser | None) -> QuerySet[Showtime]:
+    """Published and cancelled showtimes for everyone, plus drafts ``user`` schedules."""
+    public = Q(status__in=[Showtime.Status.PUBLISHED, Showtime.Status.CANCELLED])
+    scope = _scheduling_filter(user)
+    if scope is None:
+        return Showtime.objects.all()
+    return Showtime.objects.filter(public | scope)
+
+
+# --- showtimes --------------------------------------------------------------------
+
+
+def _with_details(qs: QuerySet[Showtime]) -> QuerySet[Showtime]:
+    return qs.select_related("title", "venue", "venue__city", "hall").prefetch_related(
+        Prefetch("prices", queryset=ShowtimePrice.objects.order_by("seat_type"))
+    )
+
+
+def _local_day(on: date, zones: set[str]) -> Q:
+    """Showtimes starting on the calendar day ``on`` in their own venue's zone."""
+    cond = Q(pk__in=[])
+    for zone in sorted(zones):
+        tz = ZoneInfo(zone)
+        start = datetime.combine(on, time.min, tzinfo=tz)
+        end = datetime.combine(on + timedelta(days=1), time.min, tzinfo=tz)
+        cond |= Q(venue__time_zone=zone, starts_at__gte=start, starts_at__lt=end)
+    return cond
+
+
+def list_showtimes(
+    *,
+    user: AnyUser | None,
+    title: str | None = None,
+    city: str | None = None,
+    venue: str | None = None,
+    on: date | None = None,
+    status: str | None = Showtime.Status.PUBLISHED,
+    include_past: bool = False,
+    now: datetime | None = None,
+) -> QuerySet[Showtime]:
+    """Showtimes visible to ``user``, by title slug, city code, venue slug and local day.
+
+    ``on`` is a calendar day in each venue's own time zone. Without ``on`` (and
+    unless ``include_past``) only showtimes that have not started are listed.
+    Ordered by start; title, venue, city, hall and prices are joined.
+    """
+    qs = visible_showtimes(user)
+    if status:
+        qs = qs.filter(status=status)
+    if title:
+        qs = qs.filter(title__slug=title)
+    if city:
+        qs = qs.filter(venue__city__code=city)
+    if venue:
+        qs = qs.filter(venue__slug=venue)
+    if on is not None:
+        zones = Venue.objects.all()
+        if city:
+            zones = zones.filter(city__code=city)
+        if venue:
+            zones = zones.filter(slug=venue)
+        qs = qs.filter(
+            _local_day(on, set(zones.order_by().values_list("time_zone", flat=True).distinct()))
+        )
+    elif not include_past:
+        qs = qs.filter(starts_at__gt=now or timezone.now())
+    return _with_details(qs).order_by("starts_at", "pk")
+
+
+def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
+    """One showtime ``user`` may see, with details; :class:`NotFound` otherwise."""
+    showtime = _with_details(visible_showtimes(user)).filter(pk=showtime_id).first()
+    if showtime is None:
+        raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
+    return showtime
+
+
+def get_manageable_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
+    """A showtime ``user`` schedules; others' are reported as not found (no leak)."""
+    showtime = _with_details(manageable_showtimes(user)).filter(pk=showtime_id).first()
+    if showtime is None:
+        raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
+    return showtime
+
+
+def title_by_slug(slug: str) -> Title:
+    title = Title.objects.filter(slug=slug).first()
+    if title is None:
+        raise NotFound(TicketingErrorCode.TITLE_NOT_FOUND, f"No title {slug!r}.")
+    return title
+
+
+def account_by_id(user_id: int) -> User:
+    """An active account by id (e.g. the one an invitation is issued to)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFound(TicketingErrorCode.USER_NOT_FOUND, f"No account {user_id}.")
+    return user
+
+
+def hall_by_id(hall_id: int) -> Hall:
+    hall = Hall.objects.select_related("venue", "venue__chain").filter(pk=hall_id).first()
+    if hall is None:
+        raise NotFound(TicketingErrorCode.HALL_NOT_FOUND, f"No hall {hall_id}.")
+    return hall
+
+
+# --- seat map ---------------------------------------------------------------------
+
+
+class _Labels:
+    __slots__ = ("number", "row_label")
+
+    def __init__(self, row_label: str, number: str) -> None:
+        self.row_label = row_label
+        self.number = number
+
+
+_seat_label = Seat.label.fget
+_seat_code = Seat.code.fget
+
+
+@dataclass(frozen=True)
+class SeatState:
+    code: str
+    label: str
+    row: int
+    column: int
+    seat_type: str
+    partner: str | None
+    state: str
+    price_minor: int | None
+
+
+@dataclass(frozen=True)
+class SeatMap:
+    showtime_id: int
+    status: str
+    hall_id: int
+    hall_name: str
+    rows: int
+    columns: int
+    screen_side: str
+    aisles_after_rows: list[int]
+    aisles_after_columns: list[int]
+    currency: str
+    service_fee_minor: int
+    prices: dict[str, int]
+    seats: list[SeatState]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def seat_map(*, user: AnyUser | None, showtime_id: int, now: datetime | None = None) -> SeatMap:
+    """The hall layout of a showtime with every seat's sale state, in three queries.
+
+    States are ``free``, ``held``, ``sold`` and ``closed``; an expired hold reads
+    as ``free`` and nobody learns who holds a seat. Prices are the general-sale
+    prices (a pre-sale round may override them at order time).
+    """
+    now = now or timezone.now()
+    showtime = visible_showtimes(user).select_related("hall").filter(pk=showtime_id).first()
+    if showtime is None:
+        raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
+    prices = dict(
+        ShowtimePrice.objects.filter(showtime_id=showtime_id).values_list(
+            "seat_type", "price_minor"
+        )
+    )
+    hall = showtime.hall
+    if showtime.status == Showtime.Status.DRAFT:
+        rows = [
+            (*seat, SeatInventory.State.FREE, None)
+            for seat in Seat.objects.filter(hall=hall)
+            .order_by()
+            .values_list("pk", "row", "column", "row_label", "number", "kind", "partner_id")
+        ]
+    else:
+        rows = list(
+            SeatInventory.objects.filter(showtime_id=showtime_id).values_list(
+                "seat_id",
+                "seat__row",
+                "seat__column",
+                "seat__row_label",
+                "seat__number",
+                "seat__kind",
+                "seat__partner_id",
+                "state",
+                "hold_expires_at",
+            )
+        )
+    codes = {row[0]: _seat_code(_Labels(row[3], row[4])) for row in rows}
+    seats: list[SeatState] = []
+    counts: dict[str, int] = {}
+    for seat_id, r, c, row_label, number, kind, partner_id, state, expires in sorted(
+        rows, key=lambda x: (x[1], x[2])
+    ):
+        if state == SeatInventory.State.HELD and (expires is None or expires <= now):
+            state = SeatInventory.State.FREE
+        counts[state] = counts.get(state, 0) + 1
+        labels = _Labels(row_label, number)
+        seats.append(
+            SeatState(
+                code=codes[seat_id],
+                label=_seat_label(labels),
+                row=r,
+                column=c,
+                seat_type=kind,
+                partner=codes.get(partner_id) if partner_id else None,
+                state=state,
+                price_minor=prices.get(kind),
+            )
+        )
+    return SeatMap(
+        showtime_id=showtime.pk,
+        status=showtime.status,
+        hall_id=hall.pk,
+        hall_name=hall.name,
+        rows=hall.rows,
+        columns=hall.columns,
+        screen_side=hall.screen_side,
+        aisles_after_rows=list(hall.aisles_after_rows or []),
+        aisles_after_columns=list(hall.aisles_after_columns or []),
+        currency=showtime.currency,
+        service_fee_minor=showtime.service_fee_minor,
+        prices=prices,
+        seats=seats,
+        counts=counts,
+    )
+
+
+# --- rounds and interest ----------------------------------------------------------
+
+
+def list_rounds(
+    *, title: str | None = None, open_only: bool = False, now: datetime | None = None
+) -> QuerySet[PresaleRound]:
+    """Pre-sale rounds (public), by title slug; ``open_only`` keeps those selling now."""
+    qs = PresaleRound.objects.select_related("title").prefetch_related("venues", "cities")
+    if title:
+        qs = qs.filter(title__slug=title)
+    if open_only:
+        now = now or timezone.now()
+        qs = qs.filter(opens_at__lte=now, closes_at__gt=now)
+    return qs.order_by("opens_at", "pk")
+
+
+def get_round(round_id: int) -> PresaleRound:
+    found = (
+        PresaleRound.objects.select_related("title")
+        .prefetch_related("venues", "cities")
+        .filter(pk=round_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(TicketingErrorCode.ROUND_NOT_FOUND, f"No pre-sale round {round_id}.")
+    return found
+
+
+def round_usage(*, round_id: int, user: AnyUser | None, now: datetime | None = None) -> int:
+    """Seats ``user`` holds or bought in the round, as the per-account limit counts them.
+
+    Holds that expired but were not yet given back are left out: they are
+    given back before the next hold is counted.
+    """
+    if not _authenticated(user):
+        return 0
+    now = now or timezone.now()
+    counted = (
+        RoundAllowance.objects.filter(round_id=round_id, user=user)
+        .values_list("tickets", flat=True)
+        .first()
+    ) or 0
+    stale = (
+        Hold.objects.filter(
+            round_id=round_id, user=user, status=Hold.Status.ACTIVE, expires_at__lte=now
+        ).aggregate(n=Sum("seat_count"))["n"]
+        or 0
+    )
+    return max(counted - stale, 0)
+
+
+def want_to_see_count(title: Title) -> int:
+    return WantToSee.objects.filter(title=title).count()
+
+
+def wants_to_see(user: AnyUser | None, title: Title) -> bool:
+    return _authenticated(user) and WantToSee.objects.filter(user=user, title=title).exists()
+
+
+# --- holds, orders, tickets -------------------------------------------------------
+
+
+def _hold_queryset() -> QuerySet[Hold]:
+    return Hold.objects.select_related("showtime").prefetch_related(
+        Prefetch("seats", queryset=Seat.objects.order_by("row", "column"))
+    )
+
+
+def hold_of(*, user: AnyUser | None, hold_id: int) -> Hold:
+    """The user's own hold with its seats; anyone else's is :class:`NotFound`."""
+    hold = _hold_queryset().filter(pk=hold_id, user=user).first() if _authenticated(user) else None
+    if hold is None:
+        raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold_id} of yours.")
+    return hold
+
+
+def _order_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related(
+        "hold", "showtime", "showtime__title", "showtime__venue", "showtime__hall"
+    ).prefetch_related("lines__seat")
+
+
+def orders_of(user: AnyUser | None) -> QuerySet[Order]:
+    """The user's orders, newest first."""
+    if not _authenticated(user):
+        return Order.objects.none()
+    return _order_queryset().filter(user=user).order_by("-created_at", "-pk")
+
+
+def order_of(*, user: AnyUser | None, order_id: int) -> Order:
+    """The user's own order with lines; anyone else's is :class:`NotFound`."""
+    order = orders_of(user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
+    return order
+
+
+def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
+    """The tickets of the user's own order (empty until it is paid)."""
+    order = order_of(user=user, order_id=order_id)
+    return list(
+        Ticket.objects.filter(order=order)
+        .select_related(
+            "seat", "line", "showtime", "showtime__title", "showtime__venue", "showtime__hall"
+        )
+        .order_by("seat__row", "seat__column")
+    )

@@ -1,0 +1,60 @@
+"""Shared pieces of the ticketing services: settings, time checks, the inventory lock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from marquee.core.errors import DomainError
+from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.models import SeatInventory
+
+
+def hold_duration() -> timedelta:
+    """How long a hold lasts (``MARQUEE_HOLD_MINUTES``, default 10)."""
+    return timedelta(minutes=getattr(settings, "MARQUEE_HOLD_MINUTES", 10))
+
+
+def max_seats_per_order() -> int:
+    """Seats one hold (and so one order) may carry (``MARQUEE_MAX_SEATS_PER_ORDER``, default 6)."""
+    return int(getattr(settings, "MARQUEE_MAX_SEATS_PER_ORDER", 6))
+
+
+def cleaning_buffer() -> timedelta:
+    """Time a hall needs between two showtimes (``MARQUEE_CLEANING_BUFFER_MINUTES``, default 15)."""
+    return timedelta(minutes=getattr(settings, "MARQUEE_CLEANING_BUFFER_MINUTES", 15))
+
+
+def doors_open_before() -> timedelta:
+    """How early a ticket admits before the start (``MARQUEE_DOORS_OPEN_MINUTES``, default 60)."""
+    return timedelta(minutes=getattr(settings, "MARQUEE_DOORS_OPEN_MINUTES", 60))
+
+
+def require_aware(value: datetime | None, field: str) -> None:
+    """Refuse a naive datetime: every instant the domain stores is UTC-aware."""
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise DomainError(
+            TicketingErrorCode.NAIVE_DATETIME,
+            f"{field} needs a time zone offset (for example 2025-05-01T19:30:00+08:00).",
+            field=field,
+        )
+
+
+def lock_inventory(rows: QuerySet[SeatInventory]) -> None:
+    """Lock inventory rows in primary-key order before a multi-row UPDATE of them.
+
+    Every service that changes several inventory rows calls this first, once per
+    transaction, so two transactions always meet the rows in the same order and
+    cannot deadlock (holds, fulfilment, release and cancellation all lock
+    inventory before holds, orders and round allowances). The lock decides
+    nothing: the conditional UPDATE after it does. On SQLite the whole database
+    is the lock and this is a plain read.
+
+    Every row lock in ticketing is ``FOR NO KEY UPDATE`` (what an UPDATE takes
+    anyway): it never blocks the ``KEY SHARE`` locks that inserting a hold,
+    order or ticket takes on the showtime it refers to, so cancelling a
+    showtime cannot deadlock with a payment issuing tickets for it.
+    """
+    list(rows.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))

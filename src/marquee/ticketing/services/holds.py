@@ -1,0 +1,287 @@
+"""Seat holds: claim seats of a showtime for a few minutes, release them, let them lapse.
+
+The claim is ONE conditional UPDATE over the showtime's inventory rows::
+
+    UPDATE seat_inventory SET state='held', hold_id=…, hold_expires_at=…
+     WHERE showtime_id=… AND seat_id IN (…)
+       AND (state='free' OR (state='held' AND hold_expires_at <= now))
+
+and the number of rows it changed decides: all requested seats, or the whole
+transaction rolls back and nothing is held. An expired hold's seats satisfy
+the condition, so expiry needs no background job. The same code runs on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from marquee.accounts.models import User
+from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
+from marquee.ticketing.services import rounds
+from marquee.ticketing.services._common import hold_duration, lock_inventory, max_seats_per_order
+from marquee.venues.models import Seat, SeatType
+
+logger = logging.getLogger(__name__)
+
+
+class _SeatsTaken(Exception):
+    """Raised inside the hold transaction to roll it back when a seat was not free."""
+
+
+def claimable(now: datetime) -> Q:
+    """Inventory rows a new hold may take at ``now``: free, or held by an expired hold."""
+    return Q(state=SeatInventory.State.FREE) | Q(
+        state=SeatInventory.State.HELD, hold_expires_at__lte=now
+    )
+
+
+def parse_seat_code(code: str) -> tuple[str, str] | None:
+    """``"5-8"`` → ``("5", "8")``; ``None`` for anything that is not a seat code."""
+    if not isinstance(code, str):
+        return None
+    row_label, sep, number = code.strip().rpartition("-")
+    if not sep or not row_label or not number or len(row_label) > 10 or len(number) > 10:
+        return None
+    return row_label, number
+
+
+def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat]:
+    """The hall's seats for ``seat_codes``, checked against the hold rules.
+
+    1 to ``MARQUEE_MAX_SEATS_PER_ORDER`` distinct seats of the showtime's hall;
+    a couple seat only together with its partner. Raises :class:`DomainError`
+    ``no_seats``, ``too_many_seats``, ``duplicate_seats``, ``unknown_seats``,
+    ``couple_seat_alone``.
+    """
+    limit = max_seats_per_order()
+    codes = [c.strip() if isinstance(c, str) else c for c in seat_codes]
+    if not codes:
+        raise DomainError(TicketingErrorCode.NO_SEATS, "Choose at least one seat.")
+    if len(codes) > limit:
+        raise DomainError(
+            TicketingErrorCode.TOO_MANY_SEATS,
+            f"One order holds at most {limit} seats; you chose {len(codes)}.",
+            max_seats=limit,
+        )
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise DomainError(
+            TicketingErrorCode.DUPLICATE_SEATS,
+            "Each seat once, please: " + ", ".join(duplicates) + ".",
+            seats=duplicates,
+        )
+    parsed = {c: parse_seat_code(c) for c in codes}
+    unknown = sorted(str(c) for c, p in parsed.items() if p is None)
+    wanted = [p for p in parsed.values() if p is not None]
+    seats: list[Seat] = []
+    if wanted:
+        seats = list(
+            Seat.objects.filter(hall_id=showtime.hall_id)
+            .filter(reduce(or_, (Q(row_label=r, number=n) for r, n in wanted)))
+            .order_by()  # Seat's default ordering would join the hall and venue
+        )
+    found = {s.code for s in seats}
+    unknown += sorted(c for c, p in parsed.items() if p is not None and c not in found)
+    if unknown:
+        raise DomainError(
+            TicketingErrorCode.UNKNOWN_SEATS,
+            "No such seats in this hall: "
+            + ", ".join(sorted(unknown))
+            + ". Seat codes look like 5-8.",
+            seats=sorted(unknown),
+        )
+    chosen = {s.pk for s in seats}
+    alone = [
+        s
+        for s in seats
+        if s.kind == SeatType.COUPLE and s.partner_id and s.partner_id not in chosen
+    ]
+    if alone:
+        partners = {
+            pk: f"{r}-{n}"
+            for pk, r, n in Seat.objects.filter(pk__in=[s.partner_id for s in alone])
+            .order_by()
+            .values_list("pk", "row_label", "number")
+        }
+        pairs = [f"{s.code} with {partners.get(s.partner_id, '?')}" for s in alone]
+        raise DomainError(
+            TicketingErrorCode.COUPLE_SEAT_ALONE,
+            "Couple seats are sold as a pair: choose " + "; ".join(pairs) + ".",
+            seats=sorted(s.code for s in alone),
+            partners=sorted(partners.values()),
+        )
+    return sorted(seats, key=lambda s: (s.row, s.column))
+
+
+def _check_on_sale(showtime: Showtime, now: datetime) -> None:
+    if showtime.status != Showtime.Status.PUBLISHED:
+        raise Conflict(
+            TicketingErrorCode.SHOWTIME_NOT_ON_SALE,
+            f"This showtime is {showtime.status}; it does not sell tickets.",
+            status_now=showtime.status,
+        )
+    if showtime.starts_at <= now:
+        raise Conflict(TicketingErrorCode.SHOWTIME_STARTED, "This showtime has already started.")
+
+
+def hold_seats(
+    *,
+    showtime: Showtime,
+    seat_codes: Sequence[str],
+    user: User,
+    invitation_code: str | None = None,
+) -> Hold:
+    """Hold the seats ``seat_codes`` of ``showtime`` for ``user`` for ``MARQUEE_HOLD_MINUTES``.
+
+    All or nothing: when any seat is not free (an expired hold counts as free)
+    the whole hold fails, nothing is held, and :class:`Conflict`
+    ``seats_unavailable`` lists the seats. Before general sale opens the hold
+    needs an open pre-sale round (see :func:`rounds.sale_terms`) and counts
+    against its per-account limit. Also raises what :func:`resolve_seats` and
+    :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
+    ``showtime_started``, ``round_limit_exceeded``, ``invitation_used_up``.
+    """
+    now = timezone.now()
+    _check_on_sale(showtime, now)
+    seats = resolve_seats(showtime=showtime, seat_codes=seat_codes)
+    terms = rounds.sale_terms(
+        showtime=showtime, user=user, invitation_code=invitation_code, now=now
+    )
+    seat_ids = sorted(s.pk for s in seats)
+    expires_at = now + hold_duration()
+    try:
+        with transaction.atomic():
+            hold = Hold.objects.create(
+                showtime=showtime,
+                user=user,
+                round=terms.round,
+                seat_count=len(seat_ids),
+                expires_at=expires_at,
+            )
+            HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
+            rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
+            lock_inventory(rows)
+            claimed = rows.filter(claimable(now)).update(
+                state=SeatInventory.State.HELD, hold=hold, hold_expires_at=expires_at
+            )
+            if claimed != len(seat_ids):
+                raise _SeatsTaken
+            if terms.round is not None:
+                if terms.invitation is not None:
+                    rounds.redeem_invitation(invitation=terms.invitation, user=user)
+                rounds.reserve_allowance(
+                    presale=terms.round, user=user, seats=len(seat_ids), now=now
+                )
+    except _SeatsTaken:
+        _raise_unavailable(showtime, seats, now)
+    return hold
+
+
+def _raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:
+    """After the rollback: say which seats were taken (or that sales stopped)."""
+    status = Showtime.objects.filter(pk=showtime.pk).values_list("status", flat=True).first()
+    if status != Showtime.Status.PUBLISHED:
+        raise Conflict(
+            TicketingErrorCode.SHOWTIME_NOT_ON_SALE,
+            f"This showtime is {status}; it does not sell tickets.",
+            status_now=status,
+        )
+    free_ids = set(
+        SeatInventory.objects.filter(showtime=showtime, seat_id__in=[s.pk for s in seats])
+        .filter(claimable(now))
+        .values_list("seat_id", flat=True)
+    )
+    taken = [s.code for s in seats if s.pk not in free_ids] or [s.code for s in seats]
+    raise Conflict(
+        TicketingErrorCode.SEATS_UNAVAILABLE,
+        "These seats are no longer available: "
+        + ", ".join(taken)
+        + ". Nothing was held; choose again.",
+        seats=taken,
+    )
+
+
+def release_hold(*, hold: Hold, user: User) -> Hold:
+    """Give the seats of ``user``'s own hold back to sale and cancel its pending order.
+
+    A hold that already lapsed is recorded as ``expired``. Raises
+    :class:`NotFound` ``hold_not_found`` (not the user's) and :class:`Conflict`
+    ``hold_not_active`` (released, sold or cancelled already).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = SeatInventory.objects.filter(hold_id=hold.pk, state=SeatInventory.State.HELD)
+        lock_inventory(rows)
+        current = Hold.objects.select_for_update(no_key=True).filter(pk=hold.pk, user=user).first()
+        if current is None:
+            raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold.pk} of yours.")
+        if current.status != Hold.Status.ACTIVE:
+            raise Conflict(
+                TicketingErrorCode.HOLD_NOT_ACTIVE,
+                f"This hold is {current.status} already.",
+                status_now=current.status,
+            )
+        _end_hold(current, now=now, lapsed=current.expires_at <= now)
+    return current
+
+
+def _end_hold(hold: Hold, *, now: datetime, lapsed: bool) -> None:
+    """Free a locked active hold's seats, close it and its pending order, give back the round."""
+    SeatInventory.objects.filter(hold_id=hold.pk, state=SeatInventory.State.HELD).update(
+        state=SeatInventory.State.FREE, hold=None, hold_expires_at=None
+    )
+    hold.status = Hold.Status.EXPIRED if lapsed else Hold.Status.RELEASED
+    hold.ended_at = now
+    hold.save(update_fields=["status", "ended_at"])
+    Order.objects.filter(hold_id=hold.pk, status=Order.Status.PENDING).update(
+        status=Order.Status.EXPIRED if lapsed else Order.Status.CANCELLED, closed_at=now
+    )
+    if hold.round_id is not None:
+        rounds.give_back_allowance(
+            round_id=hold.round_id, user_id=hold.user_id, seats=hold.seat_count
+        )
+
+
+def expire_hold(*, hold_id: int, now: datetime | None = None) -> bool:
+    """Record that a lapsed hold expired: free its seats, expire its order, give back its round.
+
+    Not needed for correctness (lapsed holds already read and claim as free);
+    it keeps the tables tidy and the counters exact. Idempotent: returns
+    ``False`` when the hold is not an active, lapsed hold.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_inventory(
+            SeatInventory.objects.filter(hold_id=hold_id, state=SeatInventory.State.HELD)
+        )
+        hold = (
+            Hold.objects.select_for_update(no_key=True)
+            .filter(pk=hold_id, status=Hold.Status.ACTIVE, expires_at__lte=now)
+            .first()
+        )
+        if hold is None:
+            return False
+        _end_hold(hold, now=now, lapsed=True)
+    return True
+
+
+def expire_lapsed_holds(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Housekeeping for a periodic job: :func:`expire_hold` every lapsed active hold."""
+    now = now or timezone.now()
+    ids = list(
+        Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for hold_id in ids if expire_hold(hold_id=hold_id, now=now))

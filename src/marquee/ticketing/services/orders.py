@@ -1,0 +1,264 @@
+"""Orders: created from a hold, paid through the payments domain, moved through their states.
+
+States::
+
+    pending ─┬─> paid ─┬─> refunded
+             │         ├─> partially_refunded ─> refunded / exchanged
+             │         └─> exchanged
+             ├─> expired      (its hold lapsed)
+             └─> cancelled    (released by the buyer, or the showtime was cancelled)
+
+Every transition is a conditional UPDATE on the current status
+(:func:`change_order_status`), so two writers cannot both move one order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from marquee.accounts.models import User
+from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.models import Hold, Order, OrderLine, ShowtimePrice
+from marquee.venues.models import Seat
+
+logger = logging.getLogger(__name__)
+
+#: The payments purpose under which orders are paid.
+PAYMENT_PURPOSE = "ticket_order"
+
+S = Order.Status
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PENDING: frozenset({S.PAID, S.EXPIRED, S.CANCELLED}),
+    S.PAID: frozenset({S.REFUNDED, S.PARTIALLY_REFUNDED, S.EXCHANGED}),
+    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.EXCHANGED}),
+    S.EXPIRED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.REFUNDED: frozenset(),
+    S.EXCHANGED: frozenset(),
+}
+#: The timestamp each target status sets.
+_STAMP = {
+    S.PAID: "paid_at",
+    S.EXPIRED: "closed_at",
+    S.CANCELLED: "closed_at",
+    S.REFUNDED: "closed_at",
+    S.EXCHANGED: "closed_at",
+}
+
+
+def change_order_status(
+    *, order: Order, to: str, now: datetime | None = None, **fields: Any
+) -> None:
+    """Move ``order`` to status ``to`` if its current status allows it (one conditional UPDATE).
+
+    ``fields`` are saved with the change (e.g. ``payment_id``, ``refunded_minor``).
+    Call inside the caller's transaction. Raises :class:`Conflict`
+    ``invalid_order_transition`` when the order is not in a status that may
+    become ``to`` (including when another writer moved it first).
+    """
+    now = now or timezone.now()
+    sources = [status for status, targets in ORDER_TRANSITIONS.items() if to in targets]
+    stamp = _STAMP.get(to)
+    if stamp:
+        fields.setdefault(stamp, now)
+    changed = Order.objects.filter(pk=order.pk, status__in=sources).update(status=to, **fields)
+    if not changed:
+        current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+        raise Conflict(
+            TicketingErrorCode.INVALID_ORDER_TRANSITION,
+            f"An order that is {current} cannot become {to}.",
+            status_now=current,
+            requested=to,
+        )
+    order.status = to
+    for name, value in fields.items():
+        setattr(order, name, value)
+
+
+def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
+    """Unsaved order lines for ``seats`` at the hold's showtime prices (or its round's override)."""
+    showtime = hold.showtime
+    prices = dict(
+        ShowtimePrice.objects.filter(showtime=showtime).values_list("seat_type", "price_minor")
+    )
+    lines = []
+    for seat in seats:
+        price = None
+        if hold.round is not None:
+            price = hold.round.override_for(seat.kind, showtime.currency)
+        if price is None:
+            price = prices.get(seat.kind)
+        if price is None:
+            raise DomainError(
+                TicketingErrorCode.PRICE_MISSING,
+                f"Seat {seat.code} ({seat.kind}) has no price at this showtime.",
+                seat=seat.code,
+            )
+        lines.append(
+            OrderLine(
+                seat=seat,
+                seat_type=seat.kind,
+                price_minor=price,
+                fee_minor=showtime.service_fee_minor,
+            )
+        )
+    return lines
+
+
+def create_order_from_hold(*, hold: Hold, user: User) -> Order:
+    """Turn ``user``'s live hold into a pending order with one priced line per seat.
+
+    Total = seat prices (the round's override where it applies) + the service
+    fee per ticket, in the venue's currency. One order per hold. Raises
+    :class:`NotFound` ``hold_not_found`` and :class:`Conflict`
+    ``hold_already_ordered`` (with ``order_id``), ``hold_not_active``, ``hold_expired``.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        current = (
+            Hold.objects.select_for_update(no_key=True, of=("self",))
+            .filter(pk=hold.pk, user=user)
+            .select_related("showtime", "round")
+            .first()
+        )
+        if current is None:
+            raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold.pk} of yours.")
+        existing = Order.objects.filter(hold=current).values_list("pk", flat=True).first()
+        if existing is not None:
+            raise Conflict(
+                TicketingErrorCode.HOLD_ALREADY_ORDERED,
+                f"This hold already has order {existing}.",
+                order_id=existing,
+            )
+        if current.status != Hold.Status.ACTIVE:
+            raise Conflict(
+                TicketingErrorCode.HOLD_NOT_ACTIVE,
+                f"This hold is {current.status}.",
+                status_now=current.status,
+            )
+        if current.expires_at <= now:
+            raise Conflict(
+                TicketingErrorCode.HOLD_EXPIRED,
+                "This hold has expired and its seats are free again; hold them anew.",
+            )
+        seats = list(current.seats.order_by("row", "column"))
+        lines = price_lines(hold=current, seats=seats)
+        subtotal = sum(line.price_minor for line in lines)
+        fees = sum(line.fee_minor for line in lines)
+        order = Order.objects.create(
+            user=user,
+            showtime=current.showtime,
+            hold=current,
+            round=current.round,
+            currency=current.showtime.currency,
+            subtotal_minor=subtotal,
+            fees_minor=fees,
+            total_minor=subtotal + fees,
+        )
+        for line in lines:
+            line.order = order
+        OrderLine.objects.bulk_create(lines)
+    return order
+
+
+def _own_order(order: Order, user: User) -> Order:
+    current = (
+        Order.objects.select_related("hold", "showtime", "showtime__title", "showtime__venue")
+        .filter(pk=order.pk, user=user)
+        .first()
+    )
+    if current is None:
+        raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order.pk} of yours.")
+    return current
+
+
+def _require_pending(order: Order, now: datetime) -> None:
+    status = order.current_status(now)
+    if status == Order.Status.EXPIRED:
+        raise Conflict(
+            TicketingErrorCode.ORDER_EXPIRED,
+            "This order's hold has expired; its seats are free again. Hold them anew.",
+        )
+    if status != Order.Status.PENDING:
+        raise Conflict(
+            TicketingErrorCode.ORDER_NOT_PENDING,
+            f"This order is {status}; only a pending order can be paid or cancelled.",
+            status_now=status,
+        )
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """Where to send the buyer: the payment page, or nowhere when nothing was due."""
+
+    order: Order
+    payment_id: UUID | None
+    redirect_url: str
+
+
+def pay_order(*, order: Order, user: User, return_url: str = "") -> PaymentStart:
+    """Start paying ``user``'s pending order through the payments domain.
+
+    Opens a payment for the order total (purpose ``ticket_order``, reference
+    the order id) and returns its id and the provider page to redirect to; the
+    tickets are issued when the payment succeeds
+    (:func:`marquee.ticketing.services.fulfilment.fulfil_paid_order`). Each
+    call opens a new payment (use an idempotency key against retries); should
+    two succeed, the second is refunded automatically. An order of total 0 is
+    completed at once. Raises :class:`NotFound` ``order_not_found``,
+    :class:`Conflict` ``order_expired`` / ``order_not_pending``, and the
+    payments domain's errors (``invalid_return_url``…).
+    """
+    from marquee.payments.services import start_payment
+    from marquee.ticketing.services.fulfilment import complete_order
+
+    now = timezone.now()
+    current = _own_order(order, user)
+    _require_pending(current, now)
+    if current.total_minor == 0:
+        with transaction.atomic():
+            if not complete_order(order=current, payment_id=None, now=now):
+                raise Conflict(
+                    TicketingErrorCode.ORDER_EXPIRED,
+                    "This order's hold has lapsed; its seats are free again. Hold them anew.",
+                )
+        current.refresh_from_db()
+        return PaymentStart(order=current, payment_id=None, redirect_url="")
+    showtime = current.showtime
+    local = showtime.local_starts_at
+    payment = start_payment(
+        purpose=PAYMENT_PURPOSE,
+        reference=str(current.pk),
+        amount_minor=current.total_minor,
+        currency=current.currency,
+        payer=user,
+        return_url=return_url,
+        description=(
+            f"{showtime.title.title_en} · {showtime.venue.name_en} · {local:%Y-%m-%d %H:%M} · "
+            f"{current.hold.seat_count} tickets"
+        ),
+    )
+    return PaymentStart(order=current, payment_id=payment.pk, redirect_url=payment.redirect_url)
+
+
+def cancel_order(*, order: Order, user: User) -> Order:
+    """Cancel ``user``'s pending order and release its hold (seats back on sale).
+
+    Raises :class:`NotFound` ``order_not_found`` and :class:`Conflict`
+    ``order_expired`` / ``order_not_pending`` / ``hold_not_active``.
+    """
+    from marquee.ticketing.services.holds import release_hold
+
+    current = _own_order(order, user)
+    _require_pending(current, timezone.now())
+    release_hold(hold=current.hold, user=user)
+    current.refresh_from_db()
+    return current

@@ -1,0 +1,370 @@
+"""Races on PostgreSQL: seat claims, the per-account round limit, expiry against new holds.
+
+Each guarded test has a control: the same race run through a naive
+read-then-write version, which double-books — proof that the race is real
+and that the guard (a conditional UPDATE whose row count decides) is what
+wins it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from marquee.core.errors import Conflict
+from marquee.ticketing.models import (
+    Hold,
+    HoldSeat,
+    Order,
+    PresaleRound,
+    RoundAllowance,
+    SeatInventory,
+    Ticket,
+)
+from marquee.ticketing.services import holds, orders, rounds
+from marquee.ticketing.services.fulfilment import fulfil_paid_order
+from marquee.venues.models import Seat
+from tests.ticketing.conftest import build_world, make_showtime
+
+from .conftest import race
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 32
+#: Widens the gap between the read and the write of the naive versions.
+NAIVE_PAUSE = 0.05
+
+
+@pytest.fixture
+def world(make_user):
+    return build_world(make_user)
+
+
+@pytest.fixture
+def showtime(world):
+    return make_showtime(world)
+
+
+def seat_ids(showtime, *codes: str) -> list[int]:
+    by_code = {s.code: s.pk for s in Seat.objects.filter(hall_id=showtime.hall_id)}
+    return [by_code[c] for c in codes]
+
+
+def naive_hold(showtime, codes, user) -> int:
+    """The bug the guard prevents: read the seats, decide in Python, then write by primary key."""
+    ids = seat_ids(showtime, *codes)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(SeatInventory.objects.filter(showtime=showtime, seat_id__in=ids))
+        for row in rows:
+            if row.state == "sold" or (row.state == "held" and row.hold_expires_at > now):
+                raise Conflict("seats_unavailable", "taken")
+        time.sleep(NAIVE_PAUSE)
+        hold = Hold.objects.create(
+            showtime=showtime,
+            user=user,
+            seat_count=len(ids),
+            expires_at=now + timedelta(minutes=10),
+        )
+        SeatInventory.objects.filter(pk__in=[r.pk for r in rows]).update(
+            state="held", hold=hold, hold_expires_at=hold.expires_at
+        )
+        return hold.pk
+
+
+# --- many buyers, the same seats ---------------------------------------------------
+
+
+def test_32_buyers_racing_for_the_same_seats_exactly_one_wins(showtime, make_user):
+    users = [make_user() for _ in range(THREADS)]
+    outcomes = race(
+        [
+            lambda u=u: holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+            for u in users
+        ]
+    )
+    winners = [o.value for o in outcomes if o.ok]
+    assert len(winners) == 1
+    errors = [o.error for o in outcomes if not o.ok]
+    assert all(isinstance(e, Conflict) and e.code == "seats_unavailable" for e in errors), errors
+    # losers hold nothing at all
+    assert list(Hold.objects.values_list("pk", flat=True)) == winners
+    assert HoldSeat.objects.count() == 2
+    held = SeatInventory.objects.filter(showtime=showtime).exclude(state="free")
+    assert sorted(held.values_list("hold_id", "state")) == [(winners[0], "held")] * 2
+
+
+def test_overlapping_requests_never_share_a_seat(showtime, make_user):
+    users = [make_user() for _ in range(THREADS)]
+
+    def attempt(i: int):
+        first = i % 7 + 1
+        codes = [f"4-{first}", f"4-{first + 1}"]
+        return lambda: holds.hold_seats(showtime=showtime, seat_codes=codes, user=users[i]).pk
+
+    outcomes = race([attempt(i) for i in range(THREADS)])
+    winners = {o.value for o in outcomes if o.ok}
+    assert winners
+    # every loser failed cleanly (no deadlock, no database error)
+    assert all(isinstance(o.error, Conflict) for o in outcomes if not o.ok)
+    claimed = list(HoldSeat.objects.filter(hold_id__in=winners).values_list("seat_id", flat=True))
+    assert len(claimed) == len(set(claimed)) == 2 * len(winners)
+    rows = SeatInventory.objects.filter(showtime=showtime, state="held")
+    assert set(rows.values_list("seat_id", flat=True)) == set(claimed)
+    assert set(rows.values_list("hold_id", flat=True)) == winners
+    assert Hold.objects.count() == len(winners)
+
+
+def test_control_naive_read_then_write_double_books(showtime, make_user):
+    users = [make_user() for _ in range(THREADS)]
+    outcomes = race([lambda u=u: naive_hold(showtime, ["3-4", "3-5"], u) for u in users])
+    winners = [o.value for o in outcomes if o.ok]
+    assert len(winners) > 1, "the naive version should let several buyers 'win' the same seats"
+
+
+# --- one account, many requests, a per-account limit --------------------------------
+
+
+@pytest.fixture
+def presale(world, make_user):
+    from marquee.accounts.models import Role
+
+    now = timezone.now()
+    showtime = make_showtime(
+        world, starts_at=now + timedelta(days=10), sales_open_at=now + timedelta(days=5)
+    )
+    presale = rounds.create_presale_round(
+        actor=make_user(role=Role.DISTRIBUTION),
+        title=world.title,
+        name="Flash pre-sale",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=4),
+        per_account_limit=4,
+    )
+    return showtime, presale
+
+
+SINGLE_SEATS = [f"{r}-{n}" for r in range(1, 5) for n in range(1, 9)]  # 32 seats, no couples
+
+
+def test_per_account_limit_holds_under_concurrent_requests(presale, make_user):
+    showtime, presale_round = presale
+    fan = make_user()
+    outcomes = race(
+        [
+            lambda c=code: holds.hold_seats(showtime=showtime, seat_codes=[c], user=fan).pk
+            for code in SINGLE_SEATS
+        ]
+    )
+    winners = [o.value for o in outcomes if o.ok]
+    assert len(winners) == 4
+    errors = [o.error for o in outcomes if not o.ok]
+    assert all(isinstance(e, Conflict) and e.code == "round_limit_exceeded" for e in errors), errors
+    assert RoundAllowance.objects.get(round=presale_round, user=fan).tickets == 4
+    assert Hold.objects.filter(user=fan).count() == 4
+    assert SeatInventory.objects.filter(showtime=showtime, state="held").count() == 4
+
+
+def naive_limited_hold(showtime, presale_round: PresaleRound, code: str, user) -> int:
+    """The bug the counter's conditional UPDATE prevents: check the count, then write it back."""
+    with transaction.atomic():
+        allowance, _ = RoundAllowance.objects.get_or_create(round=presale_round, user=user)
+        if allowance.tickets + 1 > presale_round.per_account_limit:
+            raise Conflict("round_limit_exceeded", "over")
+        time.sleep(NAIVE_PAUSE)
+        RoundAllowance.objects.filter(pk=allowance.pk).update(tickets=allowance.tickets + 1)
+        now = timezone.now()
+        hold = Hold.objects.create(
+            showtime=showtime,
+            user=user,
+            round=presale_round,
+            seat_count=1,
+            expires_at=now + timedelta(minutes=10),
+        )
+        claimed = (
+            SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids(showtime, code))
+            .filter(holds.claimable(now))
+            .update(state="held", hold=hold, hold_expires_at=hold.expires_at)
+        )
+        assert claimed == 1
+        return hold.pk
+
+
+def test_control_naive_limit_check_lets_one_account_exceed_it(presale, make_user):
+    showtime, presale_round = presale
+    fan = make_user()
+    RoundAllowance.objects.create(round=presale_round, user=fan)
+    outcomes = race(
+        [
+            lambda c=code: naive_limited_hold(showtime, presale_round, c, fan)
+            for code in SINGLE_SEATS
+        ]
+    )
+    assert sum(o.ok for o in outcomes) > 4, "the naive check should let the account pass its limit"
+
+
+# --- expiry racing with new holds and the late payment -----------------------------
+
+
+def _lapse(hold: Hold, when) -> None:
+    Hold.objects.filter(pk=hold.pk).update(expires_at=when)
+    SeatInventory.objects.filter(hold=hold).update(hold_expires_at=when)
+
+
+def _pay_callback(order: Order):
+    payment = SimpleNamespace(
+        pk=uuid.uuid4(),
+        reference=str(order.pk),
+        amount_minor=order.total_minor,
+        currency=order.currency,
+        payer_id=order.user_id,
+    )
+
+    def run() -> bool:
+        with transaction.atomic():  # what payments does around on_succeeded
+            return fulfil_paid_order(payment)
+
+    return run
+
+
+def test_expired_hold_races_new_holds_and_its_late_payment(showtime, make_user):
+    owner = make_user()
+    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
+    order = orders.create_order_from_hold(hold=hold, user=owner)
+    _lapse(hold, timezone.now() - timedelta(seconds=1))
+    rivals = [make_user() for _ in range(THREADS - 1)]
+    outcomes = race(
+        [_pay_callback(order)]
+        + [
+            lambda u=u: holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+            for u in rivals
+        ]
+    )
+    paid, *claims = outcomes
+    assert paid.ok and paid.value is False  # the late payment is refused (payments refunds it)
+    winners = [o.value for o in claims if o.ok]
+    assert len(winners) == 1
+    assert all(isinstance(o.error, Conflict) for o in claims if not o.ok)
+    assert not Ticket.objects.exists()
+    rows = SeatInventory.objects.filter(showtime=showtime).exclude(state="free")
+    assert sorted(rows.values_list("state", "hold_id")) == [("held", winners[0])] * 2
+    assert Order.objects.get(pk=order.pk).status in {Order.Status.EXPIRED, Order.Status.PENDING}
+
+
+@pytest.mark.parametrize(("pair", "pay_at_ms"), [(1, -40), (3, -8), (5, -3), (7, 0)])
+def test_payment_and_new_holds_at_the_instant_of_expiry_never_both_win(
+    showtime, make_user, pair, pay_at_ms
+):
+    """The payment lands around the expiry instant while 31 rivals try to hold the seats.
+
+    Depending on timing the payment wins (tickets, no rival holds) or a rival
+    does (no tickets; payments refunds): never both, and never two rivals.
+    """
+    owner = make_user()
+    codes = [f"2-{pair}", f"2-{pair + 1}"]
+    hold = holds.hold_seats(showtime=showtime, seat_codes=codes, user=owner)
+    order = orders.create_order_from_hold(hold=hold, user=owner)
+    expiry = timezone.now() + timedelta(milliseconds=400)
+    _lapse(hold, expiry)
+    rivals = [make_user() for _ in range(THREADS - 1)]
+
+    def at(offset_ms: float, fn):
+        def run():
+            delay = (expiry - timezone.now()).total_seconds() + offset_ms / 1000
+            if delay > 0:
+                time.sleep(delay)
+            return fn()
+
+        return run
+
+    racers = [at(pay_at_ms, _pay_callback(order))] + [
+        at(-15 + i, lambda u=u: holds.hold_seats(showtime=showtime, seat_codes=codes, user=u).pk)
+        for i, u in enumerate(rivals)
+    ]
+    paid, *claims = race(racers)
+    assert paid.ok, paid.error
+    winners = [o.value for o in claims if o.ok]
+    assert all(isinstance(o.error, Conflict) for o in claims if not o.ok)
+    rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids(showtime, *codes))
+    if paid.value:
+        assert winners == []
+        assert Ticket.objects.filter(order=order).count() == 2
+        assert set(rows.values_list("state", flat=True)) == {"sold"}
+    else:
+        assert len(winners) <= 1
+        assert not Ticket.objects.filter(order=order).exists()
+        if winners:
+            assert set(rows.values_list("hold_id", flat=True)) == {winners[0]}
+
+
+def test_control_naive_expiry_check_double_books_an_expired_hold(showtime, make_user):
+    owner = make_user()
+    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
+    _lapse(hold, timezone.now() - timedelta(seconds=1))
+    outcomes = race(
+        [
+            lambda u=u: naive_hold(showtime, ["3-4", "3-5"], u)
+            for u in [make_user() for _ in range(THREADS)]
+        ]
+    )
+    assert sum(o.ok for o in outcomes) > 1, (
+        "the naive version should hand the lapsed seats out twice"
+    )
+
+
+def test_duplicate_payments_for_one_order_issue_tickets_once(showtime, make_user):
+    owner = make_user()
+    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
+    order = orders.create_order_from_hold(hold=hold, user=owner)
+    outcomes = race([_pay_callback(order) for _ in range(8)])
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    assert sorted(o.value for o in outcomes) == [False] * 7 + [True]
+    assert Ticket.objects.filter(order=order).count() == 2
+    assert Order.objects.filter(pk=order.pk, status="paid").exists()
+
+
+def test_cancellation_racing_holds_and_a_payment_leaves_nothing_on_sale(world, showtime, make_user):
+    from marquee.ticketing.models import Showtime
+    from marquee.ticketing.services import showtimes
+
+    owner = make_user()
+    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
+    order = orders.create_order_from_hold(hold=hold, user=owner)
+    buyers = [make_user() for _ in range(THREADS - 2)]
+    result: dict = {}
+
+    def cancel():
+        result["cancel"] = showtimes.cancel_showtime(actor=world.operator, showtime=showtime)
+        return True
+
+    outcomes = race(
+        [cancel, _pay_callback(order)]
+        + [
+            lambda i=i, u=u: (
+                holds.hold_seats(showtime=showtime, seat_codes=[SINGLE_SEATS[i]], user=u).pk
+            )
+            for i, u in enumerate(buyers)
+        ]
+    )
+    cancelled, paid, *claims = outcomes
+    assert cancelled.ok, cancelled.error  # no deadlock, whatever the interleaving
+    assert paid.ok, paid.error
+    assert all(o.ok or isinstance(o.error, Conflict) for o in claims), [o.error for o in claims]
+    assert Showtime.objects.get(pk=showtime.pk).status == "cancelled"
+    assert not Hold.objects.filter(showtime=showtime, status="active").exists()
+    states = set(SeatInventory.objects.filter(showtime=showtime).values_list("state", flat=True))
+    if paid.value:
+        assert states == {"closed", "sold"}
+        assert result["cancel"].paid_order_ids == [order.pk]
+    else:
+        assert states == {"closed"}
+        assert Order.objects.get(pk=order.pk).status == "cancelled"
+    # every hold that won before the cancellation was cancelled with it
+    won = {o.value for o in claims if o.ok}
+    assert won <= set(result["cancel"].cancelled_hold_ids)

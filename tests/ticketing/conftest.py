@@ -1,0 +1,162 @@
+"""Fixtures of the ticketing tests: a small cinema world and showtimes in it.
+
+The hall is built with plain ORM rows (not the venues services) so these tests
+depend only on the venues *models*:
+
+    row 1: wheelchair 1-1, companion 1-2, standard 1-3 … 1-8
+    rows 2–4: standard, 8 seats each; row 3 is VIP
+    row 5: four couple pairs (5-1+5-2, 5-3+5-4, 5-5+5-6, 5-7+5-8)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from marquee.accounts.models import Organisation, Role, User
+from marquee.catalog.models import Title
+from marquee.ticketing.models import Showtime
+from marquee.ticketing.services import showtimes as showtime_services
+from marquee.venues.models import Chain, City, Hall, Seat, SeatType, Venue
+
+_seq = itertools.count(1)
+
+PRICES = {
+    SeatType.STANDARD: 4500,
+    SeatType.VIP: 6500,
+    SeatType.COUPLE: 9000,
+    SeatType.WHEELCHAIR: 3000,
+    SeatType.COMPANION: 3000,
+}
+FEE = 300
+
+
+@dataclass
+class World:
+    org: Organisation
+    chain: Chain
+    city: City
+    venue: Venue
+    hall: Hall
+    title: Title
+    operator: User
+    seats: dict[str, Seat] = field(default_factory=dict)
+
+
+def build_hall(venue: Venue, name: str = "Hall 1") -> tuple[Hall, dict[str, Seat]]:
+    hall = Hall.objects.create(
+        venue=venue, name=name, rows=5, columns=8, formats=["2D", "3D"], seat_count=40
+    )
+    seats: list[Seat] = []
+    for r in range(5):
+        for c in range(8):
+            kind = SeatType.STANDARD
+            if r == 0 and c == 0:
+                kind = SeatType.WHEELCHAIR
+            elif r == 0 and c == 1:
+                kind = SeatType.COMPANION
+            elif r == 2:
+                kind = SeatType.VIP
+            elif r == 4:
+                kind = SeatType.COUPLE
+            seats.append(
+                Seat(hall=hall, row=r, column=c, row_label=str(r + 1), number=str(c + 1), kind=kind)
+            )
+    Seat.objects.bulk_create(seats)
+    by_code = {s.code: s for s in Seat.objects.filter(hall=hall)}
+    for n in range(1, 8, 2):
+        left, right = by_code[f"5-{n}"], by_code[f"5-{n + 1}"]
+        left.partner, right.partner = right, left
+        left.save(update_fields=["partner"])
+        right.save(update_fields=["partner"])
+    return hall, by_code
+
+
+def build_world(
+    make_user, *, city_code: str | None = None, time_zone: str = "Asia/Shanghai", currency="CNY"
+) -> World:
+    n = next(_seq)
+    org = Organisation.objects.create(
+        name=f"Test Cinemas {n}", kind=Organisation.Kind.EXHIBITOR, slug=f"test-cinemas-{n}"
+    )
+    chain = Chain.objects.create(organisation=org, name_en=f"Test Cinemas {n}", slug=f"tc-{n}")
+    city, _ = City.objects.get_or_create(
+        code=city_code or f"city-{n}",
+        defaults={
+            "name_en": f"City {n}",
+            "territory": "HK" if time_zone == "Asia/Hong_Kong" else "CN",
+            "time_zone": time_zone,
+            "currency": currency,
+        },
+    )
+    venue = Venue.objects.create(
+        chain=chain,
+        slug=f"venue-{n}",
+        name_en=f"Venue {n}",
+        city=city,
+        time_zone=time_zone,
+        currency=currency,
+    )
+    hall, seats = build_hall(venue)
+    title = Title.objects.create(
+        slug=f"film-{n}", original_title=f"Film {n}", title_en=f"Film {n}", runtime_minutes=120
+    )
+    operator = make_user(role=Role.CINEMA_OPERATOR, org=org)
+    return World(
+        org=org,
+        chain=chain,
+        city=city,
+        venue=venue,
+        hall=hall,
+        title=title,
+        operator=operator,
+        seats=seats,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(make_user) -> World:
+    return build_world(make_user)
+
+
+def make_showtime(
+    world: World,
+    *,
+    starts_at: datetime | None = None,
+    publish: bool = True,
+    hall: Hall | None = None,
+    **kwargs,
+) -> Showtime:
+    kwargs.setdefault("prices", PRICES)
+    kwargs.setdefault("service_fee_minor", FEE)
+    showtime = showtime_services.create_showtime(
+        actor=world.operator,
+        title=kwargs.pop("title", world.title),
+        hall=hall or world.hall,
+        starts_at=starts_at or timezone.now() + timedelta(days=2),
+        **kwargs,
+    )
+    if publish:
+        showtime = showtime_services.publish_showtime(actor=world.operator, showtime=showtime)
+    return Showtime.objects.select_related("hall__venue", "venue__city", "title").get(
+        pk=showtime.pk
+    )
+
+
+@pytest.fixture
+def showtime(world) -> Showtime:
+    return make_showtime(world)
+
+
+@pytest.fixture
+def buyer(make_user) -> User:
+    return make_user()
