@@ -25,11 +25,19 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: ``MARQUEE_ENV=production`` demands secrets from the environment and secure cookies.
+PRODUCTION = os.environ.get("MARQUEE_ENV", "").lower() == "production"
+
+
 def _secret_key() -> str:
     """The key comes from the environment; locally a random one is kept under var/."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
+    if PRODUCTION:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("MARQUEE_ENV=production needs SECRET_KEY in the environment.")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         import secrets
@@ -41,7 +49,13 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h
+]
+if PRODUCTION and not ALLOWED_HOSTS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MARQUEE_ENV=production needs ALLOWED_HOSTS in the environment.")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -169,7 +183,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the seat map's fetch() reads it
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if _env_bool("MARQUEE_SECURE", False):
+if PRODUCTION or _env_bool("MARQUEE_SECURE", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
