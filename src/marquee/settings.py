@@ -211,3 +211,13 @@ MARQUEE_HOLD_MINUTES = int(os.environ.get("MARQUEE_HOLD_MINUTES", "10"))
 MARQUEE_MAX_SEATS_PER_ORDER = int(os.environ.get("MARQUEE_MAX_SEATS_PER_ORDER", "6"))
 MARQUEE_CLEANING_BUFFER_MINUTES = int(os.environ.get("MARQUEE_CLEANING_BUFFER_MINUTES", "15"))
 MARQUEE_DOORS_OPEN_MINUTES = int(os.environ.get("MARQUEE_DOORS_OPEN_MINUTES", "60"))
+
+# Rate limits per scope: per signed-in account and per client address
+# ("N/s", "N/min", "N/h"). Shared across workers only when REDIS_URL is set.
+MARQUEE_RATE_LIMITS = {
+    "holds": {
+        "account": os.environ.get("MARQUEE_HOLD_RATE_ACCOUNT", "20/min"),
+        "ip": os.environ.get("MARQUEE_HOLD_RATE_IP", "600/min"),
+    },
+}
+MARQUEE_TRUSTED_PROXIES = int(os.environ.get("MARQUEE_TRUSTED_PROXIES", "0"))
