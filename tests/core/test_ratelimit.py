@@ -78,3 +78,37 @@ def test_forwarded_for_is_trusted_only_behind_configured_proxies(settings):
     assert client_address(_request(ip="10.0.0.5", xff="1.2.3.4")) == "10.0.0.5"
     settings.MARQUEE_TRUSTED_PROXIES = 1
     assert client_address(_request(ip="10.0.0.5", xff="9.9.9.9, 1.2.3.4")) == "1.2.3.4"
+
+
+def _redis_up() -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.3)
+        return s.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs Redis at 127.0.0.1:6379")
+def test_limits_are_shared_through_redis(settings):
+    """With REDIS_URL every app worker counts against the same window."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    redis_cache = RedisCache("redis://127.0.0.1:6379/15", {})
+    redis_cache.clear()
+    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/min"}}
+    import marquee.core.ratelimit as ratelimit
+
+    original = ratelimit.cache
+    ratelimit.cache = redis_cache
+    try:
+        enforce_rate_limits(_request(user=_User(42)), "holds")
+        enforce_rate_limits(_request(user=_User(42)), "holds")
+        # A second "worker" (a fresh client on the same Redis) sees the same count.
+        ratelimit.cache = RedisCache("redis://127.0.0.1:6379/15", {})
+        with pytest.raises(RateLimited):
+            enforce_rate_limits(_request(user=_User(42)), "holds")
+    finally:
+        ratelimit.cache = original
+        redis_cache.clear()
+    assert caches["default"] is not None
