@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -47,6 +47,10 @@ test-postgres: install
 
 test-browser: install
 	$(BIN)/pytest -m browser tests/browser
+
+## make bench-flash: flash-sale load benchmark on PostgreSQL at 127.0.0.1:5432 (docs/performance.md)
+bench-flash: install
+	$(BIN)/python -m bench.flash $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -563,3 +564,30 @@ def test_concurrent_refunds_never_exceed_paid(paid_payment):
     payment.refresh_from_db()
     assert results.count(True) == 3
     assert payment.refunded_minor == 9000 and payment.refunds.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("claimed_ago", "status", "redelivered"),
+    [
+        (timedelta(minutes=5), None, True),  # the process died mid-delivery
+        (timedelta(seconds=5), None, False),  # another delivery is still in flight
+        (timedelta(minutes=5), 503, True),  # the shop answered 5xx: the gateway retries
+        (timedelta(minutes=5), 200, False),  # delivered and acknowledged
+    ],
+)
+def test_gateway_delivers_at_least_once(new_payment, shop, claimed_ago, status, redelivered):
+    from django.utils import timezone
+
+    payment = new_payment()
+    sim.authorize_sim_payment(payment_id=payment.pk, user=payment.payer, outcome="delay")
+    SimulatedCallback.objects.filter(payment=payment).update(
+        delivered_at=timezone.now() - claimed_ago, response_status=status
+    )
+    deliveries = sim.deliver_sim_callbacks(payment_id=payment.pk)
+    payment.refresh_from_db()
+    assert len(deliveries) == (1 if redelivered else 0)
+    assert (payment.status == "succeeded") is redelivered
+    if redelivered:
+        # A second round finds nothing owed, and the shop fulfilled exactly once.
+        assert sim.deliver_sim_callbacks(payment_id=payment.pk) == []
+        assert shop.succeeded == [payment.pk]

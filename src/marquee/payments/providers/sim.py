@@ -34,10 +34,12 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -210,10 +212,29 @@ def send_callback(body: bytes, *, secret: bytes | None = None) -> Delivery:
     return Delivery(event_id=event_id, http_status=200, code="ok", duplicate=result.duplicate)
 
 
+#: A claimed delivery that recorded no answer after this long is presumed lost
+#: (the process died mid-delivery) and is sent again.
+REDELIVER_AFTER = timedelta(seconds=30)
+
+
+def _undelivered(now: datetime) -> Q:
+    """Callbacks still owed: never sent, lost in flight, or answered with a 5xx.
+
+    Like a real gateway the simulator delivers at least once; the webhook is
+    idempotent, so a second delivery of a processed event changes nothing.
+    """
+    return (
+        Q(delivered_at__isnull=True)
+        | Q(response_status__isnull=True, delivered_at__lt=now - REDELIVER_AFTER)
+        | Q(response_status__gte=500)
+    )
+
+
 def _deliver_stored(callback: SimulatedCallback) -> Delivery | None:
     """Deliver one stored callback unless another delivery claimed it first."""
-    claimed = SimulatedCallback.objects.filter(pk=callback.pk, delivered_at__isnull=True).update(
-        delivered_at=timezone.now()
+    now = timezone.now()
+    claimed = SimulatedCallback.objects.filter(_undelivered(now), pk=callback.pk).update(
+        delivered_at=now, response_status=None
     )
     if not claimed:
         return None
@@ -296,7 +317,7 @@ def deliver_sim_callbacks(
     With ``user``, only that payer's payment (admins: any); ``payment_id``
     narrows to one payment. Raises :class:`NotFound` ``payment_not_found``.
     """
-    pending = SimulatedCallback.objects.filter(delivered_at__isnull=True).order_by(
+    pending = SimulatedCallback.objects.filter(_undelivered(timezone.now())).order_by(
         "created_at", "id"
     )
     if payment_id is not None:
