@@ -469,6 +469,19 @@ def test_every_endpoint_is_in_the_openapi_spec(client):
         "/orders/{order_id}/cancel",
         "/orders/{order_id}/tickets",
         "/keys",
+        "/tickets/{ticket_id}/qr.png",
+        "/tickets/{ticket_id}/qr.svg",
+        "/tickets/{ticket_id}/ticket.pdf",
+        "/tickets/{ticket_id}/ticket.ics",
+        "/orders/{order_id}/tickets.pdf",
+        "/orders/{order_id}/tickets.ics",
+        "/orders/{order_id}/refund-quote",
+        "/orders/{order_id}/refund",
+        "/orders/{order_id}/exchange",
+        "/checkins",
+        "/checkins/summary",
+        "/settlements",
+        "/settlements.csv",
     }
     assert paths == {API + p for p in expected}
     methods = {m for p in paths for m in spec["paths"][p]}

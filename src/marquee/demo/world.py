@@ -30,6 +30,7 @@ from marquee.demo.catalog_data import (
     generated_titles,
     upcoming_titles,
 )
+from marquee.demo.ticketing import load_demo_ticketing
 
 DEMO_PASSWORD = "marquee-demo"  # noqa: S105 - documented, printed, demo only
 #: Extra generated films per step of ``scale`` above 1.
@@ -316,6 +317,10 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     _say(stdout, "Accounts…")
     with transaction.atomic():
         accounts = _load_accounts(organisations)
+
+    _say(stdout, "Ticketing: two weeks of showtimes, a pre-sale, sales and door scans…")
+    with _Progress(desc="Ticketing", total=None, enabled=enabled) as progress:
+        accounts += load_demo_ticketing(today=today, scale=scale, progress=progress).accounts
 
     summary = world_counts()
     summary["rates"] = rates

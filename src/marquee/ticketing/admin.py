@@ -8,7 +8,10 @@ Who sees what:
 * cinema operators: the showtimes, inventory, holds, orders and tickets of
   their own chain's venues — never another chain's;
 * pre-sale rounds, invitations, allowances and want-to-see: distribution
-  staff and admins only.
+  staff and admins only;
+* door scans, refunds and exchanges: like orders (operators see their chain's);
+* settlement rules: distribution staff and admins, who may also set them
+  (saving goes through ``services.settlement``, which validates the rates).
 
 Staff have no Django model permissions; access is granted here by role.
 """
@@ -31,16 +34,22 @@ from marquee.ticketing.models import (
     InvitationRedemption,
     Order,
     OrderLine,
+    OrderRefund,
     PresaleRound,
     RoundAllowance,
+    Scan,
     SeatInventory,
+    SettlementRule,
     Showtime,
     ShowtimePrice,
     Ticket,
+    TicketExchange,
+    TitleSettlementRule,
     WantToSee,
 )
 from marquee.ticketing.queries import can_plan_rounds
 from marquee.ticketing.services import rounds as round_services
+from marquee.ticketing.services import settlement as settlement_services
 from marquee.ticketing.services import showtimes as showtime_services
 
 
@@ -311,3 +320,82 @@ class WantToSeeAdmin(_PlanningAdmin, admin.ModelAdmin):
     list_display = ("title", "user", "created_at")
     search_fields = ("title__title_en", "title__title_zh_hans", "user__username")
     raw_id_fields = ("title", "user")
+
+
+@admin.register(Scan)
+class ScanAdmin(_ReadOnly, admin.ModelAdmin):
+    venue_path = "venue"
+    list_display = ("at", "venue", "door", "verdict", "ticket", "showtime", "actor")
+    list_filter = ("verdict", "venue")
+    search_fields = ("ticket__id", "door", "code_digest")
+    date_hierarchy = "at"
+    list_select_related = ("venue", "ticket", "showtime__title", "actor")
+    raw_id_fields = ("ticket", "venue", "showtime", "door_showtime", "actor")
+
+
+@admin.register(OrderRefund)
+class OrderRefundAdmin(_ReadOnly, admin.ModelAdmin):
+    venue_path = "order__showtime__venue"
+    list_display = ("id", "order", "reason", "amount_minor", "fee_minor", "currency", "created_at")
+    list_filter = ("reason", "currency")
+    search_fields = ("order__id", "order__user__username")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("order", "payment_refund", "actor")
+
+
+@admin.register(TicketExchange)
+class TicketExchangeAdmin(_ReadOnly, admin.ModelAdmin):
+    venue_path = "order__showtime__venue"
+    list_display = ("id", "order", "new_order", "old_value_minor", "new_value_minor", "created_at")
+    search_fields = ("order__id", "new_order__id")
+    raw_id_fields = ("order", "new_order", "refund", "actor")
+
+
+class _RuleAdmin(_PlanningAdmin):
+    """Distribution staff and admins read and set rules; saving goes through the service."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.DISTRIBUTION)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.DISTRIBUTION)
+
+
+@admin.register(SettlementRule)
+class SettlementRuleAdmin(_RuleAdmin, admin.ModelAdmin):
+    list_display = ("territory", "film_fund_rate", "tax_rate", "cinema_share", "updated_at")
+    fields = ("territory", "film_fund_rate", "tax_rate", "cinema_share")
+
+    def save_model(
+        self, request: HttpRequest, obj: SettlementRule, form: Any, change: bool
+    ) -> None:
+        saved = settlement_services.set_settlement_rule(
+            actor=request.user,
+            territory=obj.territory,
+            film_fund_rate=obj.film_fund_rate,
+            tax_rate=obj.tax_rate,
+            cinema_share=obj.cinema_share,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(TitleSettlementRule)
+class TitleSettlementRuleAdmin(_RuleAdmin, admin.ModelAdmin):
+    list_display = ("title", "territory", "film_fund_rate", "tax_rate", "cinema_share")
+    fields = ("title", "territory", "film_fund_rate", "tax_rate", "cinema_share")
+    search_fields = ("title__title_en", "title__title_zh_hans", "title__title_zh_hant")
+    raw_id_fields = ("title",)
+    list_select_related = ("title",)
+
+    def save_model(
+        self, request: HttpRequest, obj: TitleSettlementRule, form: Any, change: bool
+    ) -> None:
+        saved = settlement_services.set_title_settlement_rule(
+            actor=request.user,
+            title=obj.title,
+            territory=obj.territory,
+            film_fund_rate=obj.film_fund_rate,
+            tax_rate=obj.tax_rate,
+            cinema_share=obj.cinema_share,
+        )
+        obj.pk = saved.pk

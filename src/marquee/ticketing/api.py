@@ -2,23 +2,30 @@
 
 Reads of showtimes, seat maps, rounds and interest counts are public (an
 identified scheduler also sees its drafts); everything else needs ``AUTH``.
-Calls that create or move money (``POST /orders``, ``POST /orders/{id}/pay``)
-honour an ``Idempotency-Key`` header with Stripe's semantics. Each handler
-parses, calls one query or service, and serialises (``schemas.py``).
+Calls that create or move money (``POST /orders``, ``POST /orders/{id}/pay``,
+``/refund``, ``/exchange``) honour an ``Idempotency-Key`` header with Stripe's
+semantics. Downloads (QR, PDF, iCalendar) are the order owner's (and admins').
+Door check-in is for the venue's operators; settlements for its operators and
+distribution staff. Each handler parses, calls one query or service, and
+serialises (``schemas.py``).
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, P, Query, Router, Status
 
 from marquee.accounts.auth import AUTH, acting_user
 from marquee.payments.idempotency import run_idempotent
-from marquee.ticketing import queries
+from marquee.ticketing import downloads, queries
 from marquee.ticketing.schemas import (
     CancelIn,
     CancellationOut,
+    CheckInIn,
+    CheckInOut,
+    ExchangeIn,
+    ExchangeOut,
     HoldIn,
     HoldOut,
     InvitationOut,
@@ -28,10 +35,18 @@ from marquee.ticketing.schemas import (
     OrderOut,
     PayIn,
     PayOut,
+    RefundIn,
+    RefundOut,
+    RefundQuoteFilters,
+    RefundQuoteOut,
     RoundFilters,
     RoundIn,
     RoundOut,
+    ScanSummaryFilters,
+    ScanSummaryOut,
     SeatMapOut,
+    SettlementFilters,
+    SettlementOut,
     ShowtimeFilters,
     ShowtimeIn,
     ShowtimeOut,
@@ -39,15 +54,27 @@ from marquee.ticketing.schemas import (
     ShowtimePatch,
     TicketOut,
     WantToSeeOut,
+    check_in_out,
     hold_out,
     invitation_out,
     order_out,
+    refund_quote_out,
     round_out,
     seat_map_out,
+    settlement_out,
     showtime_out,
     ticket_out,
 )
-from marquee.ticketing.services import holds, orders, rounds, showtimes
+from marquee.ticketing.services import (
+    checkin,
+    exchanges,
+    holds,
+    orders,
+    refunds,
+    rounds,
+    settlement,
+    showtimes,
+)
 
 router = Router(tags=["ticketing"])
 
@@ -432,3 +459,278 @@ def ticket_keys(request: HttpRequest):
     from marquee.ticketing import etickets
 
     return etickets.public_key_info()
+
+
+# --- downloads --------------------------------------------------------------------
+
+
+def _file(download: downloads.Download) -> HttpResponse:
+    response = HttpResponse(download.content, content_type=download.content_type)
+    response["Content-Disposition"] = download.content_disposition
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _binary(content_type: str) -> dict:
+    return {
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/tickets/{ticket_id}/qr.png",
+    auth=AUTH,
+    summary="A ticket's QR code as PNG (owner of the order)",
+    openapi_extra=_binary(downloads.PNG),
+)
+def ticket_qr_png(request: HttpRequest, ticket_id: int):
+    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    return _file(downloads.ticket_qr_png(ticket))
+
+
+@router.get(
+    "/tickets/{ticket_id}/qr.svg",
+    auth=AUTH,
+    summary="A ticket's QR code as SVG (owner of the order)",
+    openapi_extra=_binary(downloads.SVG),
+)
+def ticket_qr_svg(request: HttpRequest, ticket_id: int):
+    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    return _file(downloads.ticket_qr_svg(ticket))
+
+
+@router.get(
+    "/tickets/{ticket_id}/ticket.pdf",
+    auth=AUTH,
+    summary="A ticket as a printable PDF (owner of the order)",
+    openapi_extra=_binary(downloads.PDF),
+)
+def ticket_pdf(request: HttpRequest, ticket_id: int):
+    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    return _file(downloads.ticket_pdf(ticket))
+
+
+@router.get(
+    "/tickets/{ticket_id}/ticket.ics",
+    auth=AUTH,
+    summary="A ticket as an iCalendar event in the venue's time zone (owner of the order)",
+    openapi_extra=_binary("text/calendar"),
+)
+def ticket_ics(request: HttpRequest, ticket_id: int):
+    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    return _file(downloads.ticket_ics(ticket))
+
+
+@router.get(
+    "/orders/{order_id}/tickets.pdf",
+    auth=AUTH,
+    summary="Every ticket of an order that admits, one PDF page each (owner of the order)",
+    openapi_extra=_binary(downloads.PDF),
+)
+def order_tickets_pdf(request: HttpRequest, order_id: int):
+    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    return _file(downloads.order_pdf(order, queries.tickets_of(order)))
+
+
+@router.get(
+    "/orders/{order_id}/tickets.ics",
+    auth=AUTH,
+    summary="Every ticket of an order that admits as one calendar (owner of the order)",
+    openapi_extra=_binary("text/calendar"),
+)
+def order_tickets_ics(request: HttpRequest, order_id: int):
+    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    return _file(downloads.order_ics(order, queries.tickets_of(order)))
+
+
+# --- refunds and exchanges --------------------------------------------------------
+
+
+@router.get(
+    "/orders/{order_id}/refund-quote",
+    response=RefundQuoteOut,
+    auth=AUTH,
+    summary="What a refund would give back under the venue's rule, before you confirm",
+)
+def refund_quote(request: HttpRequest, order_id: int, filters: Query[RefundQuoteFilters]):
+    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    quote = refunds.quote_refund(order=order, actor=request.user, ticket_ids=filters.ticket_ids)
+    return refund_quote_out(quote)
+
+
+@router.post(
+    "/orders/{order_id}/refund",
+    response=RefundOut,
+    auth=AUTH,
+    summary="Refund some or all valid tickets of your paid order (send an Idempotency-Key)",
+)
+def refund_order(
+    request: HttpRequest,
+    order_id: int,
+    payload: RefundIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    user = request.user
+    ticket_ids = payload.ticket_ids if payload else None
+
+    def run() -> tuple[int, dict]:
+        order = queries.order_for_owner(user=user, order_id=order_id)
+        result = refunds.refund_tickets(
+            order=order, ticket_ids=ticket_ids, actor=user, idempotency_key=idempotency_key
+        )
+        body = RefundOut(
+            order_id=result.order.pk,
+            order_status=result.order.status,
+            refund_id=result.record.pk,
+            refunded_ticket_ids=sorted(t.pk for t in result.tickets),
+            amount_minor=result.amount_minor,
+            fee_minor=result.fee_minor,
+            currency=result.currency,
+            order_refunded_minor=result.order.refunded_minor,
+        )
+        return 200, body.model_dump(mode="json")
+
+    status, body = run_idempotent(
+        key=idempotency_key,
+        user=user,
+        scope="ticketing.refund_order",
+        fingerprint={
+            "order_id": order_id,
+            "ticket_ids": sorted(set(ticket_ids)) if ticket_ids is not None else None,
+        },
+        fn=run,
+    )
+    return Status(status, body)
+
+
+@router.post(
+    "/orders/{order_id}/exchange",
+    response={201: ExchangeOut},
+    auth=AUTH,
+    summary="Exchange valid tickets for seats at another showtime of the film (Idempotency-Key)",
+)
+def exchange_order(
+    request: HttpRequest,
+    order_id: int,
+    payload: ExchangeIn,
+    idempotency_key: IdempotencyKey = None,
+):
+    user = request.user
+
+    def run() -> tuple[int, dict]:
+        order = queries.order_for_owner(user=user, order_id=order_id)
+        new_showtime = queries.get_showtime(user=user, showtime_id=payload.showtime_id)
+        result = exchanges.exchange_tickets(
+            order=order,
+            ticket_ids=payload.ticket_ids,
+            new_showtime=new_showtime,
+            seat_codes=payload.seats,
+            actor=user,
+            idempotency_key=idempotency_key,
+        )
+        now = timezone.now()
+        new_order = queries.order_for_owner(user=user, order_id=result.new_order.pk)
+        body = ExchangeOut(
+            order_id=result.order.pk,
+            order_status=result.order.status,
+            exchange_id=result.exchange.pk,
+            new_order=order_out(new_order, now=now),
+            tickets=[ticket_out(t) for t in queries.tickets_of(new_order)],
+            refunded_minor=result.refunded_minor,
+            currency=result.currency,
+        )
+        return 201, body.model_dump(mode="json")
+
+    status, body = run_idempotent(
+        key=idempotency_key,
+        user=user,
+        scope="ticketing.exchange_order",
+        fingerprint={
+            "order_id": order_id,
+            "ticket_ids": sorted(set(payload.ticket_ids)),
+            "showtime_id": payload.showtime_id,
+            "seats": sorted(payload.seats),
+        },
+        fn=run,
+    )
+    return Status(status, body)
+
+
+# --- door check-in ----------------------------------------------------------------
+
+
+@router.post(
+    "/checkins",
+    response=CheckInOut,
+    auth=AUTH,
+    summary="Scan a ticket at a venue's door: the verdict, seat and showtime (venue operators)",
+)
+def check_in(request: HttpRequest, payload: CheckInIn):
+    venue = queries.venue_by_id(payload.venue_id)
+    showtime = (
+        queries.showtime_by_id(payload.showtime_id) if payload.showtime_id is not None else None
+    )
+    result = checkin.check_in(
+        code=payload.code, venue=venue, actor=request.user, showtime=showtime, door=payload.door
+    )
+    return check_in_out(result)
+
+
+@router.get(
+    "/checkins/summary",
+    response=ScanSummaryOut,
+    auth=AUTH,
+    summary="A venue's scans of one local day, counted by verdict (venue operators)",
+)
+def check_in_summary(request: HttpRequest, filters: Query[ScanSummaryFilters]):
+    venue = queries.venue_by_id(filters.venue_id)
+    checkin.require_door_access(actor=request.user, venue=venue)
+    day = filters.date or queries.local_today(venue.time_zone)
+    summary = queries.scan_summary(venue=venue, day=day)
+    return ScanSummaryOut(
+        venue_id=summary.venue_id,
+        date=summary.day,
+        time_zone=summary.time_zone,
+        counts=summary.counts,
+        total=summary.total,
+        admitted=summary.admitted,
+    )
+
+
+# --- settlement -------------------------------------------------------------------
+
+
+@router.get(
+    "/settlements",
+    response=SettlementOut,
+    auth=AUTH,
+    summary="A venue's settlement for one local day (its operators, distribution staff)",
+)
+def get_settlement(request: HttpRequest, filters: Query[SettlementFilters]):
+    venue = queries.venue_by_id(filters.venue_id)
+    day = filters.date or queries.local_today(venue.time_zone)
+    return settlement_out(settlement.settlement_for(venue=venue, day=day, actor=request.user))
+
+
+@router.get(
+    "/settlements.csv",
+    auth=AUTH,
+    summary="The same settlement as a CSV download",
+    openapi_extra=_binary("text/csv"),
+)
+def get_settlement_csv(request: HttpRequest, filters: Query[SettlementFilters]):
+    venue = queries.venue_by_id(filters.venue_id)
+    day = filters.date or queries.local_today(venue.time_zone)
+    result = settlement.settlement_for(venue=venue, day=day, actor=request.user)
+    return _file(
+        downloads.Download(
+            settlement.settlement_csv(result).encode("utf-8-sig"),
+            "text/csv; charset=utf-8",
+            f"settlement-{venue.slug}-{day.isoformat()}.csv",
+        )
+    )

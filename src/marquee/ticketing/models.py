@@ -1,4 +1,5 @@
-"""Ticketing tables: showtimes and prices, seat inventory, pre-sale rounds, holds, orders, tickets.
+"""Ticketing tables: showtimes and prices, seat inventory, pre-sale rounds, holds, orders, tickets,
+door scans, refunds and exchanges, settlement rules.
 
 The invariants these tables carry (ARCHITECTURE.md invariants 1–3):
 
@@ -18,6 +19,7 @@ beyond small, read-only helpers.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marquee.catalog.models import Title
+from marquee.catalog.models import Territory, Title
 from marquee.venues.models import City, Hall, Seat, SeatType, Venue
 
 
@@ -488,6 +490,14 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When it was refunded or exchanged.")
     )
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text=_("The ticket this one was exchanged for."),
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -503,3 +513,207 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.pk} · {self.status}"
+
+
+class Scan(models.Model):
+    """One scan of a code at a venue's door, whatever its verdict (every scan is recorded).
+
+    ``ticket`` is the scanned ticket when the code was genuine; ``showtime`` is
+    that ticket's showtime, ``door_showtime`` the showtime the door was
+    admitting (when it admits only one). The code itself is not kept, only its
+    SHA-256 (``code_digest``), so the scan log cannot be replayed at a door.
+    """
+
+    class Verdict(models.TextChoices):
+        VALID = "valid", _("Valid: admitted")
+        ALREADY_USED = "already_used", _("Already used")
+        WRONG_VENUE = "wrong_venue", _("Wrong venue")
+        WRONG_SHOWTIME = "wrong_showtime", _("Wrong showtime")
+        NOT_YET_OPEN = "not_yet_open", _("Doors not open yet")
+        EXPIRED = "expired", _("Expired")
+        REFUNDED = "refunded", _("Refunded or exchanged")
+        FORGED = "forged", _("Forged")
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="scans"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="scans")
+    showtime = models.ForeignKey(
+        Showtime, on_delete=models.PROTECT, null=True, blank=True, related_name="scans"
+    )
+    door_showtime = models.ForeignKey(
+        Showtime, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    door = models.CharField(max_length=40, blank=True)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    at = models.DateTimeField()
+    code_digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["venue", "at"]),
+            models.Index(fields=["ticket", "verdict"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"scan {self.pk} · {self.verdict} · {self.door or '-'}"
+
+
+class OrderRefund(models.Model):
+    """Money given back on an order: a buyer's refund, a cancellation, an exchange's difference.
+
+    ``amount_minor`` went back to the buyer (through ``payment_refund`` when
+    the order was paid through a provider); ``fee_minor`` is what the venue's
+    refund fee kept. ``ticket_ids`` are the tickets it refunded (for an
+    exchange difference: the tickets given up). ``idempotency_key`` makes a
+    repeated request return the first refund.
+    """
+
+    class Reason(models.TextChoices):
+        CUSTOMER = "customer", _("Refunded at the buyer's request")
+        SHOWTIME_CANCELLED = "showtime_cancelled", _("The showtime was cancelled")
+        EXCHANGE_DIFFERENCE = "exchange_difference", _("Exchanged for cheaper seats")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    currency = models.CharField(max_length=3)
+    amount_minor = models.PositiveIntegerField()
+    fee_minor = models.PositiveIntegerField(default=0)
+    ticket_ids = models.JSONField(default=list, blank=True)
+    payment_refund = models.ForeignKey(
+        "payments.Refund", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_refund_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.pk} of order {self.order_id} · {self.amount_minor} {self.currency}"
+
+
+class TicketExchange(models.Model):
+    """Tickets of ``order`` given up for the tickets of ``new_order`` (another showtime)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="exchanges")
+    new_order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="exchanged_from")
+    currency = models.CharField(max_length=3)
+    old_value_minor = models.PositiveIntegerField()
+    new_value_minor = models.PositiveIntegerField()
+    refund = models.OneToOneField(
+        OrderRefund, on_delete=models.PROTECT, null=True, blank=True, related_name="exchange"
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="ticket_exchange_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_value_minor__lte=models.F("old_value_minor")),
+                name="exchange_never_costs_more",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"exchange {self.pk}: order {self.order_id} → {self.new_order_id}"
+
+
+def _rate_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": Decimal(0)}) & Q(**{f"{field}__lte": Decimal(1)})
+
+
+class SettlementRule(models.Model):
+    """How a territory splits a day's box office (rates are fractions: 0.05 is 5 %).
+
+    Film fund and taxes come off the gross; the rest (net box office) is
+    shared: ``cinema_share`` to the cinema, the remainder to the distributor.
+    """
+
+    territory = models.CharField(max_length=2, choices=Territory.choices, unique=True)
+    film_fund_rate = models.DecimalField(max_digits=6, decimal_places=5)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=5)
+    cinema_share = models.DecimalField(max_digits=6, decimal_places=5)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["territory"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_rate_range("film_fund_rate")
+                & _rate_range("tax_rate")
+                & _rate_range("cinema_share")
+                & Q(film_fund_rate__lte=Decimal(1) - models.F("tax_rate")),
+                name="settlement_rule_rates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory}: fund {self.film_fund_rate}, tax {self.tax_rate}, cinema {self.cinema_share}"
+
+
+class TitleSettlementRule(models.Model):
+    """A title's own terms, field by field over its territory's rule.
+
+    ``territory`` empty means every territory; a territory's own row wins over
+    it. A rate left empty keeps the territory's.
+    """
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="settlement_rules")
+    territory = models.CharField(max_length=2, choices=Territory.choices, blank=True)
+    film_fund_rate = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
+    cinema_share = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "territory"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "territory"], name="title_settlement_rule_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(film_fund_rate__isnull=True) | _rate_range("film_fund_rate"))
+                & (Q(tax_rate__isnull=True) | _rate_range("tax_rate"))
+                & (Q(cinema_share__isnull=True) | _rate_range("cinema_share")),
+                name="title_settlement_rule_rates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.territory or 'all territories'}"

@@ -2,7 +2,9 @@
 
 Visibility: published and cancelled showtimes are public; drafts are seen only
 by those who may schedule at the venue (its chain's operators, distribution
-staff, admins). Holds, orders and tickets are seen by their owner only.
+staff, admins). Holds, orders and tickets are seen by their owner only
+(downloads and refunds also by admins). Door scans are the venue's
+operators'; settlements are the venue's operators' and distribution staff's.
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import Role, User
-from marquee.accounts.permissions import AnyUser, has_role, organisation_ids
+from marquee.accounts.permissions import AnyUser, has_role, is_admin, organisation_ids
 from marquee.catalog.models import Title
-from marquee.core.errors import NotFound
+from marquee.core.errors import DomainError, NotFound
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     Hold,
     Order,
     PresaleRound,
     RoundAllowance,
+    Scan,
     SeatInventory,
     Showtime,
     ShowtimePrice,
@@ -53,6 +56,18 @@ def can_schedule_at(user: AnyUser | None, venue: Venue) -> bool:
 def can_plan_rounds(user: AnyUser | None) -> bool:
     """Pre-sale rounds and invitations are planned by distribution staff (and admins)."""
     return _authenticated(user) and has_role(user, Role.DISTRIBUTION)
+
+
+def can_check_in(user: AnyUser | None, venue: Venue) -> bool:
+    """May ``user`` scan tickets at ``venue``'s doors? Its chain's cinema operators and admins."""
+    return _authenticated(user) and venue_queries.can_manage_venue(user, venue)
+
+
+def can_view_settlement(user: AnyUser | None, venue: Venue) -> bool:
+    """May ``user`` read ``venue``'s settlement? Its operators, distribution staff and admins."""
+    return _authenticated(user) and (
+        has_role(user, Role.DISTRIBUTION) or venue_queries.can_manage_venue(user, venue)
+    )
 
 
 def _scheduling_filter(user: AnyUser | None) -> Q | None:
@@ -94,9 +109,7 @@ def _local_day(on: date, zones: set[str]) -> Q:
     """Showtimes starting on the calendar day ``on`` in their own venue's zone."""
     cond = Q(pk__in=[])
     for zone in sorted(zones):
-        tz = ZoneInfo(zone)
-        start = datetime.combine(on, time.min, tzinfo=tz)
-        end = datetime.combine(on + timedelta(days=1), time.min, tzinfo=tz)
+        start, end = local_day_bounds(on, zone)  # refuses days it cannot represent
         cond |= Q(venue__time_zone=zone, starts_at__gte=start, starts_at__lt=end)
     return cond
 
@@ -149,6 +162,16 @@ def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     return showtime
 
 
+def showtime_by_id(showtime_id: int) -> Showtime:
+    """Any showtime by id with venue, title and hall (callers check what the actor may do)."""
+    showtime = (
+        Showtime.objects.select_related("venue", "title", "hall").filter(pk=showtime_id).first()
+    )
+    if showtime is None:
+        raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
+    return showtime
+
+
 def get_manageable_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     """A showtime ``user`` schedules; others' are reported as not found (no leak)."""
     showtime = _with_details(manageable_showtimes(user)).filter(pk=showtime_id).first()
@@ -170,6 +193,40 @@ def account_by_id(user_id: int) -> User:
     if user is None:
         raise NotFound(TicketingErrorCode.USER_NOT_FOUND, f"No account {user_id}.")
     return user
+
+
+def venue_by_id(venue_id: int) -> Venue:
+    """A venue by id with its chain and city (for scans and settlements, which check access)."""
+    venue = Venue.objects.select_related("chain", "city").filter(pk=venue_id).first()
+    if venue is None:
+        raise NotFound(TicketingErrorCode.VENUE_NOT_FOUND, f"No venue {venue_id}.")
+    return venue
+
+
+#: Days a report may ask for: anything else is a typo (and would overflow datetimes).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
+
+
+def local_day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
+    """The UTC-comparable instants that start ``day`` and the day after in ``time_zone``.
+
+    Raises :class:`DomainError` ``invalid_date`` for a day outside 2000–2199.
+    """
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DomainError(
+            TicketingErrorCode.INVALID_DATE,
+            f"Choose a day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.",
+            field="date",
+        )
+    tz = ZoneInfo(time_zone)
+    return (
+        datetime.combine(day, time.min, tzinfo=tz),
+        datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def local_today(time_zone: str, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(ZoneInfo(time_zone)).date()
 
 
 def hall_by_id(hall_id: int) -> Hall:
@@ -409,3 +466,93 @@ def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
         )
         .order_by("seat__row", "seat__column")
     )
+
+
+def _owned(user: AnyUser | None) -> Q | None:
+    """``None``: every order (admins); else the user's own orders; an empty filter for nobody."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if is_admin(user):
+        return None
+    return Q(user=user)
+
+
+def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
+    """The order for its owner (or an admin, e.g. support refunding for a buyer)."""
+    qs = _order_queryset()
+    scope = _owned(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    order = qs.filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
+    return order
+
+
+def _ticket_details(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related(
+        "seat",
+        "line",
+        "order",
+        "showtime",
+        "showtime__title",
+        "showtime__venue",
+        "showtime__hall",
+    )
+
+
+def ticket_for_owner(*, user: AnyUser | None, ticket_id: int) -> Ticket:
+    """A ticket for the owner of its order (or an admin); anyone else's is :class:`NotFound`."""
+    qs = _ticket_details(Ticket.objects.all())
+    if not _authenticated(user):
+        qs = qs.none()
+    elif not is_admin(user):
+        qs = qs.filter(order__user=user)
+    ticket = qs.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound(TicketingErrorCode.TICKET_NOT_FOUND, f"No ticket {ticket_id} of yours.")
+    return ticket
+
+
+def tickets_of(order: Order, *, active_only: bool = False) -> list[Ticket]:
+    """The tickets of ``order`` in seat order, with seat, line and showtime details."""
+    qs = _ticket_details(Ticket.objects.filter(order=order))
+    if active_only:
+        qs = qs.filter(status__in=Ticket.ACTIVE_STATUSES)
+    return list(qs.order_by("seat__row", "seat__column", "pk"))
+
+
+# --- door scans -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    venue_id: int
+    day: date
+    time_zone: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def admitted(self) -> int:
+        return self.counts.get(Scan.Verdict.VALID, 0)
+
+
+def scan_summary(*, venue: Venue, day: date) -> ScanSummary:
+    """How many scans of each verdict ``venue``'s doors recorded on ``day`` (its local day).
+
+    The caller checks :func:`can_check_in`. Every verdict is present (0 when none).
+    """
+    start, end = local_day_bounds(day, venue.time_zone)
+    counts = dict.fromkeys(Scan.Verdict.values, 0)
+    for verdict, n in (
+        Scan.objects.filter(venue=venue, at__gte=start, at__lt=end)
+        .order_by()
+        .values_list("verdict")
+        .annotate(n=Count("pk"))
+    ):
+        counts[verdict] = n
+    return ScanSummary(venue_id=venue.pk, day=day, time_zone=venue.time_zone, counts=counts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,8 @@ from marquee.ticketing.queries import SeatMap
 from marquee.venues.models import Seat
 
 Lang = Field("", max_length=16, description="Language code, e.g. yue, cmn, en")
+#: A database id: positive and within a 64-bit signed integer.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 # --- showtimes --------------------------------------------------------------------
@@ -459,3 +461,255 @@ class KeyOut(Schema):
     alg: str
     public_key: str = Field(..., description="base64url of the raw 32-byte Ed25519 public key")
     pem: str
+
+
+# --- check-in ---------------------------------------------------------------------
+
+
+class CheckInIn(Schema):
+    code: str = Field(..., max_length=1000, description="The scanned ticket code (MQT1:…)")
+    venue_id: Id
+    showtime_id: Id | None = Field(None, description="Admit only this showtime's tickets")
+    door: str = Field("", max_length=40, description="Which door scanned, e.g. Door A")
+
+
+class CheckInOut(Schema):
+    verdict: str = Field(
+        ...,
+        description="valid, already_used, wrong_venue, wrong_showtime, not_yet_open, expired, "
+        "refunded or forged",
+    )
+    admitted: bool
+    message: str
+    scan_id: int
+    scanned_at: datetime
+    ticket_id: int | None
+    seat: SeatRef | None
+    showtime: ShowtimeBrief | None
+    used_at: datetime | None = Field(None, description="When it was admitted (already_used)")
+    used_door: str = Field("", description="At which door it was admitted (already_used)")
+    exchanged: bool = Field(False, description="refunded: the ticket was exchanged")
+
+
+def showtime_brief(showtime: Showtime) -> ShowtimeBrief:
+    zone = ZoneInfo(showtime.venue.time_zone)
+    return ShowtimeBrief(
+        id=showtime.pk,
+        title=TitleRef(slug=showtime.title.slug, name=showtime.title.title),
+        venue=showtime.venue.name,
+        hall=showtime.hall.name,
+        starts_at=showtime.starts_at,
+        local_starts_at=showtime.starts_at.astimezone(zone),
+        time_zone=showtime.venue.time_zone,
+    )
+
+
+def check_in_out(result: Any) -> CheckInOut:
+    ticket = result.ticket
+    return CheckInOut(
+        verdict=result.verdict,
+        admitted=result.admitted,
+        message=result.message,
+        scan_id=result.scan.pk,
+        scanned_at=result.scan.at,
+        ticket_id=ticket.pk if ticket else None,
+        seat=seat_ref(ticket.seat) if ticket else None,
+        showtime=showtime_brief(result.showtime) if result.showtime else None,
+        used_at=result.used_at,
+        used_door=result.used_door,
+        exchanged=result.exchanged,
+    )
+
+
+class ScanSummaryFilters(Schema):
+    venue_id: Id
+    date: dt.date | None = Field(None, description="Local day at the venue (default: today)")
+
+
+class ScanSummaryOut(Schema):
+    venue_id: int
+    date: dt.date
+    time_zone: str
+    counts: dict[str, int] = Field(..., description="Scans per verdict")
+    total: int
+    admitted: int
+
+
+# --- refunds and exchanges --------------------------------------------------------
+
+
+class RefundIn(Schema):
+    ticket_ids: list[Id] | None = Field(
+        None, max_length=100, description="Tickets to refund; omit for every valid ticket"
+    )
+
+
+class RefundOut(Schema):
+    order_id: int
+    order_status: str
+    refund_id: int
+    refunded_ticket_ids: list[int]
+    amount_minor: int = Field(..., description="Given back: seat price + service fee − venue fee")
+    fee_minor: int = Field(..., description="Venue refund fees kept")
+    currency: str
+    order_refunded_minor: int = Field(..., description="Everything refunded on the order so far")
+
+
+class RefundQuoteFilters(Schema):
+    ticket_ids: list[Id] | None = Field(None, max_length=100)
+
+
+class RefundLineOut(Schema):
+    ticket_id: int
+    seat: str
+    seat_label: str
+    status: str
+    refundable: bool
+    reason: str = Field(..., description="Why not (an error code), empty when refundable")
+    price_minor: int
+    service_fee_minor: int
+    venue_fee_minor: int
+    refund_minor: int
+
+
+class RefundQuoteOut(Schema):
+    order_id: int
+    order_status: str
+    currency: str
+    refundable: bool
+    reason: str = Field(..., description="Why not (an error code), empty when refundable")
+    message: str
+    rule: str = Field(..., description="The venue's refund rule in words")
+    cutoff_minutes: int
+    cutoff_at: datetime
+    local_cutoff_at: datetime
+    window_open: bool
+    venue_fee_per_ticket_minor: int
+    refund_minor: int
+    fee_minor: int
+    tickets: list[RefundLineOut]
+
+
+def refund_quote_out(quote: Any) -> RefundQuoteOut:
+    return RefundQuoteOut(
+        order_id=quote.order_id,
+        order_status=quote.order_status,
+        currency=quote.currency,
+        refundable=quote.refundable,
+        reason=quote.reason,
+        message=quote.message,
+        rule=quote.rule,
+        cutoff_minutes=quote.cutoff_minutes,
+        cutoff_at=quote.cutoff_at,
+        local_cutoff_at=quote.local_cutoff_at,
+        window_open=quote.window_open,
+        venue_fee_per_ticket_minor=quote.venue_fee_per_ticket_minor,
+        refund_minor=quote.refund_minor,
+        fee_minor=quote.fee_minor,
+        tickets=[
+            RefundLineOut(
+                ticket_id=line.ticket_id,
+                seat=line.seat_code,
+                seat_label=line.seat_label,
+                status=line.status,
+                refundable=line.refundable,
+                reason=line.reason,
+                price_minor=line.price_minor,
+                service_fee_minor=line.service_fee_minor,
+                venue_fee_minor=line.venue_fee_minor,
+                refund_minor=line.refund_minor,
+            )
+            for line in quote.lines
+        ],
+    )
+
+
+class ExchangeIn(Schema):
+    ticket_ids: list[Id] = Field(..., min_length=1, max_length=100)
+    showtime_id: Id = Field(..., description="Another showtime of the same film, same cinema")
+    seats: list[str] = Field(..., max_length=100, description='New seat codes, e.g. ["6-4"]')
+
+
+class ExchangeOut(Schema):
+    order_id: int
+    order_status: str
+    exchange_id: int
+    new_order: OrderOut
+    tickets: list[TicketOut]
+    refunded_minor: int = Field(..., description="The price difference given back (0 if none)")
+    currency: str
+
+
+# --- settlement -------------------------------------------------------------------
+
+
+class SettlementFilters(Schema):
+    venue_id: Id
+    date: dt.date | None = Field(None, description="Local day at the venue (default: today)")
+
+
+class SettlementLineOut(Schema):
+    title_slug: str | None = Field(None, description="None on the venue total")
+    title: str
+    showtimes: int
+    tickets: int
+    gross_minor: int = Field(..., description="Seat prices of the tickets that admit")
+    film_fund_minor: int
+    taxes_minor: int
+    net_minor: int
+    cinema_share_minor: int
+    distributor_share_minor: int
+    service_fees_minor: int = Field(..., description="Platform fees, not box office")
+    refund_fees_minor: int = Field(..., description="Venue refund fees kept, outside the split")
+    film_fund_rate: str | None = Field(None, description='Exact fraction, e.g. "0.05"')
+    tax_rate: str | None = None
+    cinema_share_rate: str | None = None
+
+
+class SettlementOut(Schema):
+    venue_id: int
+    venue: str
+    territory: str
+    date: dt.date
+    time_zone: str
+    currency: str
+    lines: list[SettlementLineOut]
+    total: SettlementLineOut
+
+
+def _rate(value: Any) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _settlement_line_out(line: Any) -> SettlementLineOut:
+    rates = line.rates
+    return SettlementLineOut(
+        title_slug=line.title_slug or None,
+        title=line.title,
+        showtimes=line.showtimes,
+        tickets=line.tickets,
+        gross_minor=line.gross.minor,
+        film_fund_minor=line.film_fund.minor,
+        taxes_minor=line.taxes.minor,
+        net_minor=line.net.minor,
+        cinema_share_minor=line.cinema_share.minor,
+        distributor_share_minor=line.distributor_share.minor,
+        service_fees_minor=line.service_fees.minor,
+        refund_fees_minor=line.refund_fees.minor,
+        film_fund_rate=_rate(rates.film_fund_rate) if rates else None,
+        tax_rate=_rate(rates.tax_rate) if rates else None,
+        cinema_share_rate=_rate(rates.cinema_share) if rates else None,
+    )
+
+
+def settlement_out(settlement: Any) -> SettlementOut:
+    return SettlementOut(
+        venue_id=settlement.venue_id,
+        venue=settlement.venue_name,
+        territory=settlement.territory,
+        date=settlement.day,
+        time_zone=settlement.time_zone,
+        currency=settlement.currency,
+        lines=[_settlement_line_out(line) for line in settlement.lines],
+        total=_settlement_line_out(settlement.total),
+    )

@@ -98,7 +98,7 @@ def complete_order(*, order: Order, payment_id: UUID | None, now: datetime | Non
                 )
             except Conflict as exc:
                 raise _CannotFulfil(str(exc)) from exc
-            tickets = _issue_tickets(order, now)
+            tickets = issue_tickets(order, now)
             _publish_paid(order, tickets)
     except _CannotFulfil as exc:
         logger.warning("order %s cannot be fulfilled: %s", order.pk, exc)
@@ -107,7 +107,8 @@ def complete_order(*, order: Order, payment_id: UUID | None, now: datetime | Non
     return True
 
 
-def _issue_tickets(order: Order, now: datetime) -> list[Ticket]:
+def issue_tickets(order: Order, now: datetime) -> list[Ticket]:
+    """One signed, valid ticket per line of ``order`` (inside the caller's transaction)."""
     from marquee.ticketing import etickets
 
     showtime = order.showtime

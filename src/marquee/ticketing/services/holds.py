@@ -124,7 +124,8 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     return sorted(seats, key=lambda s: (s.row, s.column))
 
 
-def _check_on_sale(showtime: Showtime, now: datetime) -> None:
+def check_on_sale(showtime: Showtime, now: datetime) -> None:
+    """Raise :class:`Conflict` ``showtime_not_on_sale`` / ``showtime_started`` unless it sells now."""
     if showtime.status != Showtime.Status.PUBLISHED:
         raise Conflict(
             TicketingErrorCode.SHOWTIME_NOT_ON_SALE,
@@ -141,6 +142,7 @@ def hold_seats(
     seat_codes: Sequence[str],
     user: User,
     invitation_code: str | None = None,
+    now: datetime | None = None,
 ) -> Hold:
     """Hold the seats ``seat_codes`` of ``showtime`` for ``user`` for ``MARQUEE_HOLD_MINUTES``.
 
@@ -151,9 +153,12 @@ def hold_seats(
     against its per-account limit. Also raises what :func:`resolve_seats` and
     :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
     ``showtime_started``, ``round_limit_exceeded``, ``invitation_used_up``.
+
+    ``now`` is the instant the hold is taken at (default: the clock); only the
+    demo's replayed history and tests pass it — never the API.
     """
-    now = timezone.now()
-    _check_on_sale(showtime, now)
+    now = now or timezone.now()
+    check_on_sale(showtime, now)
     seats = resolve_seats(showtime=showtime, seat_codes=seat_codes)
     terms = rounds.sale_terms(
         showtime=showtime, user=user, invitation_code=invitation_code, now=now
@@ -184,12 +189,12 @@ def hold_seats(
                     presale=terms.round, user=user, seats=len(seat_ids), now=now
                 )
     except _SeatsTaken:
-        _raise_unavailable(showtime, seats, now)
+        raise_unavailable(showtime, seats, now)
     return hold
 
 
-def _raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:
-    """After the rollback: say which seats were taken (or that sales stopped)."""
+def raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:
+    """After a claim rolled back: raise :class:`Conflict` naming the seats taken (or that sales stopped)."""
     status = Showtime.objects.filter(pk=showtime.pk).values_list("status", flat=True).first()
     if status != Showtime.Status.PUBLISHED:
         raise Conflict(

@@ -10,6 +10,8 @@ States::
 
 Every transition is a conditional UPDATE on the current status
 (:func:`change_order_status`), so two writers cannot both move one order.
+After tickets are refunded or exchanged, :func:`reconcile_order_status`
+derives the paid order's status from its tickets.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.ticketing.errors import TicketingErrorCode
-from marquee.ticketing.models import Hold, Order, OrderLine, ShowtimePrice
+from marquee.ticketing.models import Hold, Order, OrderLine, ShowtimePrice, Ticket
 from marquee.venues.models import Seat
 
 logger = logging.getLogger(__name__)
@@ -83,6 +86,51 @@ def change_order_status(
         setattr(order, name, value)
 
 
+def derived_status(*, ticket_statuses: list[str], refunded_minor: int) -> str:
+    """The status a paid order has, given its tickets' statuses and the money given back.
+
+    Some ticket still admits: ``paid``, or ``partially_refunded`` once any
+    ticket was refunded or any money went back (an exchange's difference).
+    None admits: ``refunded`` when every ticket was refunded, else
+    ``exchanged`` (at least one was exchanged for a ticket of another order).
+    """
+    active = sum(1 for s in ticket_statuses if s in Ticket.ACTIVE_STATUSES)
+    refunded = sum(1 for s in ticket_statuses if s == Ticket.Status.REFUNDED)
+    if active:
+        return S.PARTIALLY_REFUNDED if refunded or refunded_minor else S.PAID
+    if ticket_statuses and refunded == len(ticket_statuses):
+        return S.REFUNDED
+    return S.EXCHANGED
+
+
+def reconcile_order_status(*, order: Order, refunded_delta: int = 0, now: datetime) -> str:
+    """Add ``refunded_delta`` to a paid order's ``refunded_minor`` and set the status its tickets imply.
+
+    Call inside the transaction that changed the tickets, with the order row
+    locked (``order`` as read under that lock). One conditional UPDATE on the
+    status read; raises :class:`Conflict` ``invalid_order_transition`` if
+    another writer moved the order meanwhile. Returns the new status.
+    """
+    statuses = list(Ticket.objects.filter(order_id=order.pk).values_list("status", flat=True))
+    refunded_minor = order.refunded_minor + refunded_delta
+    target = derived_status(ticket_statuses=statuses, refunded_minor=refunded_minor)
+    if target == order.status:
+        if refunded_delta:
+            changed = Order.objects.filter(pk=order.pk, status=order.status).update(
+                refunded_minor=F("refunded_minor") + refunded_delta
+            )
+            if not changed:
+                raise Conflict(
+                    TicketingErrorCode.INVALID_ORDER_TRANSITION,
+                    "The order changed meanwhile; try again.",
+                    requested=target,
+                )
+            order.refunded_minor = refunded_minor
+        return target
+    change_order_status(order=order, to=target, now=now, refunded_minor=refunded_minor)
+    return target
+
+
 def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     """Unsaved order lines for ``seats`` at the hold's showtime prices (or its round's override)."""
     showtime = hold.showtime
@@ -113,15 +161,16 @@ def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     return lines
 
 
-def create_order_from_hold(*, hold: Hold, user: User) -> Order:
+def create_order_from_hold(*, hold: Hold, user: User, now: datetime | None = None) -> Order:
     """Turn ``user``'s live hold into a pending order with one priced line per seat.
 
     Total = seat prices (the round's override where it applies) + the service
     fee per ticket, in the venue's currency. One order per hold. Raises
     :class:`NotFound` ``hold_not_found`` and :class:`Conflict`
     ``hold_already_ordered`` (with ``order_id``), ``hold_not_active``, ``hold_expired``.
+    ``now`` as for :func:`~marquee.ticketing.services.holds.hold_seats`.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         current = (
             Hold.objects.select_for_update(no_key=True, of=("self",))

@@ -510,18 +510,14 @@ def cancel_showtime(*, actor: User, showtime: Showtime, reason: str = "") -> Can
 
 
 def settle_paid_orders_of_cancelled_showtime(*, showtime: Showtime, reason: str) -> list[int]:
-    """The paid orders of a showtime being cancelled (runs inside :func:`cancel_showtime`).
+    """Refund the paid orders of a showtime being cancelled (runs inside :func:`cancel_showtime`).
 
-    Extension point for refunds: the refund service refunds each of these
-    orders here, in the cancellation's transaction (its tickets' seats stay
-    ``sold``/``closed`` — a cancelled showtime never returns seats to sale).
-    Returns the ids of the orders it handled.
+    Every paid or partly refunded order is refunded in full, with no fee, in
+    the cancellation's transaction, and its buyer is emailed after the commit
+    (:func:`marquee.ticketing.services.refunds.refund_cancelled_showtime`).
+    Its tickets' seats stay ``sold``: a cancelled showtime never returns
+    seats to sale. Returns the ids of the orders it refunded.
     """
-    return list(
-        Order.objects.filter(
-            showtime=showtime,
-            status__in=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED],
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    from marquee.ticketing.services.refunds import refund_cancelled_showtime
+
+    return refund_cancelled_showtime(showtime=showtime, reason=reason)

@@ -1,0 +1,277 @@
+"""Door check-in: verify a scanned ticket code, admit it at most once, record every scan.
+
+The verdict is decided in the order of ``docs/tickets.md`` §6 (and
+``docs/ticketing.md``)::
+
+    forged → wrong_venue → wrong_showtime → not_yet_open → expired → refunded → already_used → valid
+
+Admission is ONE conditional UPDATE ``ticket: valid → used`` whose row count
+decides: two doors scanning the same ticket at the same instant both pass
+every check above it, but only one UPDATE changes the row; the other door
+reads ``used`` and answers ``already_used`` with the first door's time and
+name. Each scan — admitted or not — is a :class:`~marquee.ticketing.models.Scan`
+row written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marquee.accounts.models import User
+from marquee.core.errors import DomainError, PermissionDenied
+from marquee.ticketing import etickets, events
+from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.models import Scan, Showtime, Ticket
+from marquee.ticketing.queries import can_check_in
+from marquee.venues.models import Venue
+
+V = Scan.Verdict
+MAX_DOOR_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """What the door shows: the verdict, why, and the ticket's seat and showtime when known."""
+
+    verdict: str
+    message: str
+    scan: Scan
+    ticket: Ticket | None = None
+    showtime: Showtime | None = None
+    used_at: datetime | None = None
+    used_door: str = ""
+    exchanged: bool = False
+
+    @property
+    def admitted(self) -> bool:
+        return self.verdict == V.VALID
+
+    @property
+    def seat_code(self) -> str:
+        return self.ticket.seat.code if self.ticket else ""
+
+    @property
+    def seat_label(self) -> str:
+        return self.ticket.seat.label if self.ticket else ""
+
+    @property
+    def time_zone(self) -> str:
+        return self.showtime.venue.time_zone if self.showtime else ""
+
+
+def code_digest(code: object) -> str:
+    """SHA-256 (hex) of the scanned text: what the scan log keeps instead of the code."""
+    text = code if isinstance(code, str) else repr(code)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def _local(moment: datetime, showtime: Showtime | None, venue: Venue) -> str:
+    zone = ZoneInfo((showtime.venue if showtime else venue).time_zone)
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _message(
+    verdict: str,
+    *,
+    venue: Venue,
+    ticket: Ticket | None,
+    showtime: Showtime | None,
+    used_at: datetime | None,
+    used_door: str,
+    exchanged: bool,
+) -> str:
+    seat = ticket.seat.label if ticket else ""
+    if verdict == V.VALID:
+        return _("Valid: welcome. Seat %(seat)s.") % {"seat": seat}
+    if verdict == V.ALREADY_USED:
+        when = _local(used_at, showtime, venue) if used_at else "?"
+        if used_door:
+            return _("Already used at %(when)s (door %(door)s).") % {
+                "when": when,
+                "door": used_door,
+            }
+        return _("Already used at %(when)s.") % {"when": when}
+    if verdict == V.WRONG_VENUE:
+        return _("This ticket is for another cinema.")
+    if verdict == V.WRONG_SHOWTIME:
+        when = _local(showtime.starts_at, showtime, venue) if showtime else "?"
+        return _("This ticket is for another showtime (%(when)s).") % {"when": when}
+    if verdict == V.NOT_YET_OPEN:
+        opens = _local(ticket.valid_from, showtime, venue) if ticket else "?"
+        return _("Too early: doors open at %(when)s.") % {"when": opens}
+    if verdict == V.EXPIRED:
+        return _("Expired: this showtime is over.")
+    if verdict == V.REFUNDED:
+        if exchanged:
+            return _("Exchanged: this ticket was replaced by a ticket for another showtime.")
+        return _("Refunded: this ticket no longer admits.")
+    return _("Forged: this is not a ticket we issued.")
+
+
+def _genuine_ticket(code: str) -> Ticket | None:
+    """The ticket a code names, or ``None`` when the code is not one we signed for a ticket we hold."""
+    try:
+        claims = etickets.verify_ticket(code)
+    except etickets.ForgedTicket:
+        return None
+    ticket = (
+        Ticket.objects.select_related(
+            "seat", "order", "showtime", "showtime__title", "showtime__venue", "showtime__hall"
+        )
+        .filter(pk=claims.ticket_id)
+        .first()
+    )
+    # A genuine signature over facts that disagree with our rows is not a ticket we issued.
+    if (
+        ticket is None
+        or ticket.showtime_id != claims.showtime_id
+        or ticket.showtime.venue_id != claims.venue_id
+        or ticket.showtime.hall_id != claims.hall_id
+        or ticket.seat.code != claims.seat
+    ):
+        return None
+    return ticket
+
+
+def _first_admission(ticket: Ticket) -> Scan | None:
+    return (
+        Scan.objects.filter(ticket=ticket, verdict=V.VALID)
+        .order_by("at", "pk")
+        .only("door")
+        .first()
+    )
+
+
+def require_door_access(*, actor: User, venue: Venue) -> None:
+    """Raise :class:`PermissionDenied` ``not_venue_operator`` unless ``actor`` works ``venue``'s doors."""
+    if not can_check_in(actor, venue):
+        raise PermissionDenied(
+            TicketingErrorCode.NOT_VENUE_OPERATOR,
+            "Only this cinema's operators check tickets in at its doors.",
+        )
+
+
+def check_in(
+    *,
+    code: str,
+    venue: Venue,
+    actor: User,
+    showtime: Showtime | None = None,
+    door: str = "",
+    now: datetime | None = None,
+) -> CheckInResult:
+    """Scan ``code`` at ``venue``'s door (admitting only ``showtime`` when given) and record it.
+
+    ``actor`` must operate the venue (its chain's cinema operators, or an
+    admin): :class:`PermissionDenied` ``not_venue_operator`` otherwise, and
+    nothing is recorded. A ``showtime`` of another venue is a caller's
+    mistake: :class:`DomainError` ``showtime_not_at_venue``. Every other
+    outcome is a verdict, never an exception: ``valid`` (admitted now),
+    ``already_used`` (with when and at which door), ``wrong_venue``,
+    ``wrong_showtime``, ``not_yet_open``, ``expired``, ``refunded`` (also for
+    an exchanged ticket, flagged ``exchanged``) and ``forged`` (bad signature,
+    or a genuine signature naming no ticket we hold). Publishes
+    ``ticketing.ticket_checked_in`` when a ticket is admitted. ``now`` is for
+    tests and the demo's replayed history.
+    """
+    require_door_access(actor=actor, venue=venue)
+    if showtime is not None and showtime.venue_id != venue.pk:
+        raise DomainError(
+            TicketingErrorCode.SHOWTIME_NOT_AT_VENUE,
+            f"Showtime {showtime.pk} is not at {venue.name_en}.",
+        )
+    now = now or timezone.now()
+    # Printable text only: a scanner's stray control characters (NUL) are not a door's name.
+    door = "".join(ch for ch in str(door or "") if ch.isprintable()).strip()[:MAX_DOOR_LENGTH]
+    ticket = _genuine_ticket(code) if isinstance(code, str) else None
+    used_at: datetime | None = None
+    used_door = ""
+    exchanged = False
+    with transaction.atomic():
+        if ticket is None:
+            verdict = V.FORGED
+        elif ticket.showtime.venue_id != venue.pk:
+            verdict = V.WRONG_VENUE
+        elif showtime is not None and ticket.showtime_id != showtime.pk:
+            verdict = V.WRONG_SHOWTIME
+        elif now < ticket.valid_from:
+            verdict = V.NOT_YET_OPEN
+        elif now > ticket.valid_until:
+            verdict = V.EXPIRED
+        elif Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.VALID).update(
+            status=Ticket.Status.USED, used_at=now
+        ):
+            # The row count decided: this door admits the ticket, no other can.
+            verdict = V.VALID
+            ticket.status, ticket.used_at = Ticket.Status.USED, now
+        else:
+            current = Ticket.objects.filter(pk=ticket.pk).values("status", "used_at").get()
+            ticket.status, ticket.used_at = current["status"], current["used_at"]
+            if ticket.status == Ticket.Status.USED:
+                verdict = V.ALREADY_USED
+                used_at = ticket.used_at
+                first = _first_admission(ticket)
+                used_door = first.door if first else ""
+            else:
+                verdict = V.REFUNDED
+                exchanged = ticket.status == Ticket.Status.EXCHANGED
+        scan = Scan.objects.create(
+            ticket=ticket,
+            venue=venue,
+            showtime=ticket.showtime if ticket else showtime,
+            door_showtime=showtime,
+            actor=actor,
+            door=door,
+            verdict=verdict,
+            at=now,
+            code_digest=code_digest(code),
+        )
+        if verdict == V.VALID:
+            assert ticket is not None  # noqa: S101 - VALID implies a ticket
+            events.publish(
+                events.TICKET_CHECKED_IN,
+                aggregate="ticket",
+                aggregate_id=ticket.pk,
+                payload={
+                    "ticket_id": ticket.pk,
+                    "order_id": ticket.order_id,
+                    "user_id": ticket.order.user_id,
+                    "showtime_id": ticket.showtime_id,
+                    "title_id": ticket.showtime.title_id,
+                    "venue_id": venue.pk,
+                    "hall_id": ticket.showtime.hall_id,
+                    "seat": ticket.seat.code,
+                    "door": door,
+                    "scan_id": scan.pk,
+                    "checked_in_by": actor.pk,
+                    "at": now.isoformat(),
+                },
+            )
+    # Another cinema's ticket: say so, but show nothing of it (it may be another chain's).
+    shown_ticket = None if verdict == V.WRONG_VENUE else ticket
+    shown = shown_ticket.showtime if shown_ticket is not None else showtime
+    return CheckInResult(
+        verdict=verdict,
+        message=_message(
+            verdict,
+            venue=venue,
+            ticket=shown_ticket,
+            showtime=shown,
+            used_at=used_at,
+            used_door=used_door,
+            exchanged=exchanged,
+        ),
+        scan=scan,
+        ticket=shown_ticket,
+        showtime=shown,
+        used_at=used_at if verdict == V.ALREADY_USED else (now if verdict == V.VALID else None),
+        used_door=used_door if verdict == V.ALREADY_USED else (door if verdict == V.VALID else ""),
+        exchanged=exchanged,
+    )

@@ -1,0 +1,43 @@
+"""Buying tickets the way a buyer does: hold, order, pay through the simulated gateway."""
+
+from __future__ import annotations
+
+from marquee.accounts.models import User
+from marquee.payments.models import Payment
+from marquee.payments.providers.sim import authorize_sim_payment
+from marquee.ticketing.models import Order, SeatInventory, Showtime, Ticket
+from marquee.ticketing.services import holds, orders
+
+
+def buy(showtime: Showtime, user: User, *codes: str, invitation_code: str | None = None) -> Order:
+    """A paid order for ``codes``: hold → order → pay → the gateway's signed success callback."""
+    hold = holds.hold_seats(
+        showtime=showtime, seat_codes=list(codes), user=user, invitation_code=invitation_code
+    )
+    order = orders.create_order_from_hold(hold=hold, user=user)
+    started = orders.pay_order(order=order, user=user)
+    if started.payment_id is not None:
+        authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID, order.status
+    return order
+
+
+def tickets(order: Order) -> dict[str, Ticket]:
+    """The order's tickets by seat code."""
+    return {
+        t.seat.code: t
+        for t in Ticket.objects.filter(order=order).select_related("seat", "line", "showtime")
+    }
+
+
+def payment_of(order: Order) -> Payment:
+    return Payment.objects.get(pk=order.payment_id)
+
+
+def seat_states(showtime: Showtime, *codes: str) -> list[str]:
+    rows = {
+        r.seat.code: r.state
+        for r in SeatInventory.objects.filter(showtime=showtime).select_related("seat")
+    }
+    return [rows[c] for c in codes]
