@@ -42,6 +42,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import User
 from marquee.accounts.permissions import is_admin
@@ -78,12 +79,12 @@ DECISIVE = frozenset(
 )
 
 OUTCOME_LABELS = {
-    SimOutcome.SUCCEED: "Pay",
-    SimOutcome.DECLINE: "Decline (card declined)",
-    SimOutcome.TIMEOUT: "Time out (no callback ever)",
-    SimOutcome.DUPLICATE: "Pay, callback sent twice",
-    SimOutcome.DELAY: "Pay, callback delayed",
-    SimOutcome.FORGED: "Forged callback (wrong signature)",
+    SimOutcome.SUCCEED: _("Pay"),
+    SimOutcome.DECLINE: _("Decline (card declined)"),
+    SimOutcome.TIMEOUT: _("Time out (no callback ever)"),
+    SimOutcome.DUPLICATE: _("Pay, callback sent twice"),
+    SimOutcome.DELAY: _("Pay, callback delayed"),
+    SimOutcome.FORGED: _("Forged callback (wrong signature)"),
 }
 
 

@@ -1,0 +1,115 @@
+"""The storefront: home (city, now showing, coming soon), film and cinema pages, want to see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing.services import rounds
+from marquee.venues import queries as venue_queries
+from marquee.web import queries
+from marquee.web.city import current_city, remember_city
+from marquee.web.views.common import domain_errors, parse_date, safe_next
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    city = current_city(request)
+    context: dict = {"city": city, "cities": queries.cities() if city else []}
+    if city is None:
+        context["catalog"] = queries.catalog_cards()
+    else:
+        context["listing"] = queries.home_listing(city=city, user=request.user)
+    response = render(request, "web/home.html", context)
+    if city is not None and request.GET.get("city") == city.code:
+        remember_city(request, response, city)
+    return response
+
+
+@require_POST
+def choose_city(request: HttpRequest) -> HttpResponse:
+    """The city picker: remember the choice and go back where the visitor was."""
+    city = queries.city_by_code(request.POST.get("city"))
+    target = safe_next(request, request.POST.get("next"), "/")
+    response = HttpResponseRedirect(target)
+    if city is not None:
+        remember_city(request, response, city)
+    return response
+
+
+@require_GET
+@domain_errors
+def film(request: HttpRequest, slug: str) -> HttpResponse:
+    title = queries.film_detail(slug)
+    city = current_city(request)
+    schedule = queries.film_schedule(title=title, city=city, user=request.user) if city else []
+    # One day at a time: the chosen one, else the first day with showtimes.
+    asked = parse_date(request.GET.get("date"))
+    day = next((d for d in schedule if d.day == asked), schedule[0] if schedule else None)
+    context = {
+        "film": title,
+        "hue": queries.poster_hue(title),
+        "credits": queries.film_credits(title),
+        "city": city,
+        "cities": queries.cities(),
+        "schedule": schedule,
+        "day": day,
+        "want_to_see": ticketing_queries.want_to_see_count(title),
+        "wants_to_see": ticketing_queries.wants_to_see(request.user, title),
+        "release": next(
+            (r for r in title.release_dates.all() if city and r.territory == city.territory),
+            None,
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "web/film.html", context)
+
+
+@require_POST
+@domain_errors
+def want_to_see(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register (or, with ``action=remove``, withdraw) the visitor's interest in a film."""
+    back = safe_next(request, request.POST.get("next"), f"/films/{slug}/")
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    title = ticketing_queries.title_by_slug(slug)
+    if request.POST.get("action") == "remove":
+        rounds.unregister_want_to_see(user=request.user, title=title)
+    else:
+        rounds.register_want_to_see(user=request.user, title=title)
+    return HttpResponseRedirect(back)
+
+
+@require_GET
+def cinemas(request: HttpRequest) -> HttpResponse:
+    city = current_city(request)
+    venues = list(queries.cinemas_of_city(city=city, user=request.user)) if city else []
+    return render(
+        request,
+        "web/cinemas.html",
+        {"city": city, "cities": queries.cities(), "venues": venues},
+    )
+
+
+@require_GET
+@domain_errors
+def cinema(request: HttpRequest, slug: str) -> HttpResponse:
+    venue = venue_queries.venue_with_halls(slug, user=request.user)
+    days = queries.local_days(venue.time_zone)
+    day = parse_date(request.GET.get("date"))
+    if day is None or day not in days:
+        day = days[0]
+    context = {
+        "venue": venue,
+        "halls": list(venue.halls.all()),
+        "days": days,
+        "day": day,
+        "schedule": queries.cinema_day(venue=venue, day=day, user=request.user),
+        "page_title": _("Cinema"),
+    }
+    return render(request, "web/cinema.html", context)

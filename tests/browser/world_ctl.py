@@ -1,0 +1,58 @@
+"""Run beside the browser tests' server, against its database (a separate process).
+
+``python -m tests.browser.world_ctl seed``
+    build the small web world (``tests/web/world.py``) and print its ids as JSON;
+``python -m tests.browser.world_ctl expire-order ORDER_ID [SECONDS]``
+    move the hold of an order so it lapses in ``SECONDS`` (default 0: now) — the
+    clock moving on, without waiting ten minutes;
+``python -m tests.browser.world_ctl deliver-callbacks``
+    the simulated gateway delivers its delayed callbacks.
+
+The browser tests stay away from pytest-django's database fixtures (the sync
+Playwright API runs its own event loop); this is how they reach the database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import timedelta
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marquee.settings")
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    command = argv[0] if argv else ""
+    if command == "seed":
+        from tests.web.world import build_world
+
+        with transaction.atomic():
+            world = build_world()
+        print(json.dumps(world.as_json()))
+        return 0
+    if command == "expire-order":
+        from marquee.ticketing.models import Hold, Order, SeatInventory
+
+        order = Order.objects.get(pk=int(argv[1]))
+        at = timezone.now() + timedelta(seconds=int(argv[2]) if len(argv) > 2 else 0)
+        with transaction.atomic():
+            Hold.objects.filter(pk=order.hold_id).update(expires_at=at)
+            SeatInventory.objects.filter(hold_id=order.hold_id).update(hold_expires_at=at)
+        return 0
+    if command == "deliver-callbacks":
+        from marquee.payments.providers.sim import deliver_sim_callbacks
+
+        print(len(deliver_sim_callbacks()))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
