@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Header, P, Query, Router, Status
 
 from marquee.accounts.auth import AUTH, acting_user
+from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.idempotency import run_idempotent
 from marquee.ticketing import downloads, queries
 from marquee.ticketing.schemas import (
@@ -318,8 +319,13 @@ def unregister_want_to_see(request: HttpRequest, slug: str):
     response={201: HoldOut},
     auth=AUTH,
     summary="Hold seats for a few minutes (all or nothing)",
+    description=(
+        "Rate-limited per account and per client address (429 problem `rate_limited` "
+        "with a `Retry-After` header)."
+    ),
 )
 def create_hold(request: HttpRequest, payload: HoldIn):
+    enforce_rate_limits(request, "holds")
     showtime = queries.get_showtime(user=request.user, showtime_id=payload.showtime_id)
     hold = holds.hold_seats(
         showtime=showtime,

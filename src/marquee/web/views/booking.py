@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marquee.core.errors import DomainError
+from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
@@ -81,6 +82,7 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     codes = _clean_codes(request.POST.getlist("seats"))
     invitation = request.POST.get("invitation_code", "").replace("\x00", "").strip()[:32]
     try:
+        enforce_rate_limits(request, "holds")
         hold = holds.hold_seats(
             showtime=showtime,
             seat_codes=codes,
