@@ -233,3 +233,46 @@ def test_without_javascript_the_seat_map_is_a_form(server, new_page):
     expect(page.get_by_test_id("countdown")).to_contain_text(re.compile(r"(9|10):\d\d"))
     page.get_by_test_id("pay").click()
     expect(page.get_by_test_id("amount")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("language", "showtime_key", "seats", "seats_heading", "paid_flash"),
+    [
+        ("zh-hans", "long-night-13", ["2-4", "2-5"], "选择座位", "付款成功"),
+        ("zh-hant", "long-night-13", ["3-4", "3-5"], "選擇座位", "付款成功"),
+    ],
+)
+def test_the_whole_purchase_in_chinese(
+    server, page, language, showtime_key, seats, seats_heading, paid_flash
+):
+    """The same journey as above, read and clicked in 简体中文 and 繁體中文."""
+    showtime = server.world["showtimes"][showtime_key]
+    login(page, server, "fan2")
+    page.goto(server.url + "/")
+    page.select_option("#language-select", language)
+    page.locator("form.language-form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+    page.select_option("#city-select", "beijing")
+    page.locator('a[href="/films/the-long-night/"]').first.click()
+    expect(page.locator("h1")).not_to_have_text("The Long Night")
+    page.locator(f'a[href="/showtimes/{showtime}/seats/"]').first.click()
+    expect(page.locator("h1")).to_contain_text(seats_heading)
+    for code in seats:
+        _pick(page, code)
+    labels = [f"{c.split('-')[0]}排{c.split('-')[1]}座" for c in seats]
+    expect(page.locator("[data-selection-list]")).to_contain_text(labels[0])
+    expect(page.locator("[data-selection-total]")).to_contain_text("¥")
+    page.get_by_test_id("continue").click()
+    expect(page.get_by_test_id("order-total")).to_contain_text("¥")
+    assert no_horizontal_scroll(page)
+    page.get_by_test_id("pay").click()
+    page.locator('button[name="outcome"][value="succeed"]').click()
+
+    page.wait_for_url(re.compile(r"/tickets/"))
+    expect(page.locator(".flash")).to_contain_text(paid_flash)
+    order = page.locator('[data-testid="order"]', has_text=labels[0])
+    expect(order.get_by_test_id("qr")).to_have_count(2)
+    expect(order).to_contain_text(labels[1])
+    shot(page, f"my-tickets-{language}", full_page=False)
+    assert not page.js_errors
