@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from marquee.accounts.models import User
@@ -188,37 +188,107 @@ def run_idempotent(
             f"An Idempotency-Key is 1–{MAX_KEY_LENGTH} printable characters.",
         )
     digest = fingerprint_digest(fingerprint)
+    fresh = _claim_fresh(user=user, scope=scope, key=key, digest=digest, fn=fn)
+    if fresh is not None:
+        return fresh
     claimed = _claim(user=user, scope=scope, key=key, digest=digest)
     if isinstance(claimed, IdempotencyRecord):
         return _replay(claimed)
     record_id, token = claimed
+    with transaction.atomic():
+        record = IdempotencyRecord.objects.select_for_update().get(pk=record_id)
+        outcome = _run_claimed(record=record, token=token, fn=fn)
+    return _deliver(outcome)
 
+
+_Outcome = tuple[tuple[int, dict] | None, DomainError | None, BaseException | None]
+
+
+def _claim_fresh(
+    *, user: User, scope: str, key: str, digest: str, fn: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict] | None:
+    """The common case in two statements: the key was never used, so claim it and run.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` (one statement, committed at once, so a
+    concurrent duplicate sees the claim), then the record is locked without
+    waiting. If it carries our lock token the key is ours and ``fn`` runs as on
+    the general path. Otherwise (the key exists: done, in progress, expired, or
+    locked by its running owner) ``None``: the caller takes the general path of
+    :func:`_claim`, whose answers are unchanged.
+    """
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    IdempotencyRecord.objects.bulk_create(
+        [
+            IdempotencyRecord(
+                user=user,
+                scope=scope,
+                key=key,
+                fingerprint=digest,
+                lock_token=token,
+                locked_at=now,
+                expires_at=now + TTL,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    locking = True
+    try:
+        with transaction.atomic():
+            record = (
+                IdempotencyRecord.objects.select_for_update(nowait=True)
+                .filter(user=user, scope=scope, key=key, lock_token=token)
+                .order_by()
+                .first()
+            )
+            locking = False
+            if record is None:
+                return None
+            outcome = _run_claimed(record=record, token=token, fn=fn)
+    except OperationalError:
+        if locking:  # locked by the request that owns the key, still running (PostgreSQL)
+            return None
+        raise
+    return _deliver(outcome)
+
+
+def _run_claimed(
+    *, record: IdempotencyRecord, token: str, fn: Callable[[], tuple[int, dict]]
+) -> _Outcome:
+    """Run ``fn`` for the locked, claimed ``record`` and store its outcome.
+
+    Call in the transaction that locked ``record``; raise what it returns with
+    :func:`_deliver` after that transaction committed.
+    """
+    if record.lock_token != token or record.state != IdempotencyRecord.State.IN_PROGRESS:
+        # Our claim went stale and another request took it over.
+        raise Conflict(
+            PaymentsErrorCode.IDEMPOTENCY_IN_PROGRESS,
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+        )
     error: DomainError | None = None
     unexpected: BaseException | None = None
     response: tuple[int, dict] | None = None
-    with transaction.atomic():
-        record = IdempotencyRecord.objects.select_for_update().get(pk=record_id)
-        if record.lock_token != token or record.state != IdempotencyRecord.State.IN_PROGRESS:
-            # Our claim went stale and another request took it over.
-            raise Conflict(
-                PaymentsErrorCode.IDEMPOTENCY_IN_PROGRESS,
-                "A request with this Idempotency-Key is still being processed; retry shortly.",
-            )
-        try:
-            with transaction.atomic():
-                status, body = fn()
-        except DomainError as exc:
-            error = exc
-            record.error = _error_record(exc)
-        except Exception as exc:
-            unexpected = exc
-            record.delete()
-        else:
-            response = (int(status), _to_json(body))
-            record.response_status, record.response_body = response
-        if unexpected is None:
-            record.state = IdempotencyRecord.State.DONE
-            record.save(update_fields=["state", "error", "response_status", "response_body"])
+    try:
+        with transaction.atomic():
+            status, body = fn()
+    except DomainError as exc:
+        error = exc
+        record.error = _error_record(exc)
+    except Exception as exc:
+        unexpected = exc
+        record.delete()
+    else:
+        response = (int(status), _to_json(body))
+        record.response_status, record.response_body = response
+    if unexpected is None:
+        record.state = IdempotencyRecord.State.DONE
+        record.save(update_fields=["state", "error", "response_status", "response_body"])
+    return response, error, unexpected
+
+
+def _deliver(outcome: _Outcome) -> tuple[int, dict]:
+    response, error, unexpected = outcome
     if unexpected is not None:
         raise unexpected
     if error is not None:

@@ -61,7 +61,6 @@ from marquee.ticketing.schemas import (
     order_out,
     refund_quote_out,
     round_out,
-    seat_map_out,
     settlement_out,
     showtime_out,
     ticket_out,
@@ -125,7 +124,12 @@ def get_showtime(request: HttpRequest, showtime_id: int):
     summary="Seat map: the hall layout with every seat's state (free, held, sold, closed)",
 )
 def get_seat_map(request: HttpRequest, showtime_id: int):
-    return seat_map_out(queries.seat_map(user=acting_user(request), showtime_id=showtime_id))
+    # The hot read of a sale: the body is built as JSON directly (cached layout, one
+    # query for the states); ``response=SeatMapOut`` documents it.
+    content = queries.seat_map_json(
+        showtime_id=showtime_id, acting_user=lambda: acting_user(request)
+    )
+    return HttpResponse(content, content_type="application/json")
 
 
 @router.post(
@@ -326,15 +330,14 @@ def unregister_want_to_see(request: HttpRequest, slug: str):
 )
 def create_hold(request: HttpRequest, payload: HoldIn):
     enforce_rate_limits(request, "holds")
-    showtime = queries.get_showtime(user=request.user, showtime_id=payload.showtime_id)
-    hold = holds.hold_seats(
+    showtime = queries.showtime_for_sale(user=request.user, showtime_id=payload.showtime_id)
+    placed = holds.place_hold(
         showtime=showtime,
         seat_codes=payload.seats,
         user=request.user,
         invitation_code=payload.invitation_code,
     )
-    fresh = queries.hold_of(user=request.user, hold_id=hold.pk)
-    return Status(201, hold_out(fresh, now=timezone.now()))
+    return Status(201, hold_out(placed.hold, now=timezone.now(), seats=placed.seats))
 
 
 @router.get("/holds/{hold_id}", response=HoldOut, auth=AUTH, summary="One of your holds")
@@ -367,10 +370,9 @@ def create_order(request: HttpRequest, payload: OrderIn, idempotency_key: Idempo
     user = request.user
 
     def run() -> tuple[int, dict]:
-        hold = queries.hold_of(user=user, hold_id=payload.hold_id)
-        order = orders.create_order_from_hold(hold=hold, user=user)
-        fresh = queries.order_of(user=user, order_id=order.pk)
-        return 201, order_out(fresh, now=timezone.now()).model_dump(mode="json")
+        placed = orders.place_order(hold=payload.hold_id, user=user)
+        body = order_out(placed.order, now=timezone.now(), lines=placed.lines)
+        return 201, body.model_dump(mode="json")
 
     status, body = run_idempotent(
         key=idempotency_key,
@@ -413,10 +415,9 @@ def pay_order(
     return_url = payload.return_url if payload else ""
 
     def run() -> tuple[int, dict]:
-        order = queries.order_of(user=user, order_id=order_id)
-        started = orders.pay_order(order=order, user=user, return_url=return_url)
+        started = orders.pay_order(order=order_id, user=user, return_url=return_url)
         body = PayOut(
-            order_id=order.pk,
+            order_id=started.order.pk,
             order_status=started.order.current_status(),
             payment_id=started.payment_id,
             redirect_url=started.redirect_url,

@@ -9,10 +9,16 @@ operators'; settlements are the venue's operators' and distribution staff's.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -160,6 +166,23 @@ def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     if showtime is None:
         raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
     return showtime
+
+
+def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
+    """A showtime to hold seats of, lean: no joins, no prices, no membership query.
+
+    Public (published, cancelled) showtimes are read by id alone; anything else
+    goes through :func:`get_showtime` (a draft only its schedulers see, else
+    :class:`NotFound`).
+    """
+    showtime = (
+        Showtime.objects.filter(
+            pk=showtime_id, status__in=[Showtime.Status.PUBLISHED, Showtime.Status.CANCELLED]
+        )
+        .order_by()
+        .first()
+    )
+    return showtime or get_showtime(user=user, showtime_id=showtime_id)
 
 
 def showtime_by_id(showtime_id: int) -> Showtime:
@@ -359,6 +382,282 @@ def seat_map(*, user: AnyUser | None, showtime_id: int, now: datetime | None = N
     )
 
 
+# --- seat map, the hot path of a sale -------------------------------------------------
+#
+# ``seat_map_json`` answers ``GET /showtimes/{id}/seats`` with the same body as
+# :func:`seat_map` serialised, built from three layers:
+#
+# - the hall's layout as pre-serialised JSON fragments, cached (process memory in
+#   front of Django's cache) per hall and ``layout_version`` — replacing a layout
+#   bumps the version, so a cached layout is never stale;
+# - the prices of a published or cancelled showtime, cached per showtime and
+#   publication instant (a published showtime's prices cannot change);
+# - the seat states: ONE query per request, or none within the microcache window
+#   (``MARQUEE_SEAT_MAP_CACHE_SECONDS``, default 0.5 s, per process). Every write
+#   to seat inventory in this process clears the microcache
+#   (:func:`forget_seat_maps`, called by ``services._common.lock_inventory``), so a
+#   worker reads its own writes at once and other workers within the window; an
+#   entry is never served past the earliest expiry of a hold it shows as held.
+#
+# Drafts (seen only by their schedulers) take the plain :func:`seat_map` path.
+
+_LAYOUT_LOCAL: dict[tuple, tuple] = {}
+_PRICES_LOCAL: dict[tuple, tuple] = {}
+_MICRO: dict[int, tuple] = {}
+_MICRO_GENERATION = [0]
+_LOCAL_MAX = 512
+
+
+def forget_seat_maps() -> None:
+    """Drop this process's microcached seat maps (seat states changed)."""
+    _MICRO_GENERATION[0] += 1
+    _MICRO.clear()
+
+
+def _micro_seconds() -> float:
+    return float(getattr(settings, "MARQUEE_SEAT_MAP_CACHE_SECONDS", 0.5))
+
+
+def _remember(store: dict, key: Any, value: Any) -> None:
+    if len(store) >= _LOCAL_MAX:
+        store.clear()
+    store[key] = value
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _layout(hall_id: int, fingerprint: tuple) -> tuple:
+    """``(seat ids in display order, JSON prefix per seat, kind per seat, seat id set)``."""
+    key = (hall_id, *fingerprint)
+    found = _LAYOUT_LOCAL.get(key)
+    if found is not None:
+        return found
+    cache_key = "marquee:seatlayout:" + ":".join(str(part) for part in key)
+    found = cache.get(cache_key)
+    if found is None:
+        rows = list(
+            Seat.objects.filter(hall_id=hall_id)
+            .order_by("row", "column")
+            .values_list("pk", "row", "column", "row_label", "number", "kind", "partner_id")
+        )
+        codes = {row[0]: f"{row[3]}-{row[4]}" for row in rows}
+        ids, prefixes, kinds = [], [], []
+        for pk, r, c, row_label, number, kind, partner_id in rows:
+            ids.append(pk)
+            kinds.append(kind)
+            seat = {
+                "code": codes[pk],
+                "label": f"{row_label}排{number}座",
+                "row": r,
+                "column": c,
+                "seat_type": kind,
+                "partner": codes.get(partner_id) if partner_id else None,
+            }
+            prefixes.append(_dumps(seat)[:-1] + ',"state":"')
+        found = (tuple(ids), tuple(prefixes), tuple(kinds))
+        cache.set(cache_key, found, timeout=24 * 3600)
+    found = (*found, frozenset(found[0]))
+    _remember(_LAYOUT_LOCAL, key, found)
+    return found
+
+
+def _frozen_prices(showtime_id: int, published_at: Any) -> dict[str, int]:
+    """A published (or cancelled) showtime's prices, which can no longer change."""
+    key = (showtime_id, str(published_at))
+    found = _PRICES_LOCAL.get(key)
+    if found is None:
+        stamp = (
+            published_at.timestamp()
+            if isinstance(published_at, datetime)
+            else str(published_at).replace(" ", "T")
+        )
+        cache_key = f"marquee:showtimeprices:{showtime_id}:{stamp}"
+        found = cache.get(cache_key)
+        if found is None:
+            found = tuple(
+                ShowtimePrice.objects.filter(showtime_id=showtime_id)
+                .order_by("seat_type")
+                .values_list("seat_type", "price_minor")
+            )
+            cache.set(cache_key, found, timeout=24 * 3600)
+        _remember(_PRICES_LOCAL, key, found)
+    return dict(found)
+
+
+_HEAD_FIELDS = (
+    "status",
+    "published_at",
+    "currency",
+    "service_fee_minor",
+    "hall_id",
+    "hall__layout_version",
+    "hall__seat_count",
+    "hall__rows",
+    "hall__columns",
+    "hall__name",
+    "hall__screen_side",
+    "hall__aisles_after_rows",
+    "hall__aisles_after_columns",
+)
+_HEAD_SQL: dict[str, str] = {}
+_STATES_SQL: dict[str, str] = {}
+
+
+def _showtime_head(showtime_id: int) -> tuple | None:
+    """The showtime and hall fields of a seat map, as raw values (``None``: no such showtime).
+
+    The ORM's SQL for this lookup is compiled once per database vendor and run
+    through the cursor: compiling it costs more than running it. Values are as
+    the driver returns them (SQLite: JSON as text, datetimes naive).
+    """
+    if not -(2**63) <= showtime_id < 2**63:  # no such id; the driver would refuse it
+        return None
+    vendor = connection.vendor
+    sql = _HEAD_SQL.get(vendor)
+    if sql is None:
+        qs = Showtime.objects.filter(pk=-1).order_by().values_list(*_HEAD_FIELDS)[:1]
+        sql, params = qs.query.sql_with_params()
+        if tuple(params) != (-1,):  # pragma: no cover - the only parameter is the id
+            raise RuntimeError(f"Unexpected parameters in the seat map's SQL: {params!r}")
+        _HEAD_SQL[vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [showtime_id])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def _seat_states(showtime_id: int) -> dict[int, tuple[str, datetime | None]]:
+    """``{seat id: (state, hold_expires_at)}`` of a showtime's inventory: ONE query.
+
+    Compiled once per vendor like :func:`_showtime_head`; ``hold_expires_at`` is
+    naive (UTC) on SQLite.
+    """
+    vendor = connection.vendor
+    sql = _STATES_SQL.get(vendor)
+    if sql is None:
+        qs = (
+            SeatInventory.objects.filter(showtime_id=-1)
+            .order_by()
+            .values_list("seat_id", "state", "hold_expires_at")
+        )
+        sql, params = qs.query.sql_with_params()
+        if tuple(params) != (-1,):  # pragma: no cover - the only parameter is the id
+            raise RuntimeError(f"Unexpected parameters in the seat map's SQL: {params!r}")
+        _STATES_SQL[vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [showtime_id])
+        return {seat_id: (state, expires) for seat_id, state, expires in cursor.fetchall()}
+
+
+def seat_map_json(
+    *,
+    showtime_id: int,
+    acting_user: Callable[[], AnyUser | None],
+    now: datetime | None = None,
+) -> bytes:
+    """The seat map of a showtime as the JSON body of ``SeatMapOut`` (see :func:`seat_map`).
+
+    Public showtimes cost one small query plus, outside the microcache, one query
+    for the states; ``acting_user`` is called only for a draft (whose visibility
+    depends on who asks). Raises :class:`NotFound` ``showtime_not_found``.
+    """
+    now = now or timezone.now()
+    head = _showtime_head(showtime_id)
+    if head is None:
+        raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
+    if head[0] == Showtime.Status.DRAFT:
+        body = seat_map_body(seat_map(user=acting_user(), showtime_id=showtime_id, now=now))
+        return _dumps(body).encode()
+    ttl = _micro_seconds()
+    cached = _MICRO.get(showtime_id)
+    if cached is not None:
+        cached_head, built_at, valid_until, content = cached
+        if cached_head == head and built_at <= now < valid_until:
+            return content
+    generation = _MICRO_GENERATION[0]
+    (
+        status,
+        published_at,
+        currency,
+        fee,
+        hall_id,
+        version,
+        seat_count,
+        rows,
+        columns,
+        hall_name,
+        screen_side,
+        aisle_rows,
+        aisle_columns,
+    ) = head
+    if isinstance(aisle_rows, str):  # raw JSON from SQLite
+        aisle_rows, aisle_columns = json.loads(aisle_rows), json.loads(aisle_columns)
+    ids, prefixes, kinds, id_set = _layout(hall_id, (version, seat_count, rows, columns))
+    prices = _frozen_prices(showtime_id, published_at)
+    states = _seat_states(showtime_id)
+    if states.keys() != id_set:  # only a layout cached under a reused id can differ
+        _LAYOUT_LOCAL.clear()
+        body = seat_map_body(seat_map(user=None, showtime_id=showtime_id, now=now))
+        return _dumps(body).encode()
+    held, free = SeatInventory.State.HELD, SeatInventory.State.FREE
+    valid_until = now + timedelta(seconds=ttl)
+    counts: dict[str, int] = {}
+    parts = []
+    for seat_id, prefix, kind in zip(ids, prefixes, kinds, strict=True):
+        state, expires = states[seat_id]
+        if state == held:
+            if expires is not None and expires.tzinfo is None:  # SQLite: naive UTC
+                expires = expires.replace(tzinfo=UTC)
+            if expires is None or expires <= now:
+                state = free
+            elif expires < valid_until:
+                valid_until = expires
+        counts[state] = counts.get(state, 0) + 1
+        price = prices.get(kind)
+        parts.append(f'{prefix}{state}","price_minor":{"null" if price is None else price}}}')
+    top = {
+        "showtime_id": showtime_id,
+        "status": status,
+        "hall_id": hall_id,
+        "hall_name": hall_name,
+        "rows": rows,
+        "columns": columns,
+        "screen_side": screen_side,
+        "aisles_after_rows": list(aisle_rows or []),
+        "aisles_after_columns": list(aisle_columns or []),
+        "currency": currency,
+        "service_fee_minor": fee,
+        "prices": prices,
+        "counts": counts,
+    }
+    content = (_dumps(top)[:-1] + ',"seats":[' + ",".join(parts) + "]}").encode()
+    if ttl > 0 and generation == _MICRO_GENERATION[0]:
+        _remember(_MICRO, showtime_id, (head, now, valid_until, content))
+    return content
+
+
+def seat_map_body(seat_map: SeatMap) -> dict[str, Any]:
+    """``seat_map`` as the plain dict of ``SeatMapOut``."""
+    return {
+        "showtime_id": seat_map.showtime_id,
+        "status": seat_map.status,
+        "hall_id": seat_map.hall_id,
+        "hall_name": seat_map.hall_name,
+        "rows": seat_map.rows,
+        "columns": seat_map.columns,
+        "screen_side": seat_map.screen_side,
+        "aisles_after_rows": seat_map.aisles_after_rows,
+        "aisles_after_columns": seat_map.aisles_after_columns,
+        "currency": seat_map.currency,
+        "service_fee_minor": seat_map.service_fee_minor,
+        "prices": seat_map.prices,
+        "counts": seat_map.counts,
+        "seats": [s.__dict__ for s in seat_map.seats],
+    }
+
+
 # --- rounds and interest ----------------------------------------------------------
 
 
@@ -429,7 +728,11 @@ def _hold_queryset() -> QuerySet[Hold]:
 
 def hold_of(*, user: AnyUser | None, hold_id: int) -> Hold:
     """The user's own hold with its seats; anyone else's is :class:`NotFound`."""
-    hold = _hold_queryset().filter(pk=hold_id, user=user).first() if _authenticated(user) else None
+    hold = (
+        _hold_queryset().filter(pk=hold_id, user=user).order_by().first()
+        if _authenticated(user)
+        else None
+    )
     if hold is None:
         raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold_id} of yours.")
     return hold
@@ -450,7 +753,7 @@ def orders_of(user: AnyUser | None) -> QuerySet[Order]:
 
 def order_of(*, user: AnyUser | None, order_id: int) -> Order:
     """The user's own order with lines; anyone else's is :class:`NotFound`."""
-    order = orders_of(user).filter(pk=order_id).first()
+    order = orders_of(user).filter(pk=order_id).order_by().first()
     if order is None:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return order
@@ -458,9 +761,14 @@ def order_of(*, user: AnyUser | None, order_id: int) -> Order:
 
 def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
     """The tickets of the user's own order (empty until it is paid)."""
-    order = order_of(user=user, order_id=order_id)
+    owned = (
+        _authenticated(user)
+        and Order.objects.filter(pk=order_id, user=user).order_by().values_list("pk").first()
+    )
+    if not owned:
+        raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return list(
-        Ticket.objects.filter(order=order)
+        Ticket.objects.filter(order_id=order_id)
         .select_related(
             "seat", "line", "showtime", "showtime__title", "showtime__venue", "showtime__hall"
         )
@@ -483,7 +791,7 @@ def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
     scope = _owned(user)
     if scope is not None:
         qs = qs.filter(scope)
-    order = qs.filter(pk=order_id).first()
+    order = qs.filter(pk=order_id).order_by().first()
     if order is None:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return order

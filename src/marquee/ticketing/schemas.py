@@ -19,11 +19,12 @@ from marquee.ticketing.models import (
     Hold,
     InvitationCode,
     Order,
+    OrderLine,
     PresaleRound,
     Showtime,
     Ticket,
 )
-from marquee.ticketing.queries import SeatMap
+from marquee.ticketing.queries import SeatMap, seat_map_body
 from marquee.venues.models import Seat
 
 Lang = Field("", max_length=16, description="Language code, e.g. yue, cmn, en")
@@ -197,22 +198,7 @@ class SeatMapOut(Schema):
 
 def seat_map_out(seat_map: SeatMap) -> dict[str, Any]:
     # A plain dict: building hundreds of seat models through pydantic twice is waste.
-    return {
-        "showtime_id": seat_map.showtime_id,
-        "status": seat_map.status,
-        "hall_id": seat_map.hall_id,
-        "hall_name": seat_map.hall_name,
-        "rows": seat_map.rows,
-        "columns": seat_map.columns,
-        "screen_side": seat_map.screen_side,
-        "aisles_after_rows": seat_map.aisles_after_rows,
-        "aisles_after_columns": seat_map.aisles_after_columns,
-        "currency": seat_map.currency,
-        "service_fee_minor": seat_map.service_fee_minor,
-        "prices": seat_map.prices,
-        "counts": seat_map.counts,
-        "seats": [s.__dict__ for s in seat_map.seats],
-    }
+    return seat_map_body(seat_map)
 
 
 # --- rounds, invitations, want to see ---------------------------------------------
@@ -326,13 +312,14 @@ class HoldOut(Schema):
     round_id: int | None
 
 
-def hold_out(hold: Hold, *, now: datetime) -> HoldOut:
+def hold_out(hold: Hold, *, now: datetime, seats: list[Seat] | None = None) -> HoldOut:
+    """``seats``: the hold's seats in display order when the caller has them (else read)."""
     return HoldOut(
         id=hold.pk,
         showtime_id=hold.showtime_id,
         status=hold.current_status(now),
         expires_at=hold.expires_at,
-        seats=[seat_ref(s) for s in hold.seats.all()],
+        seats=[seat_ref(s) for s in (hold.seats.all() if seats is None else seats)],
         round_id=hold.round_id,
     )
 
@@ -377,7 +364,8 @@ class OrderOut(Schema):
     paid_at: datetime | None
 
 
-def order_out(order: Order, *, now: datetime) -> OrderOut:
+def order_out(order: Order, *, now: datetime, lines: list[OrderLine] | None = None) -> OrderOut:
+    """``lines``: the order's lines with their seats when the caller has them (else read)."""
     showtime = order.showtime
     zone = ZoneInfo(showtime.venue.time_zone)
     return OrderOut(
@@ -401,7 +389,7 @@ def order_out(order: Order, *, now: datetime) -> OrderOut:
             OrderLineOut(
                 seat=seat_ref(line.seat), price_minor=line.price_minor, fee_minor=line.fee_minor
             )
-            for line in order.lines.all()
+            for line in (order.lines.all() if lines is None else lines)
         ],
         hold_id=order.hold_id,
         hold_expires_at=order.hold.expires_at,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 
 from marquee.core.errors import DomainError
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import SeatInventory
+from marquee.ticketing.queries import forget_seat_maps
 
 
 def hold_duration() -> timedelta:
@@ -58,3 +60,7 @@ def lock_inventory(rows: QuerySet[SeatInventory]) -> None:
     showtime cannot deadlock with a payment issuing tickets for it.
     """
     list(rows.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    # Seat states are about to change: this process's microcached seat maps go now
+    # (and again at commit, over any map re-read before it).
+    forget_seat_maps()
+    transaction.on_commit(forget_seat_maps)

@@ -49,6 +49,7 @@ def fulfil_paid_order(payment: Payment) -> bool:
     order = (
         Order.objects.select_related("hold", "showtime", "showtime__venue")
         .filter(pk=order_id)
+        .order_by()  # a primary-key lookup: no ORDER BY for Order's default ordering
         .first()
     )
     if order is None:

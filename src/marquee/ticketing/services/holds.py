@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from operator import or_
@@ -136,6 +137,14 @@ def check_on_sale(showtime: Showtime, now: datetime) -> None:
         raise Conflict(TicketingErrorCode.SHOWTIME_STARTED, "This showtime has already started.")
 
 
+@dataclass(frozen=True)
+class PlacedHold:
+    """A new hold with the seats it holds, in display order (row, column)."""
+
+    hold: Hold
+    seats: list[Seat]
+
+
 def hold_seats(
     *,
     showtime: Showtime,
@@ -144,6 +153,24 @@ def hold_seats(
     invitation_code: str | None = None,
     now: datetime | None = None,
 ) -> Hold:
+    """:func:`place_hold`, returning the hold only."""
+    return place_hold(
+        showtime=showtime,
+        seat_codes=seat_codes,
+        user=user,
+        invitation_code=invitation_code,
+        now=now,
+    ).hold
+
+
+def place_hold(
+    *,
+    showtime: Showtime,
+    seat_codes: Sequence[str],
+    user: User,
+    invitation_code: str | None = None,
+    now: datetime | None = None,
+) -> PlacedHold:
     """Hold the seats ``seat_codes`` of ``showtime`` for ``user`` for ``MARQUEE_HOLD_MINUTES``.
 
     All or nothing: when any seat is not free (an expired hold counts as free)
@@ -190,7 +217,7 @@ def hold_seats(
                 )
     except _SeatsTaken:
         raise_unavailable(showtime, seats, now)
-    return hold
+    return PlacedHold(hold=hold, seats=seats)
 
 
 def raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:

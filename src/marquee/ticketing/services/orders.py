@@ -135,7 +135,9 @@ def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     """Unsaved order lines for ``seats`` at the hold's showtime prices (or its round's override)."""
     showtime = hold.showtime
     prices = dict(
-        ShowtimePrice.objects.filter(showtime=showtime).values_list("seat_type", "price_minor")
+        ShowtimePrice.objects.filter(showtime=showtime)
+        .order_by()
+        .values_list("seat_type", "price_minor")
     )
     lines = []
     for seat in seats:
@@ -161,8 +163,28 @@ def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     return lines
 
 
-def create_order_from_hold(*, hold: Hold, user: User, now: datetime | None = None) -> Order:
-    """Turn ``user``'s live hold into a pending order with one priced line per seat.
+@dataclass(frozen=True)
+class PlacedOrder:
+    """A new order with its lines (seats attached, in seat order).
+
+    ``order.hold`` is the hold as locked and read by the transaction,
+    ``order.showtime`` comes with its title, venue and hall: a response needs no
+    further read.
+    """
+
+    order: Order
+    lines: list[OrderLine]
+
+
+def create_order_from_hold(*, hold: Hold | int, user: User, now: datetime | None = None) -> Order:
+    """:func:`place_order`, returning the order only."""
+    return place_order(hold=hold, user=user, now=now).order
+
+
+def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) -> PlacedOrder:
+    """Turn ``user``'s live hold (a :class:`Hold` or its id) into a pending order.
+
+    One priced line per seat.
 
     Total = seat prices (the round's override where it applies) + the service
     fee per ticket, in the venue's currency. One order per hold. Raises
@@ -171,16 +193,20 @@ def create_order_from_hold(*, hold: Hold, user: User, now: datetime | None = Non
     ``now`` as for :func:`~marquee.ticketing.services.holds.hold_seats`.
     """
     now = now or timezone.now()
+    hold_id = hold if isinstance(hold, int) else hold.pk
     with transaction.atomic():
         current = (
             Hold.objects.select_for_update(no_key=True, of=("self",))
-            .filter(pk=hold.pk, user=user)
-            .select_related("showtime", "round")
+            .filter(pk=hold_id, user=user)
+            .select_related("showtime__title", "showtime__venue", "showtime__hall", "round")
+            .order_by()
             .first()
         )
         if current is None:
-            raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold.pk} of yours.")
-        existing = Order.objects.filter(hold=current).values_list("pk", flat=True).first()
+            raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold_id} of yours.")
+        existing = (
+            Order.objects.filter(hold=current).order_by().values_list("pk", flat=True).first()
+        )
         if existing is not None:
             raise Conflict(
                 TicketingErrorCode.HOLD_ALREADY_ORDERED,
@@ -215,17 +241,19 @@ def create_order_from_hold(*, hold: Hold, user: User, now: datetime | None = Non
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
-    return order
+    return PlacedOrder(order=order, lines=lines)
 
 
-def _own_order(order: Order, user: User) -> Order:
+def _own_order(order: Order | int, user: User) -> Order:
+    order_id = order if isinstance(order, int) else order.pk
     current = (
         Order.objects.select_related("hold", "showtime", "showtime__title", "showtime__venue")
-        .filter(pk=order.pk, user=user)
+        .filter(pk=order_id, user=user)
+        .order_by()
         .first()
     )
     if current is None:
-        raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order.pk} of yours.")
+        raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return current
 
 
@@ -253,8 +281,8 @@ class PaymentStart:
     redirect_url: str
 
 
-def pay_order(*, order: Order, user: User, return_url: str = "") -> PaymentStart:
-    """Start paying ``user``'s pending order through the payments domain.
+def pay_order(*, order: Order | int, user: User, return_url: str = "") -> PaymentStart:
+    """Start paying ``user``'s pending order (an :class:`Order` or its id) through payments.
 
     Opens a payment for the order total (purpose ``ticket_order``, reference
     the order id) and returns its id and the provider page to redirect to; the
