@@ -31,3 +31,16 @@ def publish(type: str, *, aggregate: str, aggregate_id: Any, payload: dict[str, 
     from marquee.core import outbox
 
     outbox.publish(type, aggregate=aggregate, aggregate_id=aggregate_id, payload=payload)
+
+
+def ticket_fields(ticket: Any, *, order: Any, showtime: Any, seat: str) -> dict[str, Any]:
+    """The fields every ``ticketing.ticket_*`` event carries about its ticket."""
+    return {
+        "ticket_id": ticket.pk,
+        "order_id": order.pk,
+        "user_id": order.user_id,
+        "showtime_id": showtime.pk,
+        "title_id": showtime.title_id,
+        "venue_id": showtime.venue_id,
+        "seat": seat,
+    }

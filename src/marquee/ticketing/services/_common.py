@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
-from marquee.core.errors import DomainError
+from marquee.core.errors import Conflict, DomainError
 from marquee.ticketing.errors import TicketingErrorCode
-from marquee.ticketing.models import SeatInventory
+from marquee.ticketing.models import Order, SeatInventory, Ticket
 from marquee.ticketing.queries import forget_seat_maps
 
 
@@ -64,3 +64,30 @@ def lock_inventory(rows: QuerySet[SeatInventory]) -> None:
     # (and again at commit, over any map re-read before it).
     forget_seat_maps()
     transaction.on_commit(forget_seat_maps)
+
+
+def close_valid_tickets(
+    *, order: Order, ticket_ids: list[int], status: str, now: datetime, verb: str
+) -> None:
+    """Move ``order``'s still-valid tickets to ``status`` with one conditional UPDATE.
+
+    The row count decides: if any ticket was refunded, exchanged or used
+    meanwhile, raise :class:`Conflict` ``tickets_changed`` ("nothing was
+    ``verb``") so the caller's transaction rolls back whole.
+    """
+    changed = Ticket.objects.filter(
+        pk__in=ticket_ids, order=order, status=Ticket.Status.VALID
+    ).update(status=status, closed_at=now)
+    if changed != len(ticket_ids):
+        raise Conflict(
+            TicketingErrorCode.TICKETS_CHANGED,
+            "Some of these tickets were refunded, exchanged or used meanwhile; "
+            f"nothing was {verb}. Look at the order again.",
+        )
+
+
+def return_seats_to_sale(rows: QuerySet[SeatInventory]) -> None:
+    """Put the sold seats among ``rows`` back on sale; the caller has locked them."""
+    rows.filter(state=SeatInventory.State.SOLD).update(
+        state=SeatInventory.State.FREE, hold=None, hold_expires_at=None
+    )

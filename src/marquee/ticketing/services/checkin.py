@@ -240,14 +240,10 @@ def check_in(
                 aggregate="ticket",
                 aggregate_id=ticket.pk,
                 payload={
-                    "ticket_id": ticket.pk,
-                    "order_id": ticket.order_id,
-                    "user_id": ticket.order.user_id,
-                    "showtime_id": ticket.showtime_id,
-                    "title_id": ticket.showtime.title_id,
-                    "venue_id": venue.pk,
+                    **events.ticket_fields(
+                        ticket, order=ticket.order, showtime=ticket.showtime, seat=ticket.seat.code
+                    ),
                     "hall_id": ticket.showtime.hall_id,
-                    "seat": ticket.seat.code,
                     "door": door,
                     "scan_id": scan.pk,
                     "checked_in_by": actor.pk,

@@ -41,7 +41,11 @@ from marquee.ticketing.models import (
     TicketExchange,
 )
 from marquee.ticketing.services import holds, rounds
-from marquee.ticketing.services._common import lock_inventory
+from marquee.ticketing.services._common import (
+    close_valid_tickets,
+    lock_inventory,
+    return_seats_to_sale,
+)
 from marquee.ticketing.services.fulfilment import issue_tickets
 from marquee.ticketing.services.orders import price_lines, reconcile_order_status
 from marquee.ticketing.services.refunds import (
@@ -278,19 +282,15 @@ def exchange_tickets(
             )
             if claimed != len(new_ids):
                 raise _SeatsTaken
-            changed = Ticket.objects.filter(
-                pk__in=old_ids, order=order, status=Ticket.Status.VALID
-            ).update(status=Ticket.Status.EXCHANGED, closed_at=now)
-            if changed != len(old_ids):
-                raise Conflict(
-                    TicketingErrorCode.TICKETS_CHANGED,
-                    "Some of these tickets were refunded, exchanged or used meanwhile; "
-                    "nothing was exchanged. Look at the order again.",
-                )
-            # Only now, with the new seats sold, do the old ones go back on sale.
-            old_rows.filter(state=SeatInventory.State.SOLD).update(
-                state=SeatInventory.State.FREE, hold=None, hold_expires_at=None
+            close_valid_tickets(
+                order=order,
+                ticket_ids=old_ids,
+                status=Ticket.Status.EXCHANGED,
+                now=now,
+                verb="exchanged",
             )
+            # Only now, with the new seats sold, do the old ones go back on sale.
+            return_seats_to_sale(old_rows)
             locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
             if locked.status not in OPEN_ORDER_STATUSES:
                 raise Conflict(

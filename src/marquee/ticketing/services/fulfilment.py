@@ -179,13 +179,9 @@ def _publish_paid(order: Order, tickets: list[Ticket]) -> None:
             aggregate="ticket",
             aggregate_id=ticket.pk,
             payload={
-                "ticket_id": ticket.pk,
-                "order_id": order.pk,
-                "user_id": order.user_id,
-                "showtime_id": showtime.pk,
-                "title_id": showtime.title_id,
-                "venue_id": showtime.venue_id,
-                "seat": ticket.line.seat.code,
+                **events.ticket_fields(
+                    ticket, order=order, showtime=showtime, seat=ticket.line.seat.code
+                ),
                 "seat_type": ticket.line.seat_type,
                 "currency": order.currency,
                 "price_minor": ticket.line.price_minor,

@@ -37,7 +37,11 @@ from marquee.core.money import Money, format_money
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, OrderRefund, SeatInventory, Showtime, Ticket
-from marquee.ticketing.services._common import lock_inventory
+from marquee.ticketing.services._common import (
+    close_valid_tickets,
+    lock_inventory,
+    return_seats_to_sale,
+)
 from marquee.ticketing.services.orders import reconcile_order_status
 from marquee.ticketing.services.rounds import give_back_allowance
 
@@ -322,13 +326,7 @@ def _publish_refunded(
         aggregate="ticket",
         aggregate_id=ticket.pk,
         payload={
-            "ticket_id": ticket.pk,
-            "order_id": order.pk,
-            "user_id": order.user_id,
-            "showtime_id": showtime.pk,
-            "title_id": showtime.title_id,
-            "venue_id": showtime.venue_id,
-            "seat": ticket.seat.code,
+            **events.ticket_fields(ticket, order=order, showtime=showtime, seat=ticket.seat.code),
             "currency": order.currency,
             "price_minor": ticket.line.price_minor,
             "fee_minor": ticket.line.fee_minor,
@@ -452,19 +450,11 @@ def refund_tickets(
             replayed = _replay(order, key, ticket_ids)
             if replayed is not None:
                 return replayed
-        changed = Ticket.objects.filter(pk__in=ids, order=order, status=Ticket.Status.VALID).update(
-            status=Ticket.Status.REFUNDED, closed_at=now
+        close_valid_tickets(
+            order=order, ticket_ids=ids, status=Ticket.Status.REFUNDED, now=now, verb="refunded"
         )
-        if changed != len(ids):
-            raise Conflict(
-                TicketingErrorCode.TICKETS_CHANGED,
-                "Some of these tickets were refunded, exchanged or used meanwhile; "
-                "nothing was refunded. Look at the order again.",
-            )
         # Refunded seats return to sale (the showtime is published: checked above).
-        rows.filter(state=SeatInventory.State.SOLD).update(
-            state=SeatInventory.State.FREE, hold=None, hold_expires_at=None
-        )
+        return_seats_to_sale(rows)
         locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if locked.status not in OPEN_ORDER_STATUSES:
             raise Conflict(
