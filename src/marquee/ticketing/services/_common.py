@@ -91,3 +91,19 @@ def return_seats_to_sale(rows: QuerySet[SeatInventory]) -> None:
     rows.filter(state=SeatInventory.State.SOLD).update(
         state=SeatInventory.State.FREE, hold=None, hold_expires_at=None
     )
+
+
+def clean_idempotency_key(raw: str | None) -> str:
+    """A refund's or exchange's ``Idempotency-Key``: ``""`` for none, else 1–255 printable.
+
+    Raises :class:`DomainError` ``invalid_idempotency_key``.
+    """
+    from marquee.payments.idempotency import MAX_KEY_LENGTH
+
+    key = (raw or "").strip()
+    if raw is not None and not (1 <= len(key) <= MAX_KEY_LENGTH and key.isprintable()):
+        raise DomainError(
+            TicketingErrorCode.INVALID_IDEMPOTENCY_KEY,
+            "An idempotency key is 1–255 printable characters.",
+        )
+    return key

@@ -42,6 +42,7 @@ from marquee.ticketing.models import (
 )
 from marquee.ticketing.services import holds, rounds
 from marquee.ticketing.services._common import (
+    clean_idempotency_key,
     close_valid_tickets,
     lock_inventory,
     return_seats_to_sale,
@@ -202,12 +203,7 @@ def exchange_tickets(
     """
     require_owner(order, actor)
     now = now or timezone.now()
-    key = (idempotency_key or "").strip()
-    if idempotency_key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
-        raise DomainError(
-            TicketingErrorCode.INVALID_IDEMPOTENCY_KEY,
-            "An idempotency key is 1–255 printable characters.",
-        )
+    key = clean_idempotency_key(idempotency_key)
     order = Order.objects.select_related(
         "user", "showtime", "showtime__venue", "showtime__title"
     ).get(pk=order.pk)

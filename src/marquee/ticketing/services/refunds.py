@@ -38,6 +38,7 @@ from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, OrderRefund, SeatInventory, Showtime, Ticket
 from marquee.ticketing.services._common import (
+    clean_idempotency_key,
     close_valid_tickets,
     lock_inventory,
     return_seats_to_sale,
@@ -405,12 +406,7 @@ def refund_tickets(
     """
     require_owner(order, actor)
     now = now or timezone.now()
-    key = (idempotency_key or "").strip()
-    if idempotency_key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
-        raise DomainError(
-            TicketingErrorCode.INVALID_IDEMPOTENCY_KEY,
-            "An idempotency key is 1–255 printable characters.",
-        )
+    key = clean_idempotency_key(idempotency_key)
     order = Order.objects.select_related("showtime", "showtime__venue", "showtime__title").get(
         pk=order.pk
     )
