@@ -26,12 +26,16 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached layouts must not leak between tests."""
+    """Rate-limit counters and cached layouts must not leak between tests (ids are reused)."""
     from django.core.cache import cache
 
+    from marquee.ticketing.queries import forget_local_caches
+
     cache.clear()
+    forget_local_caches()
     yield
     cache.clear()
+    forget_local_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -68,6 +68,44 @@ def test_rolled_back_transaction_leaves_no_event(register_consumer, worker_mode)
     assert outbox.drain() == 0
 
 
+def test_publish_many_writes_every_event_in_order_with_its_deliveries(
+    register_consumer, worker_mode
+):
+    register_consumer("ledger", ["test.issued"], lambda e: None)
+    register_consumer("mailer", ["test.issued"], lambda e: None)
+    with transaction.atomic():
+        events = outbox.publish_many(
+            "test.issued",
+            aggregate="ticket",
+            items=[
+                (11, {"seat": "5-8"}),
+                (12, {"seat": "5-9"}),
+                (13, {"day": dt.date(2025, 1, 2)}),
+            ],
+        )
+    assert [e.aggregate_id for e in events] == ["11", "12", "13"]
+    stored = list(OutboxEvent.objects.order_by("pk"))
+    assert [(e.pk, e.aggregate_id, e.payload) for e in stored] == [
+        (events[0].pk, "11", {"seat": "5-8"}),
+        (events[1].pk, "12", {"seat": "5-9"}),
+        (events[2].pk, "13", {"day": "2025-01-02"}),
+    ]
+    assert events[0].pk < events[1].pk < events[2].pk
+    pairs = sorted(EventDelivery.objects.values_list("event_id", "consumer"))
+    assert pairs == sorted((e.pk, c) for e in events for c in ("ledger", "mailer"))
+
+
+def test_publish_many_checks_every_item_before_writing_any():
+    with pytest.raises(ValueError), transaction.atomic():
+        outbox.publish_many(
+            "test.issued", aggregate="ticket", items=[(1, {}), (2, {"x": float("nan")})]
+        )
+    assert not OutboxEvent.objects.exists()
+    with transaction.atomic():
+        assert outbox.publish_many("test.issued", aggregate="ticket", items=[]) == []
+    assert not OutboxEvent.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [

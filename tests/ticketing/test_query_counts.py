@@ -14,7 +14,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from marquee.accounts.models import ApiToken
@@ -30,18 +29,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/ticketing"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    # Ids are reused between tests (rolled back): start every test with cold caches.
-    cache.clear()
-    queries._LAYOUT_LOCAL.clear()
-    queries._PRICES_LOCAL.clear()
-    queries.forget_seat_maps()
-    yield
-    cache.clear()
-    queries._LAYOUT_LOCAL.clear()
-    queries._PRICES_LOCAL.clear()
-    queries.forget_seat_maps()
+# Every test starts with cold caches (tests/conftest.py: ``forget_local_caches``).
 
 
 @pytest.fixture
@@ -129,6 +117,12 @@ def test_hold_order_pay_query_budgets(showtime, token_client, django_assert_num_
     assert [s["code"] for s in hold["seats"]] == ["3-3", "3-4"]
     assert hold["status"] == "active"
 
+    # The hall's seats are cached now: the next hold resolves its codes without a query.
+    with django_assert_num_queries(HOLD_QUERIES - 1):
+        again = post(token_client, "/holds", {"showtime_id": showtime.pk, "seats": ["3-5"]})
+    assert again.status_code == 201, again.content
+    assert [s["code"] for s in again.json()["seats"]] == ["3-5"]
+
     with django_assert_num_queries(ORDER_QUERIES):
         ordered = post(
             token_client,
@@ -164,9 +158,10 @@ def test_idempotent_replay_still_answers_the_first_response(showtime, token_clie
 # Counted in a test transaction, so every atomic block shows as SAVEPOINT + RELEASE
 # (in production the outermost one is BEGIN/COMMIT, which is not counted).
 
-#: Token, lean showtime, seats; hold INSERT, hold-seat INSERT, inventory lock, the
-#: conditional claim UPDATE (+ 2 savepoint statements). Was 13 before issue 5's work.
-HOLD_QUERIES = 9
+#: Token, lean showtime (with the hall's layout version), the hall's seats (cached
+#: after the first hold); hold INSERT, hold-seat INSERT, the claim UPDATE that also
+#: takes the row locks (+ 2 savepoint statements). Was 13 before issue 5's work.
+HOLD_QUERIES = 8
 #: Token, idempotency claim INSERT … ON CONFLICT DO NOTHING, record lock; hold lock
 #: (with showtime, title, venue, hall, round), existing order, seats, prices, order
 #: INSERT, lines INSERT; record UPDATE (+ 6 savepoint statements). Was 26.

@@ -187,38 +187,61 @@ def publish(
     every consumer subscribed to ``type`` now. In immediate mode the event's
     deliveries are dispatched right after commit.
     """
+    return publish_many(type, aggregate=aggregate, items=[(aggregate_id, payload)])[0]
+
+
+def publish_many(
+    type: str,
+    *,
+    aggregate: str,
+    items: list[tuple[object, dict[str, Any]]],
+) -> list[OutboxEvent]:
+    """:func:`publish` for several ``(aggregate_id, payload)`` of one type: one INSERT.
+
+    Same rules and checks as :func:`publish`, all before anything is written;
+    the events are created in ``items`` order (ascending ids).
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("outbox.publish() must be called inside transaction.atomic().")
     if not isinstance(type, str) or not type or len(type) > 100:
         raise ValueError("An event type is a non-empty string of at most 100 characters.")
     if not isinstance(aggregate, str) or not aggregate or len(aggregate) > 50:
         raise ValueError("An aggregate is a non-empty string of at most 50 characters.")
-    ref = str(aggregate_id)
-    if not ref or len(ref) > 64:
-        raise ValueError("An aggregate id is 1–64 characters once turned into a string.")
-    if not isinstance(payload, dict):
-        raise TypeError(f"payload must be a dict, not {payload.__class__.__name__}.")
-    # allow_nan=False: PostgreSQL's jsonb has no NaN/Infinity (ValueError here, not a 500 there).
-    stored = json.loads(json.dumps(payload, cls=DjangoJSONEncoder, allow_nan=False))
+    rows = []
+    for aggregate_id, payload in items:
+        ref = str(aggregate_id)
+        if not ref or len(ref) > 64:
+            raise ValueError("An aggregate id is 1–64 characters once turned into a string.")
+        if not isinstance(payload, dict):
+            raise TypeError(f"payload must be a dict, not {payload.__class__.__name__}.")
+        # allow_nan=False: PostgreSQL's jsonb has no NaN/Infinity (ValueError here, not a 500 there).
+        stored = json.loads(json.dumps(payload, cls=DjangoJSONEncoder, allow_nan=False))
+        rows.append(OutboxEvent(type=type, aggregate=aggregate, aggregate_id=ref, payload=stored))
+    if not rows:
+        return []
     mode = outbox_mode()
     autodiscover()
     with _registry_lock:
         subscribers = [c.name for c in _registry.values() if c.wants(type)]
-    event = OutboxEvent.objects.create(
-        type=type, aggregate=aggregate, aggregate_id=ref, payload=stored
-    )
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        events = rows
+    else:
+        events = OutboxEvent.objects.bulk_create(rows)
     if subscribers:
         EventDelivery.objects.bulk_create(
             [
                 EventDelivery(consumer=name, event=event, next_attempt_at=event.created_at)
+                for event in events
                 for name in subscribers
             ]
         )
         if mode == "immediate":
             # robust: a dispatch problem is logged, never turned into an error
             # for a request whose change has already committed.
-            transaction.on_commit(partial(dispatch_event, event.pk), robust=True)
-    return event
+            for event in events:
+                transaction.on_commit(partial(dispatch_event, event.pk), robust=True)
+    return events
 
 
 def dispatch_event(event_id: int) -> int:

@@ -33,6 +33,13 @@ def publish(type: str, *, aggregate: str, aggregate_id: Any, payload: dict[str, 
     outbox.publish(type, aggregate=aggregate, aggregate_id=aggregate_id, payload=payload)
 
 
+def publish_many(type: str, *, aggregate: str, items: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Several ticketing events of one type (``(aggregate_id, payload)`` each) in one INSERT."""
+    from marquee.core import outbox
+
+    outbox.publish_many(type, aggregate=aggregate, items=items)
+
+
 def ticket_fields(ticket: Any, *, order: Any, showtime: Any, seat: str) -> dict[str, Any]:
     """The fields every ``ticketing.ticket_*`` event carries about its ticket."""
     return {

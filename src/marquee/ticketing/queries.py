@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import Role, User
 from marquee.accounts.permissions import AnyUser, has_role, is_admin, organisation_ids
 from marquee.catalog.models import Title
 from marquee.core.errors import DomainError, NotFound
+from marquee.core.prepared import Prepared
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     Hold,
@@ -175,14 +176,26 @@ def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     goes through :func:`get_showtime` (a draft only its schedulers see, else
     :class:`NotFound`).
     """
-    showtime = (
-        Showtime.objects.filter(
-            pk=showtime_id, status__in=[Showtime.Status.PUBLISHED, Showtime.Status.CANCELLED]
-        )
-        .order_by()
-        .first()
-    )
+    showtime = None
+    if -(2**63) <= showtime_id < 2**63:  # else no such id; the driver would refuse it
+        showtime = _SHOWTIME_FOR_SALE.first(pk=showtime_id)
     return showtime or get_showtime(user=user, showtime_id=showtime_id)
+
+
+#: ``showtime_for_sale``'s lookup, compiled once; it also reads the hall's layout
+#: fingerprint so that a hold resolves its seat codes from :func:`hall_seat_rows`.
+_SHOWTIME_FOR_SALE = Prepared(
+    lambda pk: (
+        Showtime.objects.filter(
+            pk=pk, status__in=[Showtime.Status.PUBLISHED, Showtime.Status.CANCELLED]
+        )
+        .annotate(
+            hall_layout_version=F("hall__layout_version"), hall_seat_count=F("hall__seat_count")
+        )
+        .order_by()[:1]
+    ),
+    pk=-7_340_033,
+)
 
 
 def showtime_by_id(showtime_id: int) -> Showtime:
@@ -403,6 +416,7 @@ def seat_map(*, user: AnyUser | None, showtime_id: int, now: datetime | None = N
 
 _LAYOUT_LOCAL: dict[tuple, tuple] = {}
 _PRICES_LOCAL: dict[tuple, tuple] = {}
+_SEATS_LOCAL: dict[tuple, dict] = {}
 _MICRO: dict[int, tuple] = {}
 _MICRO_GENERATION = [0]
 _LOCAL_MAX = 512
@@ -412,6 +426,18 @@ def forget_seat_maps() -> None:
     """Drop this process's microcached seat maps (seat states changed)."""
     _MICRO_GENERATION[0] += 1
     _MICRO.clear()
+
+
+def forget_local_caches() -> None:
+    """Drop every process-local cache of this module (layouts, prices, seat indexes, maps).
+
+    Ids are reused when a test's transaction rolls back: the test suite calls
+    this between tests. Production never needs it (keys carry layout versions).
+    """
+    _LAYOUT_LOCAL.clear()
+    _PRICES_LOCAL.clear()
+    _SEATS_LOCAL.clear()
+    forget_seat_maps()
 
 
 def _micro_seconds() -> float:
@@ -460,6 +486,31 @@ def _layout(hall_id: int, fingerprint: tuple) -> tuple:
         cache.set(cache_key, found, timeout=24 * 3600)
     found = (*found, frozenset(found[0]))
     _remember(_LAYOUT_LOCAL, key, found)
+    return found
+
+
+SEAT_FIELDS = tuple(f.attname for f in Seat._meta.concrete_fields)
+
+
+def hall_seat_rows(hall_id: int, layout_version: int, seat_count: int) -> dict[str, tuple]:
+    """``{seat code: Seat's concrete field values}`` of a hall, cached like :func:`_layout`.
+
+    Keyed by the hall's layout version (replacing a layout bumps it) and seat
+    count, in process memory in front of Django's cache. Build seats from a
+    row with ``Seat.from_db(..., SEAT_FIELDS, row)``.
+    """
+    key = (hall_id, layout_version, seat_count)
+    found = _SEATS_LOCAL.get(key)
+    if found is None:
+        cache_key = "marquee:hallseats:" + ":".join(str(part) for part in key)
+        found = cache.get(cache_key)
+        if found is None:
+            rows = Seat.objects.filter(hall_id=hall_id).order_by().values_list(*SEAT_FIELDS)
+            position = {name: i for i, name in enumerate(SEAT_FIELDS)}
+            label, number = position["row_label"], position["number"]
+            found = {f"{row[label]}-{row[number]}": tuple(row) for row in rows}
+            cache.set(cache_key, found, timeout=24 * 3600)
+        _remember(_SEATS_LOCAL, key, found)
     return found
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from marquee.core.errors import Conflict, DomainError
 from marquee.ticketing.errors import TicketingErrorCode
@@ -64,6 +65,28 @@ def lock_inventory(rows: QuerySet[SeatInventory]) -> None:
     # (and again at commit, over any map re-read before it).
     forget_seat_maps()
     transaction.on_commit(forget_seat_maps)
+
+
+def update_inventory(rows: QuerySet[SeatInventory], *, where: Q, **changes: Any) -> int:
+    """Lock ``rows`` in primary-key order and update those matching ``where``: ONE statement.
+
+    :func:`lock_inventory` and the conditional UPDATE in one round trip::
+
+        UPDATE seat_inventory SET …
+         WHERE <rows> AND <where>
+           AND id IN (SELECT id FROM seat_inventory WHERE <rows>
+                      ORDER BY id FOR NO KEY UPDATE)
+
+    The subquery takes the row locks in the same order as :func:`lock_inventory`
+    (so no deadlock with the services that lock first), and PostgreSQL
+    re-checks ``where`` against the newest version of each locked row, so the
+    row count is exact under concurrency. Returns the number of rows changed.
+    """
+    locked = rows.select_for_update(no_key=True).order_by("pk").values("pk")
+    changed = rows.filter(where, pk__in=locked).update(**changes)
+    forget_seat_maps()
+    transaction.on_commit(forget_seat_maps)
+    return changed
 
 
 def close_valid_tickets(

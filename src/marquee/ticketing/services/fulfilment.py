@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from marquee.core.errors import Conflict
 from marquee.ticketing import events
 from marquee.ticketing.models import Hold, Order, OrderLine, SeatInventory, Ticket
-from marquee.ticketing.services._common import doors_open_before, lock_inventory
+from marquee.ticketing.services._common import doors_open_before, update_inventory
 from marquee.ticketing.services.orders import change_order_status
 
 if TYPE_CHECKING:
@@ -82,15 +83,17 @@ def complete_order(*, order: Order, payment_id: UUID | None, now: datetime | Non
     hold = order.hold
     try:
         with transaction.atomic():
-            rows = SeatInventory.objects.filter(hold_id=hold.pk)
-            lock_inventory(rows)
+            # Inventory first, then the hold: the lock order every service keeps.
+            sold = update_inventory(
+                SeatInventory.objects.filter(hold_id=hold.pk),
+                where=Q(state=SeatInventory.State.HELD, hold_expires_at__gt=now),
+                state=SeatInventory.State.SOLD,
+                hold_expires_at=None,
+            )
             if not Hold.objects.filter(
                 pk=hold.pk, status=Hold.Status.ACTIVE, expires_at__gt=now
             ).update(status=Hold.Status.COMPLETED, ended_at=now):
                 raise _CannotFulfil("the hold is no longer active")
-            sold = rows.filter(state=SeatInventory.State.HELD, hold_expires_at__gt=now).update(
-                state=SeatInventory.State.SOLD, hold_expires_at=None
-            )
             if sold != hold.seat_count:
                 raise _CannotFulfil(f"only {sold} of {hold.seat_count} seats were still held")
             try:
@@ -173,18 +176,22 @@ def _publish_paid(order: Order, tickets: list[Ticket]) -> None:
             "paid_at": order.paid_at.isoformat() if order.paid_at else None,
         },
     )
-    for ticket in tickets:
-        events.publish(
-            events.TICKET_ISSUED,
-            aggregate="ticket",
-            aggregate_id=ticket.pk,
-            payload={
-                **events.ticket_fields(
-                    ticket, order=order, showtime=showtime, seat=ticket.line.seat.code
-                ),
-                "seat_type": ticket.line.seat_type,
-                "currency": order.currency,
-                "price_minor": ticket.line.price_minor,
-                "fee_minor": ticket.line.fee_minor,
-            },
-        )
+    events.publish_many(
+        events.TICKET_ISSUED,
+        aggregate="ticket",
+        items=[
+            (
+                ticket.pk,
+                {
+                    **events.ticket_fields(
+                        ticket, order=order, showtime=showtime, seat=ticket.line.seat.code
+                    ),
+                    "seat_type": ticket.line.seat_type,
+                    "currency": order.currency,
+                    "price_minor": ticket.line.price_minor,
+                    "fee_minor": ticket.line.fee_minor,
+                },
+            )
+            for ticket in tickets
+        ],
+    )

@@ -27,10 +27,16 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.ticketing import queries
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
 from marquee.ticketing.services import rounds
-from marquee.ticketing.services._common import hold_duration, lock_inventory, max_seats_per_order
+from marquee.ticketing.services._common import (
+    hold_duration,
+    lock_inventory,
+    max_seats_per_order,
+    update_inventory,
+)
 from marquee.venues.models import Seat, SeatType
 
 logger = logging.getLogger(__name__)
@@ -85,13 +91,7 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     parsed = {c: parse_seat_code(c) for c in codes}
     unknown = sorted(str(c) for c, p in parsed.items() if p is None)
     wanted = [p for p in parsed.values() if p is not None]
-    seats: list[Seat] = []
-    if wanted:
-        seats = list(
-            Seat.objects.filter(hall_id=showtime.hall_id)
-            .filter(reduce(or_, (Q(row_label=r, number=n) for r, n in wanted)))
-            .order_by()  # Seat's default ordering would join the hall and venue
-        )
+    seats = _seats_by_code(showtime, wanted) if wanted else []
     found = {s.code for s in seats}
     unknown += sorted(c for c, p in parsed.items() if p is not None and c not in found)
     if unknown:
@@ -123,6 +123,26 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
             partners=sorted(partners.values()),
         )
     return sorted(seats, key=lambda s: (s.row, s.column))
+
+
+def _seats_by_code(showtime: Showtime, wanted: list[tuple[str, str]]) -> list[Seat]:
+    """The hall's seats among ``wanted`` (row label, number) pairs; unknown ones are left out.
+
+    A showtime read by :func:`queries.showtime_for_sale` carries its hall's layout
+    fingerprint, and the seats come from the cached layout (no query); any
+    other showtime asks the database.
+    """
+    version = getattr(showtime, "hall_layout_version", None)
+    count = getattr(showtime, "hall_seat_count", None)
+    if version is None or count is None:
+        return list(
+            Seat.objects.filter(hall_id=showtime.hall_id)
+            .filter(reduce(or_, (Q(row_label=r, number=n) for r, n in wanted)))
+            .order_by()  # Seat's default ordering would join the hall and venue
+        )
+    index = queries.hall_seat_rows(showtime.hall_id, version, count)
+    rows = [index.get(f"{r}-{n}") for r, n in wanted]
+    return [Seat.from_db("default", queries.SEAT_FIELDS, row) for row in rows if row is not None]
 
 
 def check_on_sale(showtime: Showtime, now: datetime) -> None:
@@ -202,10 +222,12 @@ def place_hold(
                 expires_at=expires_at,
             )
             HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
-            rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
-            lock_inventory(rows)
-            claimed = rows.filter(claimable(now)).update(
-                state=SeatInventory.State.HELD, hold=hold, hold_expires_at=expires_at
+            claimed = update_inventory(
+                SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids),
+                where=claimable(now),
+                state=SeatInventory.State.HELD,
+                hold=hold,
+                hold_expires_at=expires_at,
             )
             if claimed != len(seat_ids):
                 raise _SeatsTaken
