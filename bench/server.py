@@ -151,7 +151,10 @@ def start_server(
                 str(threads),
             ],
             cwd=ROOT,
-            env=server_env(database_url, extra=env),
+            env=server_env(
+                database_url,
+                extra={"MARQUEE_ACCESS_LOG": "on" if access_log else "off", **(env or {})},
+            ),
             stdout=log if access_log else subprocess.DEVNULL,
             stderr=log,
             start_new_session=True,

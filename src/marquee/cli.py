@@ -19,6 +19,12 @@ def _serve(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "0")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+    parser.add_argument(
+        "--no-access-log",
+        action="store_true",
+        default=os.environ.get("MARQUEE_ACCESS_LOG", "on") == "off",
+        help="do not log every request (also MARQUEE_ACCESS_LOG=off), e.g. behind a proxy that does",
+    )
     args = parser.parse_args(argv)
     workers = args.workers or max(2, (os.cpu_count() or 1))
     command = [
@@ -32,11 +38,11 @@ def _serve(argv: list[str]) -> None:
         str(workers),
         "--threads",
         str(args.threads),
-        "--access-logfile",
-        "-",
         "--graceful-timeout",
         "10",
     ]
+    if not args.no_access_log:
+        command += ["--access-logfile", "-"]
     shown = "127.0.0.1" if args.host in {"0.0.0.0", ""} else args.host  # noqa: S104
     print(f"Marquee is serving on http://{shown}:{args.port}/  (API docs: /api/v1/docs)")
     sys.stdout.flush()

@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from marquee.accounts.models import ApiToken
 from marquee.accounts.services import create_api_token
@@ -66,10 +67,16 @@ def test_seat_map_is_two_queries_then_none_within_the_microcache(
     # Layout and prices cached: the showtime row and the states.
     with django_assert_num_queries(2):
         warm = client.get(url)
-    # Within the microcache window: the showtime row only (it validates the entry).
-    with django_assert_num_queries(1):
+    # Within the microcache window: no query at all.
+    with django_assert_num_queries(0):
         micro = client.get(url)
     assert cold.json() == warm.json() == micro.json() == reference_map(showtime.pk)
+    # Past the window the states are read again.
+    with (
+        time_machine.travel(timezone.now() + timedelta(seconds=1), tick=False),
+        django_assert_num_queries(2),
+    ):
+        assert client.get(url).json() == micro.json()
 
 
 def test_seat_map_ignores_the_callers_token_for_a_public_showtime(

@@ -405,8 +405,10 @@ def seat_map(*, user: AnyUser | None, showtime_id: int, now: datetime | None = N
 #   bumps the version, so a cached layout is never stale;
 # - the prices of a published or cancelled showtime, cached per showtime and
 #   publication instant (a published showtime's prices cannot change);
-# - the seat states: ONE query per request, or none within the microcache window
-#   (``MARQUEE_SEAT_MAP_CACHE_SECONDS``, default 0.5 s, per process). Every write
+# - the seat states: ONE query per request (plus one for the showtime row), or
+#   none at all within the microcache window of a public showtime's finished
+#   body (``MARQUEE_SEAT_MAP_CACHE_SECONDS``, default 0.5 s, per process): a
+#   status change made by another process shows within the window. Every write
 #   to seat inventory in this process clears the microcache
 #   (:func:`forget_seat_maps`, called by ``services._common.lock_inventory``), so a
 #   worker reads its own writes at once and other workers within the window; an
@@ -610,24 +612,24 @@ def seat_map_json(
 ) -> bytes:
     """The seat map of a showtime as the JSON body of ``SeatMapOut`` (see :func:`seat_map`).
 
-    Public showtimes cost one small query plus, outside the microcache, one query
-    for the states; ``acting_user`` is called only for a draft (whose visibility
+    Within the microcache window a public showtime's map costs no query; outside
+    it, one small query for the showtime and one for the states; ``acting_user`` is called only for a draft (whose visibility
     depends on who asks). Raises :class:`NotFound` ``showtime_not_found``.
     """
     now = now or timezone.now()
+    ttl = _micro_seconds()
+    cached = _MICRO.get(showtime_id)
+    if cached is not None:
+        built_at, valid_until, content = cached
+        if built_at <= now < valid_until:
+            return content  # a public showtime's map, younger than the window: no query
+    generation = _MICRO_GENERATION[0]
     head = _showtime_head(showtime_id)
     if head is None:
         raise NotFound(TicketingErrorCode.SHOWTIME_NOT_FOUND, f"No showtime {showtime_id}.")
     if head[0] == Showtime.Status.DRAFT:
         body = seat_map_body(seat_map(user=acting_user(), showtime_id=showtime_id, now=now))
         return _dumps(body).encode()
-    ttl = _micro_seconds()
-    cached = _MICRO.get(showtime_id)
-    if cached is not None:
-        cached_head, built_at, valid_until, content = cached
-        if cached_head == head and built_at <= now < valid_until:
-            return content
-    generation = _MICRO_GENERATION[0]
     (
         status,
         published_at,
@@ -685,7 +687,7 @@ def seat_map_json(
     }
     content = (_dumps(top)[:-1] + ',"seats":[' + ",".join(parts) + "]}").encode()
     if ttl > 0 and generation == _MICRO_GENERATION[0]:
-        _remember(_MICRO, showtime_id, (head, now, valid_until, content))
+        _remember(_MICRO, showtime_id, (now, valid_until, content))
     return content
 
 
