@@ -2,8 +2,9 @@
 
 Visibility: published and cancelled showtimes are public; drafts are seen only
 by those who may schedule at the venue (its chain's operators, distribution
-staff, admins). Holds, orders and tickets are seen by their owner only
-(downloads and refunds also by admins). Door scans are the venue's
+staff, admins). Holds are seen by their owner only; an order and its tickets
+by their owner and admins (support: reading, downloads, refunds), while paying
+and cancelling stay the owner's. Door scans are the venue's
 operators'; settlements are the venue's operators' and distribution staff's.
 """
 
@@ -516,17 +517,20 @@ def hall_seat_rows(hall_id: int, layout_version: int, seat_count: int) -> dict[s
     return found
 
 
-def _frozen_prices(showtime_id: int, published_at: Any) -> dict[str, int]:
-    """A published (or cancelled) showtime's prices, which can no longer change."""
-    key = (showtime_id, str(published_at))
+def frozen_prices(showtime_id: int, published_at: Any) -> dict[str, int]:
+    """A published (or cancelled) showtime's prices, which can no longer change.
+
+    ``published_at`` as the ORM gives it or as SQLite's cursor does (naive UTC
+    text): both name the same cache entry.
+    """
+    if not isinstance(published_at, datetime):
+        published_at = datetime.fromisoformat(str(published_at))
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    key = (showtime_id, published_at.timestamp())
     found = _PRICES_LOCAL.get(key)
     if found is None:
-        stamp = (
-            published_at.timestamp()
-            if isinstance(published_at, datetime)
-            else str(published_at).replace(" ", "T")
-        )
-        cache_key = f"marquee:showtimeprices:{showtime_id}:{stamp}"
+        cache_key = f"marquee:showtimeprices:{showtime_id}:{key[1]}"
         found = cache.get(cache_key)
         if found is None:
             found = tuple(
@@ -648,7 +652,7 @@ def seat_map_json(
     if isinstance(aisle_rows, str):  # raw JSON from SQLite
         aisle_rows, aisle_columns = json.loads(aisle_rows), json.loads(aisle_columns)
     ids, prefixes, kinds, id_set = _layout(hall_id, (version, seat_count, rows, columns))
-    prices = _frozen_prices(showtime_id, published_at)
+    prices = frozen_prices(showtime_id, published_at)
     states = _seat_states(showtime_id)
     if states.keys() != id_set:  # only a layout cached under a reused id can differ
         _LAYOUT_LOCAL.clear()
@@ -813,11 +817,8 @@ def order_of(*, user: AnyUser | None, order_id: int) -> Order:
 
 
 def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
-    """The tickets of the user's own order (empty until it is paid)."""
-    owned = (
-        _authenticated(user)
-        and Order.objects.filter(pk=order_id, user=user).order_by().values_list("pk").first()
-    )
+    """The tickets of the user's own order (empty until it is paid); admins see any order's."""
+    owned = _owners_or_admins(Order.objects.filter(pk=order_id).values_list("pk"), user)
     if not owned:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return list(
@@ -829,22 +830,22 @@ def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
     )
 
 
-def _owned(user: AnyUser | None) -> Q | None:
-    """``None``: every order (admins); else the user's own orders; an empty filter for nobody."""
+def _owners_or_admins(queryset: QuerySet, user: AnyUser | None) -> Any:
+    """The first row of ``queryset`` if ``user`` owns it or is an admin, else ``None``.
+
+    The owner's read comes first: a buyer (the hot path) costs no membership query.
+    """
     if not _authenticated(user):
-        return Q(pk__in=[])
-    if is_admin(user):
         return None
-    return Q(user=user)
+    found = queryset.filter(user=user).order_by().first()
+    if found is None and is_admin(user):
+        found = queryset.order_by().first()
+    return found
 
 
 def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
     """The order for its owner (or an admin, e.g. support refunding for a buyer)."""
-    qs = _order_queryset()
-    scope = _owned(user)
-    if scope is not None:
-        qs = qs.filter(scope)
-    order = qs.filter(pk=order_id).order_by().first()
+    order = _owners_or_admins(_order_queryset().filter(pk=order_id), user)
     if order is None:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return order

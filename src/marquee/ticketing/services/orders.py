@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.ticketing import queries
 from marquee.ticketing.errors import TicketingErrorCode
-from marquee.ticketing.models import Hold, Order, OrderLine, ShowtimePrice, Ticket
+from marquee.ticketing.models import Hold, Order, OrderLine, Showtime, ShowtimePrice, Ticket
 from marquee.venues.models import Seat
 
 logger = logging.getLogger(__name__)
@@ -134,11 +135,15 @@ def reconcile_order_status(*, order: Order, refunded_delta: int = 0, now: dateti
 def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     """Unsaved order lines for ``seats`` at the hold's showtime prices (or its round's override)."""
     showtime = hold.showtime
-    prices = dict(
-        ShowtimePrice.objects.filter(showtime=showtime)
-        .order_by()
-        .values_list("seat_type", "price_minor")
-    )
+    if showtime.published_at is not None and showtime.status != Showtime.Status.DRAFT:
+        # A published (or cancelled) showtime's prices can no longer change: cached.
+        prices = queries.frozen_prices(showtime.pk, showtime.published_at)
+    else:
+        prices = dict(
+            ShowtimePrice.objects.filter(showtime=showtime)
+            .order_by()
+            .values_list("seat_type", "price_minor")
+        )
     lines = []
     for seat in seats:
         price = None
