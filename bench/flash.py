@@ -66,6 +66,10 @@ def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "marquee.settings"
     os.environ.setdefault("CONN_MAX_AGE", "600")
+    # The in-process step timer buys as one account, faster than a person: the
+    # production hold limits would measure the limiter (as for the server: bench.server).
+    for name in ("MARQUEE_HOLD_RATE_IP", "MARQUEE_HOLD_RATE_ACCOUNT"):
+        os.environ.setdefault(name, srv.server_env("")[name])
     import django
 
     django.setup()

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from marquee.accounts.models import ApiToken
 from marquee.core.prepared import Prepared
 
 pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def django_assert_no_queries():
+    with CaptureQueriesContext(connection) as ctx:
+        yield
+    assert ctx.captured_queries == []
 
 
 def _by_digest(digest: str):
@@ -57,3 +67,33 @@ def test_a_stand_in_that_never_reaches_the_sql_is_refused():
     unused = Prepared(lambda pk, name: ApiToken.objects.filter(pk=pk), pk=-7_340_033, name="x")
     with pytest.raises(RuntimeError, match="name"):
         unused.first(pk=1, name="y")
+
+
+def test_select_related_objects_are_attached_as_the_orm_attaches_them(make_user):
+    user = make_user()
+    token = ApiToken.objects.create(user=user, name="a", prefix="p1", digest="d" * 64)
+    lookup = Prepared(
+        lambda pk: ApiToken.objects.select_related("user").filter(pk=pk).order_by()[:1],
+        pk=-7_340_033,
+    )
+    found = lookup.first(pk=token.pk)
+    with django_assert_no_queries():
+        assert found.user.pk == user.pk
+        assert found.user.email == user.email
+        assert found.user.date_joined == user.date_joined
+
+
+def test_a_locking_lookup_runs_in_the_callers_transaction(make_user):
+    user = make_user()
+    token = ApiToken.objects.create(user=user, name="a", prefix="p1", digest="d" * 64)
+    locking = Prepared(
+        lambda pk: ApiToken.objects.select_for_update().filter(pk=pk).order_by()[:1],
+        pk=-7_340_033,
+    )
+    with transaction.atomic():
+        assert locking.first(pk=token.pk).pk == token.pk
+
+
+def test_stand_ins_other_than_ints_and_strings_are_refused():
+    with pytest.raises(RuntimeError, match="int or a str"):
+        Prepared(lambda when: ApiToken.objects.filter(created_at=when), when=1.5)

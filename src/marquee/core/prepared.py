@@ -2,47 +2,70 @@
 
 Compiling a queryset costs Django more CPU than the database spends answering a
 primary-key lookup (the bearer-token lookup: 0.72 ms to compile, 0.25 ms to run;
-docs/performance.md). The hot reads of a sale are the same few lookups with
-different values, so :class:`Prepared` builds each queryset once per database
-vendor with stand-in values, keeps the SQL and maps the stand-ins back to
-parameter slots; later calls only execute. Rows go through the same field
-converters the ORM applies (SQLite's text datetimes and JSON become Python
-values), and a plain model queryset comes back as model instances.
+docs/performance.md), and a ``select_related`` lookup costs more still. The hot
+reads of a sale are the same few lookups with different values, so
+:class:`Prepared` builds each queryset once per database with stand-in values,
+keeps the SQL and maps the stand-ins back to parameter slots; later calls only
+execute. Rows go through the same field converters the ORM applies (SQLite's
+text datetimes and JSON become Python values), and a model queryset comes back
+as model instances built the way Django's ``ModelIterable`` builds them —
+related objects of ``select_related`` and annotations included.
 
 Use it for fixed-shape lookups on hot paths only; anything with a variable
 number of parameters (``__in`` lists) or built from user input stays an
-ordinary queryset.
+ordinary queryset. A ``select_for_update`` lookup must run inside a
+transaction, as the ORM would insist.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, get_related_populators
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    slots: tuple[tuple[bool, Any], ...]  # (True, stand-in name) or (False, constant)
+    converters: list[tuple[int, list, Any]]
+    model: type[Model] | None  # None: rows stay tuples
+    start: int = 0  # the model's columns: row[start:end]
+    end: int = 0
+    init_list: tuple[str, ...] = ()
+    populators: tuple = ()
+    annotations: tuple[tuple[str, int], ...] = ()
 
 
 class Prepared:
-    """A fixed-shape SELECT, compiled from ``build(**examples)`` once per vendor.
+    """A fixed-shape SELECT, compiled from ``build(**examples)`` once per database.
 
     ``examples`` are stand-in values, one per parameter of ``build``; each must
     reach the SQL as a parameter of its own and be unlike any constant the
     query holds (use odd values such as ``-7_340_033`` or ``"\\x01digest"``).
-    A values/values_list queryset returns tuples; a plain model queryset
-    returns instances of its model with every concrete field loaded and its
-    annotations set as attributes, as the ORM would.
+    Stand-ins are ints or strings only: the ORM adapts other values (UUIDs,
+    datetimes) per database, so their stand-in is not found and the query is
+    refused with :class:`RuntimeError` rather than run with a wrong value.
+    A values/values_list queryset returns tuples; a model queryset returns
+    instances of its model as the ORM would (``select_related`` objects
+    attached, annotations set as attributes).
     """
 
     def __init__(self, build: Callable[..., QuerySet], /, **examples: Any) -> None:
+        for name, example in examples.items():
+            if type(example) not in (int, str):
+                raise RuntimeError(f"Stand-in {name!r} must be an int or a str.")
         self._build = build
         self._examples = examples
-        self._plans: dict[tuple[str, str], tuple] = {}
+        self._plans: dict[tuple[str, str], _Plan] = {}
         self._lock = threading.Lock()
 
-    def _plan(self, using: str) -> tuple:
+    def _plan(self, using: str) -> _Plan:
         connection = connections[using]
         key = (using, connection.vendor)
         plan = self._plans.get(key)
@@ -50,63 +73,83 @@ class Prepared:
             return plan
         with self._lock:
             queryset = self._build(**self._examples)
-            model: type[Model] | None = None
-            attnames: list[str] = []
-            annotations: list[str] = []
-            if queryset._iterable_class is ModelIterable:
-                model = queryset.model
-                attnames = [f.attname for f in model._meta.concrete_fields]
-                annotations = list(queryset.query.annotation_select)
-                queryset = queryset.values_list(*attnames, *annotations)
             compiler = queryset.query.get_compiler(using=using)
+            # Compiles without executing and fills select, klass_info and
+            # annotation_col_map (a FOR UPDATE query only inside a transaction).
             sql, params = compiler.as_sql()
-            slots = []
-            for value in params:
-                names = [
-                    name
-                    for name, example in self._examples.items()
-                    if type(example) is type(value) and example == value
-                ]
-                slots.append((True, names[0]) if len(names) == 1 else (False, value))
-            missing = set(self._examples) - {name for is_arg, name in slots if is_arg}
-            if missing:
-                raise RuntimeError(f"Stand-ins not found among the SQL parameters: {missing}")
-            columns = [col for col, _, _ in compiler.select[: compiler.col_count]]
-            converters = [
-                (pos, convs, expression)
-                for pos, (convs, expression) in compiler.get_converters(columns).items()
-            ]
-            plan = (sql, tuple(slots), converters, model, attnames, annotations)
+            plan = _Plan(
+                sql=sql,
+                slots=self._slots(params),
+                converters=[
+                    (pos, convs, expression)
+                    for pos, (convs, expression) in compiler.get_converters(
+                        [col for col, _, _ in compiler.select[: compiler.col_count]]
+                    ).items()
+                ],
+                model=None,
+            )
+            if queryset._iterable_class is ModelIterable:
+                info = compiler.klass_info
+                fields = info["select_fields"]
+                start, end = fields[0], fields[-1] + 1
+                plan = _Plan(
+                    **{
+                        **plan.__dict__,
+                        "model": info["model"],
+                        "start": start,
+                        "end": end,
+                        "init_list": tuple(
+                            col[0].target.attname for col in compiler.select[start:end]
+                        ),
+                        "populators": tuple(get_related_populators(info, compiler.select, using)),
+                        "annotations": tuple(compiler.annotation_col_map.items()),
+                    }
+                )
             self._plans[key] = plan
         return plan
 
+    def _slots(self, params: tuple | list) -> tuple[tuple[bool, Any], ...]:
+        slots = []
+        for value in params:
+            names = [
+                name
+                for name, example in self._examples.items()
+                if type(example) is type(value) and example == value
+            ]
+            slots.append((True, names[0]) if len(names) == 1 else (False, value))
+        missing = set(self._examples) - {name for is_arg, name in slots if is_arg}
+        if missing:
+            raise RuntimeError(f"Stand-ins not found among the SQL parameters: {missing}")
+        return tuple(slots)
+
     def rows(self, using: str = "default", **values: Any) -> list[Any]:
         """Every row for ``values`` (tuples, or model instances for a model queryset)."""
-        sql, slots, converters, model, attnames, annotations = self._plan(using)
-        params = [values[name] if is_arg else name for is_arg, name in slots]
+        plan = self._plan(using)
+        params = [values[name] if is_arg else name for is_arg, name in plan.slots]
         connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(plan.sql, params)
             raw = cursor.fetchall()
-        if converters:
+        if plan.converters:
             converted = []
             for row in raw:
                 row = list(row)
-                for pos, convs, expression in converters:
+                for pos, convs, expression in plan.converters:
                     value = row[pos]
                     for convert in convs:
                         value = convert(value, expression, connection)
                     row[pos] = value
-                converted.append(tuple(row))
+                converted.append(row)
             raw = converted
-        if model is None:
+        if plan.model is None:
             return [tuple(row) for row in raw]
-        width = len(attnames)
         found = []
         for row in raw:
-            instance = model.from_db(using, attnames, row[:width])
-            for name, value in zip(annotations, row[width:], strict=True):
-                setattr(instance, name, value)  # as the ORM sets annotations
+            instance = plan.model.from_db(using, plan.init_list, row[plan.start : plan.end])
+            for populator in plan.populators:
+                populator.populate(row, instance)
+            for name, pos in plan.annotations:
+                setattr(instance, name, row[pos])  # as the ORM sets annotations
             found.append(instance)
         return found
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError
+from marquee.core.prepared import Prepared
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.payments.models import IdempotencyRecord
 
@@ -235,12 +236,7 @@ def _claim_fresh(
     locking = True
     try:
         with transaction.atomic():
-            record = (
-                IdempotencyRecord.objects.select_for_update(nowait=True)
-                .filter(user=user, scope=scope, key=key, lock_token=token)
-                .order_by()
-                .first()
-            )
+            record = _CLAIMED_RECORD.first(user_id=user.pk, scope=scope, key=key, lock_token=token)
             locking = False
             if record is None:
                 return None
@@ -250,6 +246,20 @@ def _claim_fresh(
             return None
         raise
     return _deliver(outcome)
+
+
+#: A freshly claimed record, locked NOWAIT (compiled once: core.prepared).
+_CLAIMED_RECORD = Prepared(
+    lambda user_id, scope, key, lock_token: (
+        IdempotencyRecord.objects.select_for_update(nowait=True)
+        .filter(user_id=user_id, scope=scope, key=key, lock_token=lock_token)
+        .order_by()[:1]
+    ),
+    user_id=-7_340_033,
+    scope="\x01scope",
+    key="\x01key",
+    lock_token="\x01token",  # noqa: S106 - a stand-in, not a secret
+)
 
 
 def _run_claimed(

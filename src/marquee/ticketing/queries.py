@@ -821,13 +821,20 @@ def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
     owned = _owners_or_admins(Order.objects.filter(pk=order_id).values_list("pk"), user)
     if not owned:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
-    return list(
+    return _ORDER_TICKETS.rows(order_id=order_id)
+
+
+#: An order's tickets with what a ticket's response shows (compiled once).
+_ORDER_TICKETS = Prepared(
+    lambda order_id: (
         Ticket.objects.filter(order_id=order_id)
         .select_related(
             "seat", "line", "showtime", "showtime__title", "showtime__venue", "showtime__hall"
         )
         .order_by("seat__row", "seat__column")
-    )
+    ),
+    order_id=-7_340_033,
+)
 
 
 def _owners_or_admins(queryset: QuerySet, user: AnyUser | None) -> Any:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from marquee.core.errors import Conflict
+from marquee.core.prepared import Prepared
 from marquee.ticketing import events
 from marquee.ticketing.models import Hold, Order, OrderLine, SeatInventory, Ticket
 from marquee.ticketing.services._common import doors_open_before, update_inventory
@@ -47,12 +48,7 @@ def fulfil_paid_order(payment: Payment) -> bool:
     except (TypeError, ValueError):
         logger.warning("payment %s: reference %r is not an order", payment.pk, payment.reference)
         return False
-    order = (
-        Order.objects.select_related("hold", "showtime", "showtime__venue")
-        .filter(pk=order_id)
-        .order_by()  # a primary-key lookup: no ORDER BY for Order's default ordering
-        .first()
-    )
+    order = _PAID_ORDER.first(pk=order_id) if -(2**63) <= order_id < 2**63 else None
     if order is None:
         logger.warning("payment %s: no order %s", payment.pk, order_id)
         return False
@@ -64,6 +60,17 @@ def fulfil_paid_order(payment: Payment) -> bool:
         logger.warning("payment %s does not match order %s", payment.pk, order.pk)
         return False
     return complete_order(order=order, payment_id=payment.pk)
+
+
+#: The order a payment pays for, with its hold and showtime (compiled once).
+_PAID_ORDER = Prepared(
+    lambda pk: (
+        Order.objects.select_related("hold", "showtime", "showtime__venue")
+        .filter(pk=pk)
+        .order_by()[:1]
+    ),
+    pk=-7_340_033,
+)
 
 
 def complete_order(*, order: Order, payment_id: UUID | None, now: datetime | None = None) -> bool:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.core.prepared import Prepared
 from marquee.ticketing import queries
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, Order, OrderLine, Showtime, ShowtimePrice, Ticket
@@ -200,13 +201,7 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
     now = now or timezone.now()
     hold_id = hold if isinstance(hold, int) else hold.pk
     with transaction.atomic():
-        current = (
-            Hold.objects.select_for_update(no_key=True, of=("self",))
-            .filter(pk=hold_id, user=user)
-            .select_related("showtime__title", "showtime__venue", "showtime__hall", "round")
-            .order_by()
-            .first()
-        )
+        current = _HOLD_TO_ORDER.first(pk=hold_id, user_id=user.pk) if _is_id(hold_id) else None
         if current is None:
             raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold_id} of yours.")
         existing = (
@@ -249,14 +244,37 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
     return PlacedOrder(order=order, lines=lines)
 
 
+def _is_id(value: int) -> bool:
+    """A value a bigint primary key can hold (else there is no such row)."""
+    return -(2**63) <= value < 2**63
+
+
+#: The hold an order is placed from, locked, with what the order and its response
+#: need (compiled once: core.prepared).
+_HOLD_TO_ORDER = Prepared(
+    lambda pk, user_id: (
+        Hold.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk=pk, user_id=user_id)
+        .select_related("showtime__title", "showtime__venue", "showtime__hall", "round")
+        .order_by()[:1]
+    ),
+    pk=-7_340_033,
+    user_id=-7_340_034,
+)
+_OWN_ORDER = Prepared(
+    lambda pk, user_id: (
+        Order.objects.select_related("hold", "showtime", "showtime__title", "showtime__venue")
+        .filter(pk=pk, user_id=user_id)
+        .order_by()[:1]
+    ),
+    pk=-7_340_033,
+    user_id=-7_340_034,
+)
+
+
 def _own_order(order: Order | int, user: User) -> Order:
     order_id = order if isinstance(order, int) else order.pk
-    current = (
-        Order.objects.select_related("hold", "showtime", "showtime__title", "showtime__venue")
-        .filter(pk=order_id, user=user)
-        .order_by()
-        .first()
-    )
+    current = _OWN_ORDER.first(pk=order_id, user_id=user.pk) if _is_id(order_id) else None
     if current is None:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return current
