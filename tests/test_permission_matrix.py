@@ -83,6 +83,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # cancel) are M1's alone, admins included; reading the order and its tickets, ticket
     # downloads, refund quotes, refunds and exchanges also admit admins (support acting
     # for a buyer: order_for_owner).
+    ("POST", "/ticketing/showtimes/{showtime_id}/waiting-room"): "no ok ok ok ok ok ok ok ok ok ok ok",
     ("POST", "/ticketing/holds"):                             "no   ok ok ok ok ok ok ok ok ok ok ok",
     ("GET", "/ticketing/holds/{hold_id}"):                    "no   ok no no no no no no no no no no",
     ("DELETE", "/ticketing/holds/{hold_id}"):                 "no   ok no no no no no no no no no no",

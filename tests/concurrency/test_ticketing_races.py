@@ -368,3 +368,31 @@ def test_cancellation_racing_holds_and_a_payment_leaves_nothing_on_sale(world, s
     # every hold that won before the cancellation was cancelled with it
     won = {o.value for o in claims if o.ok}
     assert won <= set(result["cancel"].cancelled_hold_ids)
+
+
+# --- the waiting room --------------------------------------------------------------
+
+
+def test_a_waiting_room_never_lets_in_more_buyers_than_its_size(world, showtime, make_user):
+    from marquee.ticketing.services import showtimes, waiting_room
+
+    rush = showtimes.update_showtime(actor=world.operator, showtime=showtime, waiting_room_size=4)
+    users = [make_user() for _ in range(16)]
+    outcomes = race([lambda u=u: waiting_room.check_in(showtime=rush, user=u) for u in users])
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    statuses = [o.value for o in outcomes]
+    assert sum(s.admitted for s in statuses) == 4
+    # Everyone else has a place of their own in line.
+    assert sorted(s.position for s in statuses if not s.admitted) == list(range(1, 13))
+    # Racing for seats now: only the admitted may hold, and no seat is sold twice.
+    results = race(
+        [
+            lambda u=u, n=n: holds.hold_seats(showtime=rush, seat_codes=[f"2-{n % 8 + 1}"], user=u)
+            for n, u in enumerate(users)
+        ]
+    )
+    won = [r for r in results if r.ok]
+    refused = {r.error.code for r in results if not r.ok}
+    assert 1 <= len(won) <= 4
+    assert refused <= {"in_waiting_room", "seats_unavailable"}
+    assert sum(1 for r in results if not r.ok and r.error.code == "in_waiting_room") == 12

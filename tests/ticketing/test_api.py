@@ -455,6 +455,7 @@ def test_every_endpoint_is_in_the_openapi_spec(client):
         "/showtimes",
         "/showtimes/{showtime_id}",
         "/showtimes/{showtime_id}/seats",
+        "/showtimes/{showtime_id}/waiting-room",
         "/showtimes/{showtime_id}/publish",
         "/showtimes/{showtime_id}/cancel",
         "/rounds",

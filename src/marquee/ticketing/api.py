@@ -54,6 +54,7 @@ from marquee.ticketing.schemas import (
     ShowtimePage,
     ShowtimePatch,
     TicketOut,
+    WaitingRoomOut,
     WantToSeeOut,
     check_in_out,
     hold_out,
@@ -74,6 +75,7 @@ from marquee.ticketing.services import (
     rounds,
     settlement,
     showtimes,
+    waiting_room,
 )
 
 router = Router(tags=["ticketing"])
@@ -313,6 +315,33 @@ def unregister_want_to_see(request: HttpRequest, slug: str):
     title = queries.title_by_slug(slug)
     rounds.unregister_want_to_see(user=request.user, title=title)
     return _want_to_see(title, request.user)
+
+
+@router.post(
+    "/showtimes/{showtime_id}/waiting-room",
+    response={200: WaitingRoomOut, 429: WaitingRoomOut},
+    auth=AUTH,
+    summary="Enter (or ask again at) a showtime's waiting room: admitted, or your place in line",
+    description=(
+        "Only showtimes with a `waiting_room_size` have a room; elsewhere everyone is admitted. "
+        "Waiting answers 429 with `Retry-After`; asking again keeps your place. `POST /holds` "
+        "enters the room the same way (429 problem `in_waiting_room`)."
+    ),
+)
+def enter_waiting_room(request: HttpRequest, response: HttpResponse, showtime_id: int):
+    showtime = queries.showtime_for_sale(user=request.user, showtime_id=showtime_id)
+    status = waiting_room.check_in(showtime=showtime, user=request.user)
+    body = WaitingRoomOut(
+        admitted=status.admitted,
+        position=status.position,
+        admitted_until=status.admitted_until,
+        retry_after=status.retry_after,
+        room_size=status.size,
+    )
+    if status.admitted:
+        return body
+    response["Retry-After"] = str(status.retry_after)
+    return Status(429, body)
 
 
 # --- holds ------------------------------------------------------------------------

@@ -44,6 +44,8 @@ class TicketingErrorCode(StrEnum):
     DUPLICATE_SEATS = "duplicate_seats"
     COUPLE_SEAT_ALONE = "couple_seat_alone"
     SEATS_UNAVAILABLE = "seats_unavailable"
+    IN_WAITING_ROOM = "in_waiting_room"
+    INVALID_WAITING_ROOM = "invalid_waiting_room"
     HOLD_NOT_FOUND = "hold_not_found"
     HOLD_NOT_ACTIVE = "hold_not_active"
     HOLD_EXPIRED = "hold_expired"

@@ -83,6 +83,14 @@ class Showtime(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    waiting_room_size = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a rush: how many buyers may choose seats at once; the others wait in "
+            "line (empty: no waiting room)."
+        ),
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -342,6 +350,30 @@ class HoldSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hold_id} · {self.seat_id}"
+
+
+class WaitingRoomEntry(models.Model):
+    """A buyer in a showtime's waiting room (``services/waiting_room.py``).
+
+    Waiting while ``admitted_until`` is empty; admitted to hold seats until
+    then. ``seen_at`` is the buyer's last knock: a waiting buyer who stops
+    asking leaves the line.
+    """
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+    admitted_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["showtime", "user"], name="waiting_room_once")
+        ]
+        indexes = [models.Index(fields=["showtime", "admitted_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.showtime_id} · {self.user_id}"
 
 
 class SeatInventory(models.Model):

@@ -73,6 +73,11 @@ class ShowtimePatch(Schema):
     prices: dict[str, int] | None = None
     service_fee_minor: int | None = None
     sales_open_at: datetime | None = None
+    waiting_room_size: int | None = Field(
+        None,
+        description="For a rush: buyers who may hold seats at once, the rest wait in line "
+        "(null or 0: no waiting room). Editable after publication.",
+    )
 
 
 class CancelIn(Schema):
@@ -120,6 +125,17 @@ class ShowtimeOut(Schema):
     prices: list[PriceOut]
     sales_open_at: datetime | None
     general_sale_open: bool
+    waiting_room_size: int | None = Field(
+        None, description="Buyers who may hold seats at once in a rush (null: no waiting room)"
+    )
+
+
+class WaitingRoomOut(Schema):
+    admitted: bool = Field(..., description="May hold seats now")
+    position: int | None = Field(None, description="Your place in line while waiting (1 = next)")
+    admitted_until: datetime | None = Field(None, description="Hold seats before this instant")
+    retry_after: int = Field(..., description="Seconds before asking again (0 when admitted)")
+    room_size: int = Field(..., description="Buyers let in at once (0: no waiting room)")
 
 
 class ShowtimePage(Schema):
@@ -162,6 +178,7 @@ def showtime_out(showtime: Showtime, *, now: datetime) -> ShowtimeOut:
         sales_open_at=showtime.sales_open_at,
         general_sale_open=showtime.status == Showtime.Status.PUBLISHED
         and (showtime.sales_open_at is None or showtime.sales_open_at <= now),
+        waiting_room_size=showtime.waiting_room_size,
     )
 
 

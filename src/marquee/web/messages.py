@@ -90,6 +90,13 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         )
         % {"seats": _seats(d)}
     ),
+    "in_waiting_room": lambda d: (
+        _(
+            "Many people are buying for this showtime right now. You are number %(position)s "
+            "in line and your place is kept: choose your seats again in a few seconds."
+        )
+        % {"position": d.get("position", "?")}
+    ),
     "showtime_not_on_sale": lambda d: _("This showtime is not on sale."),
     "showtime_started": lambda d: _("This showtime has already started."),
     "sales_not_open": lambda d: _(

@@ -30,7 +30,7 @@ from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.ticketing import queries
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
-from marquee.ticketing.services import rounds
+from marquee.ticketing.services import rounds, waiting_room
 from marquee.ticketing.services._common import (
     hold_duration,
     lock_inventory,
@@ -199,13 +199,16 @@ def place_hold(
     needs an open pre-sale round (see :func:`rounds.sale_terms`) and counts
     against its per-account limit. Also raises what :func:`resolve_seats` and
     :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
-    ``showtime_started``, ``round_limit_exceeded``, ``invitation_used_up``.
+    ``showtime_started``, ``round_limit_exceeded``, ``invitation_used_up``, and
+    for a showtime with a waiting room whose line ``user`` has not reached the
+    front yet, :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
 
     ``now`` is the instant the hold is taken at (default: the clock); only the
     demo's replayed history and tests pass it — never the API.
     """
     now = now or timezone.now()
     check_on_sale(showtime, now)
+    waiting_room.require_admission(showtime=showtime, user=user, now=now)
     seats = resolve_seats(showtime=showtime, seat_codes=seat_codes)
     terms = rounds.sale_terms(
         showtime=showtime, user=user, invitation_code=invitation_code, now=now
@@ -231,6 +234,7 @@ def place_hold(
             )
             if claimed != len(seat_ids):
                 raise _SeatsTaken
+            waiting_room.leave(showtime=showtime, user=user)  # seats in hand: next, please
             if terms.round is not None:
                 if terms.invitation is not None:
                     rounds.redeem_invitation(invitation=terms.invitation, user=user)

@@ -26,6 +26,7 @@ from marquee.ticketing.models import (
     ShowtimePrice,
 )
 from marquee.ticketing.queries import can_schedule_at
+from marquee.ticketing.services import waiting_room
 from marquee.ticketing.services._common import cleaning_buffer, lock_inventory, require_aware
 from marquee.venues.models import Hall, Seat, SeatType
 
@@ -45,7 +46,9 @@ class _Unset:
 UNSET: Any = _Unset()
 
 #: Fields :func:`update_showtime` may change once a showtime is published.
-PUBLISHED_EDITABLE = frozenset({"audio_language", "subtitle_language", "sales_open_at"})
+PUBLISHED_EDITABLE = frozenset(
+    {"audio_language", "subtitle_language", "sales_open_at", "waiting_room_size"}
+)
 
 
 def _require_scheduler(actor: User, hall: Hall) -> None:
@@ -258,10 +261,12 @@ def update_showtime(
     prices: Mapping[str, int] = UNSET,
     service_fee_minor: int = UNSET,
     sales_open_at: datetime | None = UNSET,
+    waiting_room_size: int | None = UNSET,
 ) -> Showtime:
     """Change a showtime; arguments left :data:`UNSET` stay as they are.
 
-    Drafts may change anything. Once published only languages and
+    Drafts may change anything. Once published only languages, the waiting
+    room's size (``services/waiting_room.py``; empty or 0 for none) and
     ``sales_open_at`` change (prices, time and format are what buyers paid for);
     a cancelled showtime changes no more. ``prices`` replaces the whole price
     list. Raises what :func:`create_showtime` raises and :class:`Conflict`
@@ -278,9 +283,12 @@ def update_showtime(
             "prices": prices,
             "service_fee_minor": service_fee_minor,
             "sales_open_at": sales_open_at,
+            "waiting_room_size": waiting_room_size,
         }.items()
         if value is not UNSET
     }
+    if "waiting_room_size" in changes:
+        changes["waiting_room_size"] = waiting_room.clean_size(changes["waiting_room_size"])
     hall = showtime.hall
     _require_scheduler(actor, hall)
     required = sorted(
@@ -338,6 +346,8 @@ def update_showtime(
         for name in ("audio_language", "subtitle_language"):
             if name in changes:
                 setattr(current, name, (changes[name] or "")[:16])
+        if "waiting_room_size" in changes:
+            current.waiting_room_size = changes["waiting_room_size"]
         current.starts_at = new_start
         current.sales_open_at = new_open
         current.ends_at = current.starts_at + timedelta(minutes=current.runtime_minutes)
