@@ -87,6 +87,8 @@ def migrate_and_seed(args: argparse.Namespace, levels: list[int]) -> dict[str, A
     world = seed_flash_world(
         spread_showtimes=20 if args.quick else 100,
         hot_showtimes=len(levels) + 1,
+        room_showtimes=len(levels) if "room" in args.scenarios else 0,
+        room_size=args.room_size,
         baseline_showtimes=6 if args.quick else 40,
         warmup_showtimes=2,
         buyers=max([*levels, args.seatmap_concurrency, 8]) + 8,
@@ -258,6 +260,21 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
             result["showtime"] = hot
             report["runs"].append({"name": "B", **result})
             _say(_one_line("B", result))
+        for n, concurrency in enumerate(levels if "room" in args.scenarios else []):
+            hot = world["room"][n]
+            result = loadgen(
+                server,
+                world_path,
+                scenario="hot",
+                concurrency=concurrency,
+                duration=args.duration,
+                showtime=hot,
+            )
+            result["verify"] = verify_db(database_url, [hot])
+            result["showtime"] = hot
+            result["room_size"] = world["room_size"]
+            report["runs"].append({"name": "B-room", **result})
+            _say(_one_line("B-room", result))
         if "hold" in args.scenarios:
             hold_level = REFERENCE if REFERENCE in levels else max(levels)
             result = loadgen(
@@ -278,7 +295,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         )
     report["verify_all"] = verify_db(
         database_url,
-        [s for s, _ in world["spread"]] + world["hot"] + [w for w, _ in world["warmup"]],
+        [s for s, _ in world["spread"]]
+        + world["hot"]
+        + world["room"]
+        + [w for w, _ in world["warmup"]],
     )
     report["seconds"] = round(time.perf_counter() - t0, 1)
     report["config"] = {
@@ -321,7 +341,7 @@ def _one_line(name: str, r: dict[str, Any]) -> str:
         f"· {name:<6} c={r['concurrency']:<3} {r['seats_per_s']:>7,.1f} seats sold/s "
         f"{r['orders_per_s']:>6,.1f} orders/s {r['seats_held_per_s']:>7,.1f} seats held/s "
         f"{r['requests_per_s']:>7,.1f} req/s  hold p99 {hold.get('p99', 0):>6} ms  "
-        f"conflicts {r['conflicts']}  5xx {r['errors_5xx']}  "
+        f"conflicts {r['conflicts']}  queued {r.get('queued', 0)}  5xx {r['errors_5xx']}  "
         f"app {r['cpu']['app_cpu_ms_per_request']} ms CPU/req, machine {r['cpu']['machine_busy_pct']}% "
         f"busy ({r['cpu']['other_cpu_s']} s by others)  "
         f"{'invariants OK' if not bad else 'VIOLATIONS ' + json.dumps(bad)}"
@@ -332,7 +352,7 @@ def _one_line(name: str, r: dict[str, Any]) -> str:
 
 
 def human_report(report: dict[str, Any]) -> str:
-    steps = ("seat_map", "hold", "order", "pay", "authorize", "tickets")
+    steps = ("seat_map", "hold", "order", "pay", "authorize", "tickets", "room_wait")
     rows = []
     for r in report["runs"]:
         v = r.get("verify", {})
@@ -445,7 +465,7 @@ def human_report(report: dict[str, Any]) -> str:
 def summary_json(report: dict[str, Any]) -> dict[str, Any]:
     """The one-line JSON: per scenario the reference-concurrency numbers, safety counters summed."""
     out: dict[str, Any] = {"bench": "flash", "config": report["config"], "scenarios": {}}
-    for name in ("A", "B", "A-hold"):
+    for name in ("A", "B", "B-room", "A-hold"):
         runs = [r for r in report["runs"] if r["name"] == name]
         if not runs:
             continue
@@ -462,6 +482,8 @@ def summary_json(report: dict[str, Any]) -> dict[str, Any]:
                 "p99_ms_hold": r["latency_ms"].get("hold", {}).get("p99", 0),
                 "conflicts": r["conflicts"],
                 "conflicts_untold": r["conflicts_untold"],
+                "queued": r.get("queued", 0),
+                "p99_ms_room_wait": r["latency_ms"].get("room_wait", {}).get("p99", 0),
                 "errors_5xx": r["errors_5xx"],
                 "errors_other": sum(r["errors"].values()) - r["errors_5xx"],
                 "double_sold": v.get("double_sold", 0),
@@ -713,8 +735,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--scenarios",
         type=lambda v: {x.strip() for x in v.split(",") if x.strip()},
-        default={"floor", "seatmap", "A", "B", "hold", "baseline"},
-        help="which parts to run (default all): floor,seatmap,A,B,hold,baseline",
+        default={"floor", "seatmap", "A", "B", "room", "hold", "baseline"},
+        help="which parts to run (default all): floor,seatmap,A,B,room,hold,baseline "
+        "(room: scenario B on showtimes with a waiting room)",
+    )
+    parser.add_argument(
+        "--room-size",
+        type=int,
+        default=16,
+        help="buyers a room lets in at once (scenario room; default 16 = 2 × workers × threads)",
     )
     parser.add_argument("--profile", action="store_true", help="profile the hot path instead")
     parser.add_argument(

@@ -40,7 +40,7 @@ from bench.client import Connection, Response, TransportError
 from bench.stats import summarise
 
 API = "/api/v1"
-STEPS = ("seat_map", "hold", "order", "pay", "authorize", "tickets", "floor")
+STEPS = ("seat_map", "hold", "order", "pay", "authorize", "tickets", "floor", "queue", "room_wait")
 
 
 class Run:
@@ -61,6 +61,7 @@ class Run:
         self.ticket_mismatch = 0
         self.sold_out = False
         self.purchases_started = 0
+        self.queued = 0  # hold attempts answered 429 in_waiting_room
 
     def error(self, step: str, response: Response | None, note: str = "") -> None:
         if response is None:
@@ -83,6 +84,8 @@ class Buyer:
         self.conn = Connection(args.host, args.port, timeout=args.timeout)
         token = world["tokens"][n % len(world["tokens"])]
         self.auth = {"Authorization": f"Bearer {token}"}
+        self.waiting_since: float | None = None  # first 429 in_waiting_room of this wait
+        self.retry_after = 0.0
 
     async def call(
         self, step: str, method: str, path: str, *, body: Any = None, headers: dict | None = None
@@ -143,6 +146,19 @@ class Buyer:
         )
         if r is None:
             return None  # counted by call()
+        if r.status == 429 and r.problem_code() == "in_waiting_room":
+            # Not this buyer's turn: the answer's latency is the queue's, not the hold's.
+            self.run.latencies["queue"].append(self.run.latencies["hold"].pop())
+            self.run.queued += 1
+            if self.waiting_since is None:
+                self.waiting_since = time.perf_counter()
+            self.retry_after = float(r.headers.get("retry-after", "1") or 1)
+            return None
+        if self.waiting_since is not None:  # through the waiting room
+            self.run.latencies["room_wait"].append(
+                (time.perf_counter() - self.waiting_since) * 1000
+            )
+            self.waiting_since = None
         if r.status == 201:
             self.run.holds += 1
             self.run.seats_held += len(seats)
@@ -213,6 +229,10 @@ class Buyer:
         hold = await self.hold(showtime_id, seats)
         if hold is not None:
             await self.checkout(hold, seats)
+        elif self.retry_after:
+            # In the waiting room: ask again when told to (then re-read the map).
+            await asyncio.sleep(self.retry_after)
+            self.retry_after = 0.0
 
     # --- loops ----------------------------------------------------------------------
 
@@ -273,6 +293,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "seats_per_s": round(run.seats_sold / elapsed, 1),
         "conflicts": run.conflicts,
         "conflicts_untold": run.conflicts_untold,
+        "queued": run.queued,
         "ticket_mismatch": run.ticket_mismatch,
         "errors_5xx": run.errors_5xx,
         "transport_errors": run.transport_errors,

@@ -48,6 +48,8 @@ class FlashWorld:
 
     spread: list[list[int]] = field(default_factory=list)  # [showtime id, hall id]
     hot: list[int] = field(default_factory=list)
+    room: list[int] = field(default_factory=list)  # hot showtimes with a waiting room
+    room_size: int = 0
     seatmap_showtime: int = 0
     warmup: list[list[int]] = field(default_factory=list)
     baseline: list[int] = field(default_factory=list)
@@ -180,6 +182,8 @@ def seed_flash_world(
     *,
     spread_showtimes: int = 100,
     hot_showtimes: int = 5,
+    room_showtimes: int = 0,
+    room_size: int = 16,
     baseline_showtimes: int = 40,
     warmup_showtimes: int = 4,
     buyers: int = 136,
@@ -189,7 +193,8 @@ def seed_flash_world(
 
     * ``spread_showtimes`` published showtimes in 25-odd halls of 400–1,000 seats;
     * ``hot_showtimes`` showtimes of one 1,000-seat hall (one per hot run: a sold-out
-      showtime cannot be raced for again);
+      showtime cannot be raced for again), and ``room_showtimes`` more whose waiting
+      room lets ``room_size`` buyers in at once;
     * a 400-seat hall with one showtime for the seat-map measurement;
     * ``baseline_showtimes`` showtimes whose inventory only the psycopg baseline touches;
     * ``buyers`` moviegoers with API tokens.
@@ -237,6 +242,14 @@ def seed_flash_world(
         hot = _showtimes(
             title, hot_hall, [day + SLOT * k for k in range(hot_showtimes)], created_by=operator
         )
+        room = _showtimes(
+            title,
+            hot_hall,
+            [day + SLOT * (hot_showtimes + k) for k in range(room_showtimes)],
+            created_by=operator,
+        )
+        for showtime in room:
+            showtime.waiting_room_size = room_size
         seatmap = _showtimes(title, map_hall, [day], created_by=operator)
         warmup = _showtimes(
             title,
@@ -251,13 +264,15 @@ def seed_flash_world(
             baseline += _showtimes(
                 title, hall, [later + SLOT * (k // len(spread_halls))], created_by=operator
             )
-        created = Showtime.objects.bulk_create([*spread, *hot, *seatmap, *warmup, *baseline])
+        created = Showtime.objects.bulk_create([*spread, *hot, *room, *seatmap, *warmup, *baseline])
         if any(s.pk is None for s in created):  # pragma: no cover - SQLite before 3.35
             raise RuntimeError("bulk_create did not return primary keys")
         _publish_in_bulk(created)
 
         world.spread = [[s.pk, s.hall_id] for s in spread]
         world.hot = [s.pk for s in hot]
+        world.room = [s.pk for s in room]
+        world.room_size = room_size if room else 0
         world.seatmap_showtime = seatmap[0].pk
         world.warmup = [[s.pk, s.hall_id] for s in warmup]
         world.baseline = [s.pk for s in baseline]

@@ -123,8 +123,9 @@ def check_in(*, showtime: Showtime, user: User, now: datetime | None = None) -> 
                 return RoomStatus(True, None, until, 0, size)
         ahead = line.filter(admitted_until__isnull=True, pk__lt=entry.pk).count()
     position = ahead + 1
-    # Places free up about once per buyer in front: ask again when yours may have come.
-    retry = max(1, min(10, math.ceil(position / size)))
+    # A place frees as soon as an admitted buyer holds seats (about a second in a
+    # rush): the next two roomfuls ask every second, the rest less often (≤ 5 s).
+    retry = max(1, min(5, math.ceil(position / (2 * size))))
     return RoomStatus(False, position, None, retry, size)
 
 
