@@ -68,8 +68,8 @@ def setup_django(database_url: str) -> None:
     os.environ.setdefault("CONN_MAX_AGE", "600")
     # The in-process step timer buys as one account, faster than a person: the
     # production hold limits would measure the limiter (as for the server: bench.server).
-    for name in ("MARQUEE_HOLD_RATE_IP", "MARQUEE_HOLD_RATE_ACCOUNT"):
-        os.environ.setdefault(name, srv.server_env("")[name])
+    for name, rate in srv.UNLIMITED_HOLDS.items():
+        os.environ.setdefault(name, rate)
     import django
 
     django.setup()

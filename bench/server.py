@@ -94,6 +94,14 @@ class Server:
             self.process.wait(5)
 
 
+#: Every simulated buyer comes from 127.0.0.1 and buys far faster than a person:
+#: the production hold limits would measure the limiter.
+UNLIMITED_HOLDS = {
+    "MARQUEE_HOLD_RATE_IP": "100000000/min",
+    "MARQUEE_HOLD_RATE_ACCOUNT": "100000000/min",
+}
+
+
 def server_env(database_url: str, *, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -105,10 +113,7 @@ def server_env(database_url: str, *, extra: Mapping[str, str] | None = None) -> 
             "DEBUG": "false",
             "LOG_LEVEL": env.get("LOG_LEVEL", "WARNING"),
             "PYTHONUNBUFFERED": "1",
-            # Every simulated buyer comes from 127.0.0.1 and buys far faster than
-            # a person: the production hold limits would measure the limiter.
-            "MARQUEE_HOLD_RATE_IP": env.get("MARQUEE_HOLD_RATE_IP", "100000000/min"),
-            "MARQUEE_HOLD_RATE_ACCOUNT": env.get("MARQUEE_HOLD_RATE_ACCOUNT", "100000000/min"),
+            **{name: env.get(name, rate) for name, rate in UNLIMITED_HOLDS.items()},
         }
     )
     env.update(extra or {})

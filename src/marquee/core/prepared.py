@@ -19,6 +19,7 @@ transaction, as the ORM would insist.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -92,18 +95,14 @@ class Prepared:
                 info = compiler.klass_info
                 fields = info["select_fields"]
                 start, end = fields[0], fields[-1] + 1
-                plan = _Plan(
-                    **{
-                        **plan.__dict__,
-                        "model": info["model"],
-                        "start": start,
-                        "end": end,
-                        "init_list": tuple(
-                            col[0].target.attname for col in compiler.select[start:end]
-                        ),
-                        "populators": tuple(get_related_populators(info, compiler.select, using)),
-                        "annotations": tuple(compiler.annotation_col_map.items()),
-                    }
+                plan = dataclasses.replace(
+                    plan,
+                    model=info["model"],
+                    start=start,
+                    end=end,
+                    init_list=tuple(col[0].target.attname for col in compiler.select[start:end]),
+                    populators=tuple(get_related_populators(info, compiler.select, using)),
+                    annotations=tuple(compiler.annotation_col_map.items()),
                 )
             self._plans[key] = plan
         return plan
@@ -123,7 +122,12 @@ class Prepared:
         return tuple(slots)
 
     def rows(self, using: str = "default", **values: Any) -> list[Any]:
-        """Every row for ``values`` (tuples, or model instances for a model queryset)."""
+        """Every row for ``values`` (tuples, or model instances for a model queryset).
+
+        An int no 64-bit column can hold matches nothing: ``[]`` without a query.
+        """
+        if any(type(v) is int and not _BIGINT_MIN <= v <= _BIGINT_MAX for v in values.values()):
+            return []  # no integer column holds it (and the driver would refuse it)
         plan = self._plan(using)
         params = [values[name] if is_arg else name for is_arg, name in plan.slots]
         connection = connections[using]

@@ -177,9 +177,7 @@ def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     goes through :func:`get_showtime` (a draft only its schedulers see, else
     :class:`NotFound`).
     """
-    showtime = None
-    if -(2**63) <= showtime_id < 2**63:  # else no such id; the driver would refuse it
-        showtime = _SHOWTIME_FOR_SALE.first(pk=showtime_id)
+    showtime = _SHOWTIME_FOR_SALE.first(pk=showtime_id)
     return showtime or get_showtime(user=user, showtime_id=showtime_id)
 
 
@@ -453,19 +451,31 @@ def _remember(store: dict, key: Any, value: Any) -> None:
     store[key] = value
 
 
+def _two_level(store: dict, key: tuple, prefix: str, build: Callable[[], Any]) -> Any:
+    """``store[key]`` (process memory) in front of Django's cache, else ``build()`` into both.
+
+    For values that never change under their key (it carries a layout version or
+    a publication instant).
+    """
+    found = store.get(key)
+    if found is None:
+        cache_key = f"marquee:{prefix}:" + ":".join(str(part) for part in key)
+        found = cache.get(cache_key)
+        if found is None:
+            found = build()
+            cache.set(cache_key, found, timeout=24 * 3600)
+        _remember(store, key, found)
+    return found
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
 def _layout(hall_id: int, fingerprint: tuple) -> tuple:
     """``(seat ids in display order, JSON prefix per seat, kind per seat, seat id set)``."""
-    key = (hall_id, *fingerprint)
-    found = _LAYOUT_LOCAL.get(key)
-    if found is not None:
-        return found
-    cache_key = "marquee:seatlayout:" + ":".join(str(part) for part in key)
-    found = cache.get(cache_key)
-    if found is None:
+
+    def build() -> tuple:
         rows = list(
             Seat.objects.filter(hall_id=hall_id)
             .order_by("row", "column")
@@ -485,11 +495,9 @@ def _layout(hall_id: int, fingerprint: tuple) -> tuple:
                 "partner": codes.get(partner_id) if partner_id else None,
             }
             prefixes.append(_dumps(seat)[:-1] + ',"state":"')
-        found = (tuple(ids), tuple(prefixes), tuple(kinds))
-        cache.set(cache_key, found, timeout=24 * 3600)
-    found = (*found, frozenset(found[0]))
-    _remember(_LAYOUT_LOCAL, key, found)
-    return found
+        return (tuple(ids), tuple(prefixes), tuple(kinds), frozenset(ids))
+
+    return _two_level(_LAYOUT_LOCAL, (hall_id, *fingerprint), "seatlayout4", build)
 
 
 SEAT_FIELDS = tuple(f.attname for f in Seat._meta.concrete_fields)
@@ -502,19 +510,14 @@ def hall_seat_rows(hall_id: int, layout_version: int, seat_count: int) -> dict[s
     count, in process memory in front of Django's cache. Build seats from a
     row with ``Seat.from_db(..., SEAT_FIELDS, row)``.
     """
-    key = (hall_id, layout_version, seat_count)
-    found = _SEATS_LOCAL.get(key)
-    if found is None:
-        cache_key = "marquee:hallseats:" + ":".join(str(part) for part in key)
-        found = cache.get(cache_key)
-        if found is None:
-            rows = Seat.objects.filter(hall_id=hall_id).order_by().values_list(*SEAT_FIELDS)
-            position = {name: i for i, name in enumerate(SEAT_FIELDS)}
-            label, number = position["row_label"], position["number"]
-            found = {f"{row[label]}-{row[number]}": tuple(row) for row in rows}
-            cache.set(cache_key, found, timeout=24 * 3600)
-        _remember(_SEATS_LOCAL, key, found)
-    return found
+
+    def build() -> dict[str, tuple]:
+        rows = Seat.objects.filter(hall_id=hall_id).order_by().values_list(*SEAT_FIELDS)
+        position = {name: i for i, name in enumerate(SEAT_FIELDS)}
+        label, number = position["row_label"], position["number"]
+        return {f"{row[label]}-{row[number]}": tuple(row) for row in rows}
+
+    return _two_level(_SEATS_LOCAL, (hall_id, layout_version, seat_count), "hallseats", build)
 
 
 def frozen_prices(showtime_id: int, published_at: Any) -> dict[str, int]:
@@ -527,19 +530,16 @@ def frozen_prices(showtime_id: int, published_at: Any) -> dict[str, int]:
         published_at = datetime.fromisoformat(str(published_at))
     if published_at.tzinfo is None:
         published_at = published_at.replace(tzinfo=UTC)
-    key = (showtime_id, published_at.timestamp())
-    found = _PRICES_LOCAL.get(key)
-    if found is None:
-        cache_key = f"marquee:showtimeprices:{showtime_id}:{key[1]}"
-        found = cache.get(cache_key)
-        if found is None:
-            found = tuple(
-                ShowtimePrice.objects.filter(showtime_id=showtime_id)
-                .order_by("seat_type")
-                .values_list("seat_type", "price_minor")
-            )
-            cache.set(cache_key, found, timeout=24 * 3600)
-        _remember(_PRICES_LOCAL, key, found)
+    found = _two_level(
+        _PRICES_LOCAL,
+        (showtime_id, published_at.timestamp()),
+        "showtimeprices",
+        lambda: tuple(
+            ShowtimePrice.objects.filter(showtime_id=showtime_id)
+            .order_by("seat_type")
+            .values_list("seat_type", "price_minor")
+        ),
+    )
     return dict(found)
 
 

@@ -48,7 +48,7 @@ def fulfil_paid_order(payment: Payment) -> bool:
     except (TypeError, ValueError):
         logger.warning("payment %s: reference %r is not an order", payment.pk, payment.reference)
         return False
-    order = _PAID_ORDER.first(pk=order_id) if -(2**63) <= order_id < 2**63 else None
+    order = _PAID_ORDER.first(pk=order_id)
     if order is None:
         logger.warning("payment %s: no order %s", payment.pk, order_id)
         return False

@@ -201,7 +201,7 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
     now = now or timezone.now()
     hold_id = hold if isinstance(hold, int) else hold.pk
     with transaction.atomic():
-        current = _HOLD_TO_ORDER.first(pk=hold_id, user_id=user.pk) if _is_id(hold_id) else None
+        current = _HOLD_TO_ORDER.first(pk=hold_id, user_id=user.pk)
         if current is None:
             raise NotFound(TicketingErrorCode.HOLD_NOT_FOUND, f"No hold {hold_id} of yours.")
         existing = (
@@ -244,11 +244,6 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
     return PlacedOrder(order=order, lines=lines)
 
 
-def _is_id(value: int) -> bool:
-    """A value a bigint primary key can hold (else there is no such row)."""
-    return -(2**63) <= value < 2**63
-
-
 #: The hold an order is placed from, locked, with what the order and its response
 #: need (compiled once: core.prepared).
 _HOLD_TO_ORDER = Prepared(
@@ -274,7 +269,7 @@ _OWN_ORDER = Prepared(
 
 def _own_order(order: Order | int, user: User) -> Order:
     order_id = order if isinstance(order, int) else order.pk
-    current = _OWN_ORDER.first(pk=order_id, user_id=user.pk) if _is_id(order_id) else None
+    current = _OWN_ORDER.first(pk=order_id, user_id=user.pk)
     if current is None:
         raise NotFound(TicketingErrorCode.ORDER_NOT_FOUND, f"No order {order_id} of yours.")
     return current
