@@ -125,7 +125,11 @@ class CallbackLog(models.Model):
     event_id = models.CharField(max_length=100, blank=True)
     event_type = models.CharField(max_length=50, blank=True)
     signature_header = models.CharField(max_length=500, blank=True)
+    #: The body as received, cut to its first 2 KiB unless the signature verified.
     body = models.TextField(blank=True)
+    #: The whole body's length in bytes and SHA-256 (hex), whatever was kept of it.
+    body_length = models.PositiveIntegerField(default=0)
+    body_sha256 = models.CharField(max_length=64, blank=True)
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     detail = models.CharField(max_length=300, blank=True)
     #: The payment's status after this callback (what the webhook answered).
