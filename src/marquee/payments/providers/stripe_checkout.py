@@ -146,7 +146,7 @@ class StripeProvider(PaymentProvider):
         try:
             if event.type not in _SUCCEEDED | _FAILED:
                 raise InvalidCallback(f"Stripe event {str(event.type)[:50]!r} is not an outcome.")
-            session = event.data.object
+            session = event.data.object.to_dict()
             paid = event.type in _SUCCEEDED
             if paid and session["payment_status"] != "paid":
                 raise InvalidCallback("The Checkout Session is not paid yet.")
