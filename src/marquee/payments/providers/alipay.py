@@ -44,6 +44,7 @@ from marquee.payments.providers.base import (
     ProviderError,
     ProviderRefund,
     StartedPayment,
+    absolute_url,
 )
 from marquee.payments.providers.money import parse_yuan, yuan
 from marquee.payments.transport import HttpRequest, Transport, TransportError, UrllibTransport
@@ -113,7 +114,7 @@ class AlipayProvider(PaymentProvider):
             raise DomainError(PaymentsErrorCode.INVALID_CURRENCY, "Alipay takes CNY only.")
         extra = {"notify_url": self.notify_url}
         if payment.return_url:
-            extra["return_url"] = _absolute(self.public_url, payment.return_url)
+            extra["return_url"] = absolute_url(self.public_url, payment.return_url)
         params = self.signed_params(
             "alipay.trade.page.pay",
             {
@@ -224,7 +225,3 @@ def _response_object(text: str, key: str) -> tuple[str, dict[str, Any] | None]:
     except ValueError:
         return "", None
     return text[start:end], doc if isinstance(doc, dict) else None
-
-
-def _absolute(base: str, url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else f"{base}{url}"

@@ -125,6 +125,13 @@ class PaymentProvider(abc.ABC):
         return None
 
 
+def absolute_url(base: str, url: str) -> str:
+    """``url`` made absolute under the site's ``base`` (gateways need absolute return URLs)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{base.rstrip('/')}{url or '/'}"
+
+
 def header(headers: Mapping[str, str], name: str) -> str:
     """``headers[name]`` compared without case; ``""`` when absent."""
     wanted = name.lower()

@@ -34,6 +34,7 @@ from marquee.payments.providers.base import (
     ProviderError,
     ProviderRefund,
     StartedPayment,
+    absolute_url,
     header,
 )
 from marquee.payments.transport import HttpRequest, Transport, TransportError, UrllibTransport
@@ -93,13 +94,8 @@ class StripeProvider(PaymentProvider):
             max_network_retries=0,
         )
 
-    def _url(self, url: str) -> str:
-        if not url:
-            return f"{self.public_url}/"
-        return url if url.startswith(("http://", "https://")) else f"{self.public_url}{url}"
-
     def start(self, payment: Payment) -> StartedPayment:
-        back = self._url(payment.return_url)
+        back = absolute_url(self.public_url, payment.return_url)
         params: dict[str, Any] = {
             "mode": "payment",
             "client_reference_id": str(payment.pk),
