@@ -129,6 +129,9 @@ def test_alipay_page_pay_url_is_signed_with_the_merchant_key(settings, new_payme
     gateway = _use(settings, AlipayDouble())
     unregister.append(gateway.name)
     payment = new_payment(amount_minor=9600, return_url="/orders/7")
+    # The signed URL is long: it must fit the column on PostgreSQL too.
+    assert len(payment.redirect_url) > 500
+    assert Payment.objects.get(pk=payment.pk).checkout_url == payment.redirect_url
     url = urlsplit(payment.redirect_url)
     assert f"{url.scheme}://{url.netloc}{url.path}" == "https://openapi.alipay.com/gateway.do"
     params = dict(parse_qsl(url.query))
@@ -275,3 +278,12 @@ def test_payments_has_no_import_circle():
     circles = sorted(m for m in graph if reaches(m, m, {m}))
     assert circles == []
     assert "marquee.payments.providers.sim" not in graph["marquee.payments.registry"]
+
+
+def test_a_page_address_too_long_to_keep_opens_no_payment(settings, new_payment, unregister):
+    gateway = _use(settings, StripeDouble())
+    unregister.append(gateway.name)
+    gateway.answer({"id": "cs_test_a1", "object": "checkout.session", "url": "https://x/" * 500})
+    with pytest.raises(ProviderError, match="too long"):
+        new_payment(amount_minor=9600)
+    assert not Payment.objects.exists()

@@ -40,8 +40,9 @@ class Payment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     provider = models.CharField(max_length=30, default="sim")
     provider_ref = models.CharField(max_length=100, blank=True)
-    #: The provider's payment page for this payment (what start() returned).
-    checkout_url = models.CharField(max_length=500, blank=True)
+    #: The provider's payment page for this payment (what start() returned); a
+    #: signed Alipay page-pay URL runs to about 1,500 characters.
+    checkout_url = models.CharField(max_length=4000, blank=True)
     return_url = models.CharField(max_length=500, blank=True)
     refunded_minor = models.BigIntegerField(default=0)
     failure_reason = models.CharField(max_length=200, blank=True)

@@ -35,6 +35,7 @@ from marquee.payments.providers.base import (
     CallbackEvent,
     InvalidCallback,
     InvalidSignature,
+    ProviderError,
     header,
 )
 from marquee.payments.registry import default_provider_name, get_provider, get_purpose
@@ -45,6 +46,7 @@ logger = logging.getLogger("marquee.payments")
 FULFILMENT_FAILED = "fulfilment_failed"
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+CHECKOUT_URL_MAX = Payment._meta.get_field("checkout_url").max_length
 #: The largest callback body the webhook reads (larger → 413, nothing stored).
 MAX_CALLBACK_BODY = 64 * 1024
 #: What is kept of a body whose signature did not verify: anyone can send one.
@@ -151,6 +153,8 @@ def start_payment(
             return_url=url,
         )
         started = provider.start(payment)
+        if len(started.redirect_url) > CHECKOUT_URL_MAX or len(started.provider_ref) > 100:
+            raise ProviderError("The provider answered with a page address or reference too long.")
         payment.provider_ref = started.provider_ref
         payment.checkout_url = started.redirect_url
         payment.save(update_fields=["provider_ref", "checkout_url", "updated_at"])
