@@ -221,3 +221,62 @@ MARQUEE_RATE_LIMITS = {
     },
 }
 MARQUEE_TRUSTED_PROXIES = int(os.environ.get("MARQUEE_TRUSTED_PROXIES", "0"))
+
+# --- payments: the provider for new payments and each provider's credentials -----
+# MARQUEE_PAYMENT_PROVIDER names the provider new payments use: "alipay",
+# "wechatpay" or "stripe"; "sim" (the simulated gateway, the default outside
+# production) does not exist in production, where a real provider is required.
+# Every credential comes from the environment; a key may instead be read from the
+# file named by the same variable with a _FILE suffix. docs/payments.md has the table.
+MARQUEE_PAYMENT_PROVIDER = (
+    os.environ.get("MARQUEE_PAYMENT_PROVIDER", "" if PRODUCTION else "sim").strip().lower()
+)
+if PRODUCTION and MARQUEE_PAYMENT_PROVIDER in {"", "sim"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "MARQUEE_ENV=production needs MARQUEE_PAYMENT_PROVIDER set to a real provider "
+        "(alipay, wechatpay or stripe): the simulated gateway gives tickets away and "
+        "does not exist in production."
+    )
+
+
+def _env_secret(name: str) -> str:
+    """``$NAME``, else the contents of the file named by ``$NAME_FILE``, else ""."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if not value and path:
+        value = Path(path).read_text()
+    return value.strip()
+
+
+#: HMAC secret of the simulated gateway's callbacks (outside production only).
+MARQUEE_SIM_PROVIDER_SECRET = _env_secret("MARQUEE_SIM_PROVIDER_SECRET")
+#: The site's public base URL (https://tickets.example.com): gateways call back and
+#: send buyers back to absolute URLs under it.
+MARQUEE_PUBLIC_URL = os.environ.get("MARQUEE_PUBLIC_URL", "").strip().rstrip("/")
+MARQUEE_ALIPAY = {
+    "app_id": os.environ.get("MARQUEE_ALIPAY_APP_ID", "").strip(),
+    "private_key": _env_secret("MARQUEE_ALIPAY_PRIVATE_KEY"),
+    "alipay_public_key": _env_secret("MARQUEE_ALIPAY_PUBLIC_KEY"),
+    "gateway": os.environ.get("MARQUEE_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+}
+MARQUEE_WECHATPAY = {
+    "mchid": os.environ.get("MARQUEE_WECHATPAY_MCHID", "").strip(),
+    "appid": os.environ.get("MARQUEE_WECHATPAY_APPID", "").strip(),
+    "private_key": _env_secret("MARQUEE_WECHATPAY_PRIVATE_KEY"),
+    "cert_serial_no": os.environ.get("MARQUEE_WECHATPAY_CERT_SERIAL_NO", "").strip(),
+    "apiv3_key": _env_secret("MARQUEE_WECHATPAY_APIV3_KEY"),
+    "platform_public_key": _env_secret("MARQUEE_WECHATPAY_PLATFORM_PUBLIC_KEY"),
+    "platform_serial": os.environ.get("MARQUEE_WECHATPAY_PLATFORM_SERIAL", "").strip(),
+    "api_base": os.environ.get("MARQUEE_WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com"),
+}
+MARQUEE_STRIPE = {
+    "secret_key": _env_secret("MARQUEE_STRIPE_SECRET_KEY"),
+    "webhook_secret": _env_secret("MARQUEE_STRIPE_WEBHOOK_SECRET"),
+}
+# Provider webhooks, per client address: gateways retry a 429 later, so this only
+# slows a flood; raise it if one gateway address sends more at the busiest minute.
+MARQUEE_RATE_LIMITS["payment_webhooks"] = {
+    "ip": os.environ.get("MARQUEE_WEBHOOK_RATE_IP", "600/min"),
+}

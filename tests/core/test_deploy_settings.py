@@ -36,6 +36,11 @@ def test_production_passes_check_deploy_with_no_warning(tmp_path):
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-0123456789",
         ALLOWED_HOSTS="tickets.marquee.example",
         MARQUEE_VAR_DIR=str(tmp_path),
+        # Production takes real payments only (docs/payments.md).
+        MARQUEE_PAYMENT_PROVIDER="stripe",
+        MARQUEE_STRIPE_SECRET_KEY="sk_live_not_a_real_key",
+        MARQUEE_STRIPE_WEBHOOK_SECRET="whsec_not_a_real_secret",
+        MARQUEE_PUBLIC_URL="https://tickets.marquee.example",
     )
     result = _marquee("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,8 +15,9 @@ from marquee.accounts.models import Organisation
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.payments import services
 from marquee.payments.models import CallbackLog, Payment, PaymentAttempt, Refund, SimulatedCallback
-from marquee.payments.providers import sim
 from marquee.payments.providers.base import InvalidCallback, InvalidSignature
+from marquee.payments.providers.sim import SimProvider
+from marquee.payments.simulator import gateway as sim
 from tests.payments.conftest import TEST_PURPOSE, callback_body, signed_headers
 
 pytestmark = pytest.mark.django_db
@@ -494,7 +495,7 @@ def test_provider_refund_failure_rolls_everything_back(paid_payment, monkeypatch
     def refuse(self, **kwargs):
         raise ProviderError("the gateway is down")
 
-    monkeypatch.setattr(sim.SimProvider, "refund", refuse)
+    monkeypatch.setattr(SimProvider, "refund", refuse)
     with pytest.raises(ProviderError):
         services.refund_payment(payment=payment, amount_minor=100, reason="x")
     payment.refresh_from_db()

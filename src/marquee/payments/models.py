@@ -40,8 +40,9 @@ class Payment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     provider = models.CharField(max_length=30, default="sim")
     provider_ref = models.CharField(max_length=100, blank=True)
-    #: The provider's payment page for this payment (what start() returned).
-    checkout_url = models.CharField(max_length=500, blank=True)
+    #: The provider's payment page for this payment (what start() returned); a
+    #: signed Alipay page-pay URL runs to about 1,500 characters.
+    checkout_url = models.CharField(max_length=4000, blank=True)
     return_url = models.CharField(max_length=500, blank=True)
     refunded_minor = models.BigIntegerField(default=0)
     failure_reason = models.CharField(max_length=200, blank=True)
@@ -125,7 +126,11 @@ class CallbackLog(models.Model):
     event_id = models.CharField(max_length=100, blank=True)
     event_type = models.CharField(max_length=50, blank=True)
     signature_header = models.CharField(max_length=500, blank=True)
+    #: The body as received, cut to its first 2 KiB unless the signature verified.
     body = models.TextField(blank=True)
+    #: The whole body's length in bytes and SHA-256 (hex), whatever was kept of it.
+    body_length = models.PositiveIntegerField(default=0)
+    body_sha256 = models.CharField(max_length=64, blank=True)
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     detail = models.CharField(max_length=300, blank=True)
     #: The payment's status after this callback (what the webhook answered).

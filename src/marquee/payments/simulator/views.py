@@ -1,7 +1,7 @@
 """The simulated gateway's payment page (server-rendered HTML, no CDN).
 
 Views parse, call one service, and render; the gateway's rules live in
-:mod:`marquee.payments.providers.sim`.
+:mod:`marquee.payments.simulator.gateway`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from marquee.core.errors import DomainError
 from marquee.payments.models import Payment
-from marquee.payments.providers import sim
+from marquee.payments.simulator import gateway as sim
 
 
 def format_amount(payment: Payment) -> str:
