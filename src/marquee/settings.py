@@ -251,6 +251,7 @@ MARQUEE_TICKET_RETIRED_PUBLIC_KEYS = [
 # Failed logins per account and per address before a lock-out; each further
 # lock-out doubles, up to the cap (seconds).
 MARQUEE_LOGIN_FAILURES = int(os.environ.get("MARQUEE_LOGIN_FAILURES", "5"))
+MARQUEE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("MARQUEE_LOGIN_FAILURES_PER_ADDRESS", "20"))
 MARQUEE_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_LOGIN_LOCKOUT_SECONDS", "60"))
 MARQUEE_LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("MARQUEE_LOGIN_LOCKOUT_MAX_SECONDS", "3600"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
