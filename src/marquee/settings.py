@@ -260,7 +260,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 
-MARQUEE_RATE_LIMITS["signup"] = {"ip": os.environ.get("MARQUEE_SIGNUP_RATE_IP", "5/h")}
+MARQUEE_RATE_LIMITS["signup"] = {"ip": os.environ.get("MARQUEE_SIGNUP_RATE_IP", "10/h")}
 
 # Scripts: our static files, and inline ones only with the request's nonce
 # (``<script nonce="{{ request.csp_nonce }}">``). Styles may be inline: the seat
