@@ -235,6 +235,8 @@ MARQUEE_TRUSTED_PROXIES = int(os.environ.get("MARQUEE_TRUSTED_PROXIES", "0"))
 # Ticket signing keys, the checks that keep a production server from starting
 # with a weak or missing secret, the login/sign-up throttles and the
 # Content-Security-Policy. Keep this block together.
+from csp.constants import NONCE as CSP_NONCE  # noqa: E402
+
 from marquee.core.deploy import check_production_settings  # noqa: E402
 
 #: Base64 of the 32-byte Ed25519 seed that signs tickets. Without it a key is
@@ -269,7 +271,7 @@ MARQUEE_RATE_LIMITS["signup"] = {"ip": os.environ.get("MARQUEE_SIGNUP_RATE_IP", 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", CSP_NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
