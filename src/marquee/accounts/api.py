@@ -7,9 +7,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from marquee.accounts import services
+from marquee.accounts import queries, services
 from marquee.accounts.auth import AUTH
-from marquee.accounts.models import ApiToken
 from marquee.accounts.permissions import roles_of
 from marquee.core.ratelimit import enforce_rate_limits
 
@@ -93,7 +92,7 @@ def signup(request: HttpRequest, payload: SignUpIn):
 
 @router.get("/tokens", response=list[TokenOut], auth=AUTH, summary="My API tokens")
 def list_tokens(request: HttpRequest):
-    return list(ApiToken.objects.filter(user=request.user).order_by("-created_at"))
+    return list(queries.api_tokens_of(request.user))
 
 
 @router.post(
