@@ -89,3 +89,18 @@ def test_nul_in_a_form_post_is_400_not_500(client):
         content_type="application/x-www-form-urlencoded",
     )
     assert r.status_code == 400
+
+
+def test_a_value_the_database_refuses_is_400_not_500(client_for, make_user, monkeypatch):
+    from django.db import DataError
+
+    from marquee.accounts import queries
+
+    def refused(user):
+        raise DataError("value too long for type character varying(100)")
+
+    monkeypatch.setattr(queries, "api_tokens_of", refused)
+    r = client_for(make_user()).get("/api/v1/accounts/tokens")
+    assert r.status_code == 400
+    assert r["Content-Type"] == PROBLEM
+    assert r.json()["code"] == "invalid_value"
