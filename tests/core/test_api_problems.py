@@ -82,13 +82,15 @@ def test_nul_in_a_json_body_is_400_invalid_text(client, make_user):
     assert ok.json()["name"] == "a\\u0000b"
 
 
-def test_nul_in_a_form_post_is_400_not_500(client):
+def test_nul_in_an_html_form_is_a_form_error_not_a_500(client):
     r = client.post(
         "/accounts/login/",
         "username=a%00b&password=x",
         content_type="application/x-www-form-urlencoded",
     )
-    assert r.status_code == 400
+    assert r.status_code == 200
+    assert "Null characters are not allowed" in r.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_value_the_database_refuses_is_400_not_500(client_for, make_user, monkeypatch):

@@ -1,9 +1,12 @@
 """Request-level guards that hold for every view, API and HTML alike.
 
 ``RejectNulMiddleware`` refuses a NUL character in the path, the query string
-or a JSON / form body with 400 (problem+json ``invalid_text`` under ``/api/``)
-before any view or query runs: PostgreSQL cannot store or compare a NUL, so
-such a value used to end as a 500 wherever it reached the database.
+or a JSON / form body of an API request (``/api/…``) with 400 problem+json
+``invalid_text`` before any view or query runs: PostgreSQL cannot store or
+compare a NUL, so such a value used to end as a 500 wherever it reached the
+database. The HTML pages are left to their forms, whose fields refuse a NUL
+(Django's ``ProhibitNullCharactersValidator``) with a message on the form, and
+whose query parameters fall back to defaults (``tests/web/test_robustness.py``).
 
 ``ApiProblemMiddleware`` makes the API's own 404 (an unknown ``/api/v1/…``
 route) and 405 (a known route, another method) answer in problem+json like
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 
 from marquee.core.text import NUL, TextErrorCode, contains_nul
 
@@ -65,17 +68,13 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request) or _body_has_nul(request):
-            if request.path.startswith(API_PREFIX):
-                return _problem(
-                    request,
-                    status=400,
-                    code=TextErrorCode.INVALID_TEXT,
-                    title="Invalid text",
-                    detail="The request contains a NUL character, which no text may hold.",
-                )
-            return HttpResponseBadRequest(
-                "The request contains a NUL character.", content_type="text/plain"
+        if request.path.startswith(API_PREFIX) and (_has_nul(request) or _body_has_nul(request)):
+            return _problem(
+                request,
+                status=400,
+                code=TextErrorCode.INVALID_TEXT,
+                title="Invalid text",
+                detail="The request contains a NUL character, which no text may hold.",
             )
         return self.get_response(request)
 
