@@ -49,8 +49,13 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
+#: Outside production only the local names answer: a forged ``Host`` header
+#: (which would end up in password-reset links) is refused with a 400.
+LOCAL_HOSTS = "localhost,127.0.0.1,[::1],testserver"
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else LOCAL_HOSTS).split(",")
+    if h.strip()
 ]
 if PRODUCTION and not ALLOWED_HOSTS:
     from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "csp",
     "marquee.core",
     "marquee.accounts",
     "marquee.catalog",
@@ -78,6 +84,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "marquee.core.middleware.RejectNulMiddleware",
+    "marquee.core.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -280,3 +289,63 @@ MARQUEE_STRIPE = {
 MARQUEE_RATE_LIMITS["payment_webhooks"] = {
     "ip": os.environ.get("MARQUEE_WEBHOOK_RATE_IP", "600/min"),
 }
+
+# --- production hardening -----------------------------------------------------
+# Ticket signing keys, the checks that keep a production server from starting
+# with a weak or missing secret, the login/sign-up throttles and the
+# Content-Security-Policy. Keep this block together.
+from csp.constants import NONCE as CSP_NONCE  # noqa: E402
+
+from marquee.core.deploy import check_production_settings  # noqa: E402
+
+#: Base64 of the 32-byte Ed25519 seed that signs tickets. Without it a key is
+#: generated under var/ (development only: production refuses to start).
+MARQUEE_TICKET_SIGNING_KEY = os.environ.get("MARQUEE_TICKET_SIGNING_KEY", "").strip()
+#: Public keys (base64 of the raw 32 bytes, comma-separated) of retired signing
+#: keys: tickets they signed keep verifying after a rotation.
+MARQUEE_TICKET_RETIRED_PUBLIC_KEYS = [
+    k.strip()
+    for k in os.environ.get("MARQUEE_TICKET_RETIRED_PUBLIC_KEYS", "").replace(" ", ",").split(",")
+    if k.strip()
+]
+
+# Failed logins per account and per address before a lock-out; each further
+# lock-out doubles, up to the cap (seconds).
+MARQUEE_LOGIN_FAILURES = int(os.environ.get("MARQUEE_LOGIN_FAILURES", "5"))
+MARQUEE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("MARQUEE_LOGIN_FAILURES_PER_ADDRESS", "20"))
+MARQUEE_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_LOGIN_LOCKOUT_SECONDS", "60"))
+MARQUEE_LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("MARQUEE_LOGIN_LOCKOUT_MAX_SECONDS", "3600"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+
+MARQUEE_RATE_LIMITS["signup"] = {"ip": os.environ.get("MARQUEE_SIGNUP_RATE_IP", "10/h")}
+
+# Scripts: our static files, and inline ones only with the request's nonce
+# (``<script nonce="{{ request.csp_nonce }}">``). Styles may be inline: the seat
+# map places every seat with a ``style`` attribute, which no nonce can cover.
+# Swagger UI (/api/v1/docs) is served from ninja's static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+if PRODUCTION:
+    check_production_settings(
+        secret_key=SECRET_KEY,
+        ticket_signing_key=MARQUEE_TICKET_SIGNING_KEY,
+        retired_public_keys=MARQUEE_TICKET_RETIRED_PUBLIC_KEYS,
+        email_backend=EMAIL_BACKEND,
+        cache_backend=CACHES["default"]["BACKEND"],
+    )

@@ -111,7 +111,7 @@ def test_check_deploy_refuses_the_simulator(prod_env, provider):
     prod_env["MARQUEE_PAYMENT_PROVIDER"] = provider
     result = _marquee(prod_env, "check", "--deploy")
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
+    assert "refusing to start" in result.stderr
     assert "MARQUEE_PAYMENT_PROVIDER" in result.stderr
     assert "simulated gateway" in result.stderr
 
