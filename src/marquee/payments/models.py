@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.money import MoneyAttribute
+
 
 class Payment(models.Model):
     class Status(models.TextChoices):
@@ -49,6 +51,9 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+
+    amount = MoneyAttribute("amount_minor")
+    refunded = MoneyAttribute("refunded_minor")
 
     class Meta:
         ordering = ["-created_at"]
@@ -155,6 +160,8 @@ class Refund(models.Model):
     idempotency_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    amount = MoneyAttribute("amount_minor")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -14,7 +14,6 @@ for it is answered with its current state and changes nothing.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.core.money import is_supported_currency
 from marquee.payments import events
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.payments.models import CallbackLog, IdempotencyRecord, Payment, Refund
@@ -43,7 +43,6 @@ logger = logging.getLogger("marquee.payments")
 #: The reason of the automatic refund when the purpose could not deliver the goods.
 FULFILMENT_FAILED = "fulfilment_failed"
 
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _MAX_LOGGED_BODY = 64 * 1024
 
 
@@ -126,9 +125,9 @@ def start_payment(
             PaymentsErrorCode.UNKNOWN_PURPOSE, f"No payment purpose {purpose!r} is registered."
         )
     _check_amount(amount_minor)
-    if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
+    if not is_supported_currency(currency):
         raise DomainError(
-            PaymentsErrorCode.INVALID_CURRENCY, "A currency is an ISO 4217 code such as CNY."
+            PaymentsErrorCode.INVALID_CURRENCY, "The currency must be one Marquee supports (an ISO 4217 code such as CNY)."
         )
     reference = str(reference)
     if not reference or len(reference) > 100 or not reference.isprintable():
