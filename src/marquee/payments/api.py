@@ -13,28 +13,19 @@ from datetime import datetime
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
-from ninja import Header, P, Router, Schema, Status
+from ninja import Router, Schema
 
 from marquee.accounts.auth import AUTH
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import require_role
 from marquee.core.errors import DomainError
+from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.payments import queries, services
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment, Refund
 from marquee.payments.providers import sim
 
 router = Router(tags=["payments"])
-
-IdempotencyKey = Header[
-    str | None,
-    P(
-        alias="Idempotency-Key",
-        description="Repeat a request safely: the same key and request return the first response.",
-        max_length=255,
-    ),
-]
 
 
 class RefundOut(Schema):
@@ -170,34 +161,31 @@ def webhook(request: HttpRequest, provider: str):
         "with a wrong signature, refused by the webhook). Payer only."
     ),
 )
+@idempotent(
+    scope="payments.sim.authorize",
+    fingerprint=lambda payment_id, payload, **_: {
+        "payment_id": str(payment_id),
+        "outcome": payload.outcome.value,
+    },
+)
 def sim_authorize(
     request: HttpRequest,
     payment_id: uuid.UUID,
     payload: AuthorizeIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    def run() -> tuple[int, dict]:
-        auth = sim.authorize_sim_payment(
-            payment_id=payment_id, user=request.user, outcome=payload.outcome
-        )
-        body = AuthorizeOut(
-            payment_id=auth.payment.pk,
-            outcome=auth.outcome.value,
-            status=auth.payment.status,
-            return_url=auth.payment.return_url,
-            deliveries=[DeliveryOut(**d.__dict__) for d in auth.deliveries],
-            pending_callbacks=auth.pending_callbacks,
-        )
-        return 200, body.model_dump(mode="json")
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=request.user,
-        scope="payments.sim.authorize",
-        fingerprint={"payment_id": str(payment_id), "outcome": payload.outcome.value},
-        fn=run,
+    auth = sim.authorize_sim_payment(
+        payment_id=payment_id, user=request.user, outcome=payload.outcome
     )
-    return Status(status, body)
+    body = AuthorizeOut(
+        payment_id=auth.payment.pk,
+        outcome=auth.outcome.value,
+        status=auth.payment.status,
+        return_url=auth.payment.return_url,
+        deliveries=[DeliveryOut(**d.__dict__) for d in auth.deliveries],
+        pending_callbacks=auth.pending_callbacks,
+    )
+    return 200, body.model_dump(mode="json")
 
 
 @router.post(
@@ -218,33 +206,26 @@ def sim_deliver(request: HttpRequest, payment_id: uuid.UUID):
     summary="Refund part or all of a payment (finance staff)",
     description="Never more than was paid in total. Send an `Idempotency-Key`.",
 )
+@idempotent(
+    scope="payments.refund",
+    guard=lambda request, **_: require_role(request.user, Role.FINANCE),
+    fingerprint=lambda payment_id, payload, **_: {
+        "payment_id": str(payment_id),
+        "amount_minor": payload.amount_minor,
+        "reason": payload.reason,
+    },
+)
 def create_refund(
     request: HttpRequest,
     payment_id: uuid.UUID,
     payload: RefundIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    require_role(request.user, Role.FINANCE)
-
-    def run() -> tuple[int, dict]:
-        payment = queries.get_visible_payment(request.user, payment_id)
-        refund = services.refund_payment(
-            payment=payment,
-            amount_minor=payload.amount_minor,
-            reason=payload.reason,
-            idempotency_key=idempotency_key,
-        )
-        return 201, _refund_out(refund)
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=request.user,
-        scope="payments.refund",
-        fingerprint={
-            "payment_id": str(payment_id),
-            "amount_minor": payload.amount_minor,
-            "reason": payload.reason,
-        },
-        fn=run,
+    payment = queries.get_visible_payment(request.user, payment_id)
+    refund = services.refund_payment(
+        payment=payment,
+        amount_minor=payload.amount_minor,
+        reason=payload.reason,
+        idempotency_key=idempotency_key,
     )
-    return Status(status, body)
+    return 201, _refund_out(refund)

@@ -29,7 +29,7 @@ from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.core.money import is_supported_currency
 from marquee.payments import events
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.models import CallbackLog, IdempotencyRecord, Payment, Refund
+from marquee.payments.models import CallbackLog, Payment, Refund
 from marquee.payments.providers.base import (
     SIGNATURE_HEADER,
     CallbackEvent,
@@ -127,7 +127,8 @@ def start_payment(
     _check_amount(amount_minor)
     if not is_supported_currency(currency):
         raise DomainError(
-            PaymentsErrorCode.INVALID_CURRENCY, "The currency must be one Marquee supports (an ISO 4217 code such as CNY)."
+            PaymentsErrorCode.INVALID_CURRENCY,
+            "The currency must be one Marquee supports (an ISO 4217 code such as CNY).",
         )
     reference = str(reference)
     if not reference or len(reference) > 100 or not reference.isprintable():
@@ -492,12 +493,3 @@ def _sync(target: Payment, source: Payment) -> None:
         target.refunded_minor = source.refunded_minor
         target.status = source.status
         target.updated_at = source.updated_at
-
-
-# --- housekeeping ---------------------------------------------------------------------
-
-
-def purge_expired_idempotency_records() -> int:
-    """Delete idempotency records past their 24 h expiry; returns how many."""
-    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted
