@@ -292,10 +292,10 @@ _CLAIMED_RECORD = Prepared(
         .filter(user_id=user_id, scope=scope, key=key, lock_token=lock_token)
         .order_by()[:1]
     ),
-    user_id=-7_340_033,
-    scope="\x01scope",
-    key="\x01key",
-    lock_token="\x01token",  # noqa: S106 - a stand-in, not a secret
+    user_id=int,
+    scope=str,
+    key=str,
+    lock_token=str,
 )
 
 

@@ -193,7 +193,7 @@ _SHOWTIME_FOR_SALE = Prepared(
         )
         .order_by()[:1]
     ),
-    pk=-7_340_033,
+    pk=int,
 )
 
 
@@ -833,7 +833,7 @@ _ORDER_TICKETS = Prepared(
         )
         .order_by("seat__row", "seat__column")
     ),
-    order_id=-7_340_033,
+    order_id=int,
 )
 
 
