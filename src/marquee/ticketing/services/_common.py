@@ -13,7 +13,7 @@ from marquee.core.errors import Conflict, DomainError
 from marquee.core.idempotency import MAX_KEY_LENGTH
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, SeatInventory, Ticket
-from marquee.ticketing.queries import forget_seat_maps
+from marquee.ticketing.seatmap import forget_seat_maps
 
 
 def hold_duration() -> timedelta:

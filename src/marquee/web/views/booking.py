@@ -20,6 +20,7 @@ from marquee.core.idempotency import form_key, idempotent, pair
 from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing import seatmap as ticketing_seatmap
 from marquee.ticketing.models import Order, Showtime
 from marquee.ticketing.services import holds, orders
 from marquee.ticketing.services._common import hold_duration, max_seats_per_order
@@ -45,7 +46,7 @@ def seat_page(
     exchange: dict | None = None,
 ) -> HttpResponse:
     now = timezone.now()
-    seat_map = ticketing_queries.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
+    seat_map = ticketing_seatmap.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
     on_sale = showtime.status == Showtime.Status.PUBLISHED and showtime.starts_at > now
     chosen = set(selected or [])
     context = {
