@@ -147,17 +147,21 @@ def test_unexpected_exceptions_are_not_stored_and_the_key_can_be_retried(buyer):
     assert len(attempts) == 2
 
 
-def test_a_request_in_flight_answers_409(buyer):
-    now = timezone.now()
+def _claimed_by(user, token, *, at):
+    """Key "k-1" of ``user`` claimed by another request (lock ``token``) at ``at``."""
     IdempotencyRecord.objects.create(
-        user=buyer,
+        user=user,
         scope="orders.create",
         key="k-1",
         fingerprint=fingerprint_digest({"hold": 1}),
-        lock_token="someone",
-        locked_at=now,
-        expires_at=now + dt.timedelta(hours=24),
+        lock_token=token,
+        locked_at=at,
+        expires_at=at + dt.timedelta(hours=24),
     )
+
+
+def test_a_request_in_flight_answers_409(buyer):
+    _claimed_by(buyer, "someone", at=timezone.now())
     fn = Counter()
     with pytest.raises(Conflict) as exc:
         _run(buyer, fn)
@@ -166,16 +170,7 @@ def test_a_request_in_flight_answers_409(buyer):
 
 
 def test_a_claim_abandoned_by_a_dead_request_is_taken_over(buyer):
-    old = timezone.now() - dt.timedelta(minutes=5)
-    IdempotencyRecord.objects.create(
-        user=buyer,
-        scope="orders.create",
-        key="k-1",
-        fingerprint=fingerprint_digest({"hold": 1}),
-        lock_token="dead",
-        locked_at=old,
-        expires_at=old + dt.timedelta(hours=24),
-    )
+    _claimed_by(buyer, "dead", at=timezone.now() - dt.timedelta(minutes=5))
     fn = Counter()
     assert _run(buyer, fn) == (201, {"id": 1})
     assert fn.calls == 1

@@ -444,6 +444,37 @@ def test_models_expose_their_money(db):
     assert Venue(refund_fee_minor=300, currency="CNY").refund_fee == Money(300, "CNY")
 
 
+def test_ticketing_models_expose_their_money_in_the_right_currency(db):
+    from marquee.ticketing.models import (
+        Order,
+        OrderLine,
+        OrderRefund,
+        Showtime,
+        ShowtimePrice,
+        TicketExchange,
+    )
+
+    showtime = Showtime(currency="HKD", service_fee_minor=500)
+    assert showtime.service_fee == Money(500, "HKD")
+    assert ShowtimePrice(showtime=showtime, price_minor=9000).price == Money(9000, "HKD")
+    order = Order(
+        currency="HKD", subtotal_minor=9000, fees_minor=500, total_minor=9500, refunded_minor=0
+    )
+    assert (order.subtotal, order.fees, order.total, order.refunded) == (
+        Money(9000, "HKD"),
+        Money(500, "HKD"),
+        Money(9500, "HKD"),
+        Money(0, "HKD"),
+    )
+    assert order.subtotal + order.fees == order.total
+    line = OrderLine(order=order, price_minor=9000, fee_minor=500)
+    assert (line.price, line.fee) == (Money(9000, "HKD"), Money(500, "HKD"))
+    refund = OrderRefund(currency="HKD", amount_minor=9000, fee_minor=500)
+    assert (refund.amount, refund.fee) == (Money(9000, "HKD"), Money(500, "HKD"))
+    exchange = TicketExchange(currency="HKD", old_value_minor=9500, new_value_minor=8000)
+    assert exchange.old_value - exchange.new_value == Money(1500, "HKD")
+
+
 def test_supported_currencies_are_the_known_list_not_a_shape():
     assert all(is_supported_currency(code) for code in CURRENCIES)
     for code in ("XYZ", "ABC", "cny", "CNYY", "", None, 156):

@@ -194,3 +194,20 @@ def test_an_id_no_bigint_holds_matches_nothing_without_a_query(make_user):
     with django_assert_no_queries():
         assert lookup.first(pk=2**63) is None
         assert lookup.rows(pk=-(2**63) - 1) == []
+
+
+def test_no_module_compiles_and_keeps_sql_by_hand():
+    """core.prepared is the one compile-once mechanism: no hand caches of compiled SQL."""
+    from pathlib import Path
+
+    import marquee
+
+    root = Path(marquee.__file__).parent
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if "migrations" not in path.parts and path != root / "core" / "prepared.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "sql_with_params(" in line or ".get_compiler(" in line
+    ]
+    assert found == [], f"compile once with core.prepared.Prepared instead: {found}"

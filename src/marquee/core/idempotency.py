@@ -52,7 +52,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -149,6 +149,22 @@ def _replay(record: IdempotencyRecord) -> tuple[int, dict]:
     return int(record.response_status or 200), record.response_body
 
 
+def _new_record(
+    *, user: User, scope: str, key: str, digest: str, token: str, now: datetime | None = None
+) -> IdempotencyRecord:
+    """An unsaved claim of ``key``, locked by ``token`` from ``now`` and expiring after TTL."""
+    now = now or timezone.now()
+    return IdempotencyRecord(
+        user=user,
+        scope=scope,
+        key=key,
+        fingerprint=digest,
+        lock_token=token,
+        locked_at=now,
+        expires_at=now + TTL,
+    )
+
+
 def _claim(*, user: User, scope: str, key: str, digest: str) -> tuple[int, str] | IdempotencyRecord:
     """Claim the key: ``(record id, lock token)``, or the finished record to replay.
 
@@ -162,15 +178,10 @@ def _claim(*, user: User, scope: str, key: str, digest: str) -> tuple[int, str] 
         ).delete()
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user,
-                    scope=scope,
-                    key=key,
-                    fingerprint=digest,
-                    lock_token=token,
-                    locked_at=now,
-                    expires_at=now + TTL,
+                record = _new_record(
+                    user=user, scope=scope, key=key, digest=digest, token=token, now=now
                 )
+                record.save(force_insert=True)
             return record.pk, token
         except IntegrityError:
             pass
@@ -257,17 +268,7 @@ def _claim_fresh(
     now = timezone.now()
     token = secrets.token_hex(16)
     IdempotencyRecord.objects.bulk_create(
-        [
-            IdempotencyRecord(
-                user=user,
-                scope=scope,
-                key=key,
-                fingerprint=digest,
-                lock_token=token,
-                locked_at=now,
-                expires_at=now + TTL,
-            )
-        ],
+        [_new_record(user=user, scope=scope, key=key, digest=digest, token=token, now=now)],
         ignore_conflicts=True,
     )
     locking = True

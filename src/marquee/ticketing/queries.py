@@ -380,7 +380,7 @@ def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
 def _ticket_details(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related(
         "seat",
-        "line",
+        "line__order",  # the line's money is in its order's currency
         "order",
         "showtime",
         "showtime__title",

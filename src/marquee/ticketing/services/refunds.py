@@ -18,6 +18,7 @@ back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -33,7 +34,7 @@ from django.utils.translation import gettext as _
 from marquee.accounts.models import User
 from marquee.accounts.permissions import is_admin
 from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.core.money import Money, format_money
+from marquee.core.money import Money, format_money, sum_money
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, OrderRefund, SeatInventory, Showtime, Ticket
@@ -168,18 +169,34 @@ class RefundQuote:
     def local_cutoff_at(self) -> datetime:
         return self.cutoff_at.astimezone(ZoneInfo(self.time_zone))
 
+    def _refundable_total(self, minor: Callable[[RefundLine], int]) -> Money:
+        return sum_money(
+            (Money(minor(line), self.currency) for line in self.lines if line.refundable),
+            currency=self.currency,
+        )
+
+    @property
+    def refund(self) -> Money:
+        """What the refundable lines give back, in the order's currency."""
+        return self._refundable_total(lambda line: line.refund_minor)
+
+    @property
+    def fee(self) -> Money:
+        """What the venue keeps of the refundable lines."""
+        return self._refundable_total(lambda line: line.venue_fee_minor)
+
     @property
     def refund_minor(self) -> int:
-        return sum(line.refund_minor for line in self.lines if line.refundable)
+        return self.refund.minor
 
     @property
     def fee_minor(self) -> int:
-        return sum(line.venue_fee_minor for line in self.lines if line.refundable)
+        return self.fee.minor
 
 
 def _rule_text(showtime: Showtime) -> str:
     venue = showtime.venue
-    fee = format_money(Money(venue.refund_fee_minor, showtime.currency))
+    fee = format_money(venue.refund_fee)
     return _(
         "Tickets can be refunded until %(minutes)s minutes before the showtime starts. "
         "You get back the seat price and the service fee, minus a fee of %(fee)s per ticket "
@@ -353,6 +370,14 @@ class RefundResult:
     replayed: bool = False
     payment_refund_id: int | None = None
 
+    @property
+    def amount(self) -> Money:
+        return self.record.amount
+
+    @property
+    def fee(self) -> Money:
+        return self.record.fee
+
 
 def _replay(order: Order, key: str, tickets_asked: list[int] | None) -> RefundResult | None:
     record = OrderRefund.objects.filter(order=order, idempotency_key=key).first()
@@ -506,7 +531,7 @@ def _send_quietly(subject: str, body: str, to: str) -> None:
         logger.exception("could not send the cancellation mail to %s", to)
 
 
-def _cancellation_mail(order: Order, *, amount_minor: int, reason: str) -> tuple[str, str]:
+def _cancellation_mail(order: Order, *, amount: Money, reason: str) -> tuple[str, str]:
     showtime = order.showtime
     local = showtime.starts_at.astimezone(ZoneInfo(showtime.venue.time_zone))
     language = order.user.preferred_language or settings.LANGUAGE_CODE
@@ -515,7 +540,7 @@ def _cancellation_mail(order: Order, *, amount_minor: int, reason: str) -> tuple
             "title": showtime.title.title,
             "venue": showtime.venue.name,
             "when": f"{local:%Y-%m-%d %H:%M}",
-            "amount": format_money(Money(amount_minor, order.currency)),
+            "amount": format_money(amount),
             "order": order.pk,
             "reason": reason or _("unforeseen circumstances"),
         }
@@ -597,7 +622,7 @@ def refund_cancelled_showtime(
                 ticket, order=order, record=record, refund_minor=ticket_value(ticket), kept_minor=0
             )
         if order.user.email:
-            subject, body = _cancellation_mail(order, amount_minor=amount, reason=reason)
+            subject, body = _cancellation_mail(order, amount=record.amount, reason=reason)
             transaction.on_commit(partial(_send_quietly, subject, body, order.user.email))
         handled.append(order.pk)
     return handled
