@@ -61,7 +61,7 @@ def test_refunding_every_ticket_gives_back_price_plus_fee_minus_the_venue_fee(
     assert payment.status == "partially_refunded"  # the venue kept its fees
     # The same sums as Money, in the order's currency, from the models and the result.
     assert result.amount == fresh.refunded == payment.refunded == Money(3 * (STANDARD - 500), "CNY")
-    assert result.fee == Money(3 * 500, "CNY")
+    assert result.record.fee == Money(3 * 500, "CNY")
     [refund] = Refund.objects.filter(payment=payment)
     assert refund.reason == "ticket_refund"
     assert OrderRefund.objects.get(order=order).payment_refund_id == refund.pk

@@ -18,7 +18,6 @@ back.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -34,7 +33,7 @@ from django.utils.translation import gettext as _
 from marquee.accounts.models import User
 from marquee.accounts.permissions import is_admin
 from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.core.money import Money, format_money, sum_money
+from marquee.core.money import Money, format_money
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, OrderRefund, SeatInventory, Showtime, Ticket
@@ -169,29 +168,22 @@ class RefundQuote:
     def local_cutoff_at(self) -> datetime:
         return self.cutoff_at.astimezone(ZoneInfo(self.time_zone))
 
-    def _refundable_total(self, minor: Callable[[RefundLine], int]) -> Money:
-        return sum_money(
-            (Money(minor(line), self.currency) for line in self.lines if line.refundable),
-            currency=self.currency,
-        )
-
-    @property
-    def refund(self) -> Money:
-        """What the refundable lines give back, in the order's currency."""
-        return self._refundable_total(lambda line: line.refund_minor)
-
-    @property
-    def fee(self) -> Money:
-        """What the venue keeps of the refundable lines."""
-        return self._refundable_total(lambda line: line.venue_fee_minor)
-
     @property
     def refund_minor(self) -> int:
-        return self.refund.minor
+        return sum(line.refund_minor for line in self.lines if line.refundable)
 
     @property
     def fee_minor(self) -> int:
-        return self.fee.minor
+        return sum(line.venue_fee_minor for line in self.lines if line.refundable)
+
+    @property
+    def refund(self) -> Money:
+        """What the refundable lines give back, in the order's currency (``fee``: kept)."""
+        return Money(self.refund_minor, self.currency)
+
+    @property
+    def fee(self) -> Money:
+        return Money(self.fee_minor, self.currency)
 
 
 def _rule_text(showtime: Showtime) -> str:
@@ -372,11 +364,7 @@ class RefundResult:
 
     @property
     def amount(self) -> Money:
-        return self.record.amount
-
-    @property
-    def fee(self) -> Money:
-        return self.record.fee
+        return self.record.amount  # (the kept fee: ``record.fee``)
 
 
 def _replay(order: Order, key: str, tickets_asked: list[int] | None) -> RefundResult | None:
