@@ -50,6 +50,7 @@ def test_start_payment_is_pending_at_the_sim_provider(new_payment, buyer):
         ({"amount_minor": True}, "invalid_amount"),
         ({"currency": "cny"}, "invalid_currency"),
         ({"currency": "CNYY"}, "invalid_currency"),
+        ({"currency": "ABC"}, "invalid_currency"),  # shaped like a code, not one
         ({"return_url": "javascript:alert(1)"}, "invalid_return_url"),
         ({"return_url": "//evil.example/x"}, "invalid_return_url"),
         ({"return_url": "/ok\nSet-Cookie: x"}, "invalid_return_url"),

@@ -32,7 +32,7 @@ def _token_lookup(digest: str):
 
 
 #: Every authenticated API request runs this lookup: compiled once (core.prepared).
-_TOKEN_LOOKUP = Prepared(_token_lookup, digest="\x01digest")
+_TOKEN_LOOKUP = Prepared(_token_lookup, digest=str)
 
 
 def user_for_token(raw: str) -> User | None:

@@ -14,19 +14,18 @@ from datetime import datetime
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from marquee.accounts.auth import AUTH
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import require_role
 from marquee.core.errors import DomainError
+from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments import queries, services
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment, Refund
 from marquee.payments.registry import get_provider, simulator_allowed
-from marquee.payments.schemas import IdempotencyKey
 
 router = Router(tags=["payments"])
 
@@ -153,36 +152,29 @@ def _too_large() -> DomainError:
     summary="Refund part or all of a payment (finance staff)",
     description="Never more than was paid in total. Send an `Idempotency-Key`.",
 )
+@idempotent(
+    scope="payments.refund",
+    guard=lambda request, **_: require_role(request.user, Role.FINANCE),
+    fingerprint=lambda payment_id, payload, **_: {
+        "payment_id": str(payment_id),
+        "amount_minor": payload.amount_minor,
+        "reason": payload.reason,
+    },
+)
 def create_refund(
     request: HttpRequest,
     payment_id: uuid.UUID,
     payload: RefundIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    require_role(request.user, Role.FINANCE)
-
-    def run() -> tuple[int, dict]:
-        payment = queries.get_visible_payment(request.user, payment_id)
-        refund = services.refund_payment(
-            payment=payment,
-            amount_minor=payload.amount_minor,
-            reason=payload.reason,
-            idempotency_key=idempotency_key,
-        )
-        return 201, _refund_out(refund)
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=request.user,
-        scope="payments.refund",
-        fingerprint={
-            "payment_id": str(payment_id),
-            "amount_minor": payload.amount_minor,
-            "reason": payload.reason,
-        },
-        fn=run,
+    payment = queries.get_visible_payment(request.user, payment_id)
+    refund = services.refund_payment(
+        payment=payment,
+        amount_minor=payload.amount_minor,
+        reason=payload.reason,
+        idempotency_key=idempotency_key,
     )
-    return Status(status, body)
+    return 201, _refund_out(refund)
 
 
 if simulator_allowed():

@@ -1,4 +1,6 @@
-"""Payments: the payment, every callback received, refunds, idempotency records.
+"""Payments: the payment, every callback received, refunds.
+
+(Idempotency records are ``marquee.core.models.IdempotencyRecord``.)
 
 A :class:`Payment` is created by :func:`marquee.payments.services.start_payment`
 and only ever moved by the services: ``pending`` → ``succeeded`` | ``failed``;
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from marquee.core.money import MoneyAttribute
 
 
 class Payment(models.Model):
@@ -50,6 +54,9 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+
+    amount = MoneyAttribute("amount_minor")
+    refunded = MoneyAttribute("refunded_minor")
 
     class Meta:
         ordering = ["-created_at"]
@@ -161,6 +168,8 @@ class Refund(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    amount = MoneyAttribute("amount_minor")
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -197,38 +206,3 @@ class SimulatedCallback(models.Model):
     def __str__(self) -> str:
         state = "delivered" if self.delivered_at else "pending"
         return f"{self.event_id} for {self.payment_id} ({state})"
-
-
-class IdempotencyRecord(models.Model):
-    """The first response to an ``Idempotency-Key``, replayed for retries (Stripe semantics)."""
-
-    class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_records"
-    )
-    scope = models.CharField(max_length=100)
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
-    lock_token = models.CharField(max_length=32)
-    locked_at = models.DateTimeField()
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    #: A replayable DomainError: {"class", "code", "message", "status", "detail"}.
-    error = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "scope", "key"], name="idempotency_unique_user_scope_key"
-            )
-        ]
-        indexes = [models.Index(fields=["expires_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key} ({self.state})"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,9 +27,10 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.core.money import is_supported_currency
 from marquee.payments import events
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.models import CallbackLog, IdempotencyRecord, Payment, Refund
+from marquee.payments.models import CallbackLog, Payment, Refund
 from marquee.payments.providers.base import (
     CallbackEvent,
     InvalidCallback,
@@ -45,7 +45,6 @@ logger = logging.getLogger("marquee.payments")
 #: The reason of the automatic refund when the purpose could not deliver the goods.
 FULFILMENT_FAILED = "fulfilment_failed"
 
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 CHECKOUT_URL_MAX = Payment._meta.get_field("checkout_url").max_length
 #: The largest callback body the webhook reads (larger → 413, nothing stored).
 MAX_CALLBACK_BODY = 64 * 1024
@@ -132,9 +131,10 @@ def start_payment(
             PaymentsErrorCode.UNKNOWN_PURPOSE, f"No payment purpose {purpose!r} is registered."
         )
     _check_amount(amount_minor)
-    if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
+    if not is_supported_currency(currency):
         raise DomainError(
-            PaymentsErrorCode.INVALID_CURRENCY, "A currency is an ISO 4217 code such as CNY."
+            PaymentsErrorCode.INVALID_CURRENCY,
+            "The currency must be one Marquee supports (an ISO 4217 code such as CNY).",
         )
     reference = str(reference)
     if not reference or len(reference) > 100 or not reference.isprintable():
@@ -509,12 +509,3 @@ def _sync(target: Payment, source: Payment) -> None:
         target.refunded_minor = source.refunded_minor
         target.status = source.status
         target.updated_at = source.updated_at
-
-
-# --- housekeeping ---------------------------------------------------------------------
-
-
-def purge_expired_idempotency_records() -> int:
-    """Delete idempotency records past their 24 h expiry; returns how many."""
-    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted

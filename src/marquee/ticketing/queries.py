@@ -156,7 +156,7 @@ _SHOWTIME_FOR_SALE = Prepared(
         )
         .order_by()[:1]
     ),
-    pk=-7_340_033,
+    pk=int,
 )
 
 
@@ -352,7 +352,7 @@ _ORDER_TICKETS = Prepared(
         )
         .order_by("seat__row", "seat__column")
     ),
-    order_id=-7_340_033,
+    order_id=int,
 )
 
 
@@ -380,7 +380,7 @@ def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
 def _ticket_details(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related(
         "seat",
-        "line",
+        "line__order",  # the line's money is in its order's currency
         "order",
         "showtime",
         "showtime__title",

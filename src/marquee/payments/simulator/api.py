@@ -8,11 +8,10 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from marquee.accounts.auth import AUTH
-from marquee.payments.idempotency import run_idempotent
-from marquee.payments.schemas import IdempotencyKey
+from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.payments.simulator import gateway as sim
 
 router = Router(tags=["payments"])
@@ -53,34 +52,31 @@ class DeliverOut(Schema):
         "with a wrong signature, refused by the webhook). Payer only."
     ),
 )
+@idempotent(
+    scope="payments.sim.authorize",
+    fingerprint=lambda payment_id, payload, **_: {
+        "payment_id": str(payment_id),
+        "outcome": payload.outcome.value,
+    },
+)
 def sim_authorize(
     request: HttpRequest,
     payment_id: uuid.UUID,
     payload: AuthorizeIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    def run() -> tuple[int, dict]:
-        auth = sim.authorize_sim_payment(
-            payment_id=payment_id, user=request.user, outcome=payload.outcome
-        )
-        body = AuthorizeOut(
-            payment_id=auth.payment.pk,
-            outcome=auth.outcome.value,
-            status=auth.payment.status,
-            return_url=auth.payment.return_url,
-            deliveries=[DeliveryOut(**d.__dict__) for d in auth.deliveries],
-            pending_callbacks=auth.pending_callbacks,
-        )
-        return 200, body.model_dump(mode="json")
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=request.user,
-        scope="payments.sim.authorize",
-        fingerprint={"payment_id": str(payment_id), "outcome": payload.outcome.value},
-        fn=run,
+    auth = sim.authorize_sim_payment(
+        payment_id=payment_id, user=request.user, outcome=payload.outcome
     )
-    return Status(status, body)
+    body = AuthorizeOut(
+        payment_id=auth.payment.pk,
+        outcome=auth.outcome.value,
+        status=auth.payment.status,
+        return_url=auth.payment.return_url,
+        deliveries=[DeliveryOut(**d.__dict__) for d in auth.deliveries],
+        pending_callbacks=auth.pending_callbacks,
+    )
+    return 200, body.model_dump(mode="json")
 
 
 @router.post(

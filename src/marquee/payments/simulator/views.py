@@ -24,9 +24,9 @@ from marquee.payments.simulator import gateway as sim
 def format_amount(payment: Payment) -> str:
     """The amount in the visitor's language, e.g. "CN¥88.00"."""
     try:
-        from marquee.core.money import Money, format_money
+        from marquee.core.money import format_money
 
-        return format_money(Money(payment.amount_minor, payment.currency), get_language())
+        return format_money(payment.amount, get_language())
     except (ImportError, DomainError, ValueError, TypeError):
         return f"{payment.amount_minor} {payment.currency} (minor units)"
 
