@@ -69,11 +69,13 @@ INSTALLED_APPS = [
     "ninja",
     "marquee.core",
     "marquee.accounts",
+    "marquee.places",
     "marquee.catalog",
     "marquee.venues",
     "marquee.ticketing",
     "marquee.payments",
     "marquee.web",
+    "marquee.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from marquee.accounts.models import Organisation, Role, User
 from marquee.catalog.models import Title
+from marquee.places.models import City
 from marquee.ticketing.models import Showtime
 from marquee.ticketing.services import showtimes as showtime_services
-from marquee.venues.models import Chain, City, Hall, Seat, SeatType, Venue
+from marquee.venues.models import Chain, Hall, Seat, SeatType, Venue
 
 _seq = itertools.count(1)
 

@@ -35,12 +35,13 @@ from marquee.accounts import services as account_services
 from marquee.accounts.models import Organisation, Role, User
 from marquee.catalog import services as catalog
 from marquee.catalog.models import Title
+from marquee.places.models import City
 from marquee.ticketing.models import Order, Showtime, Ticket
 from marquee.ticketing.services import holds, orders, rounds, showtimes
 from marquee.ticketing.services.fulfilment import complete_order
 from marquee.venues import services as venue_services
 from marquee.venues.demo import stadium_layout
-from marquee.venues.models import Chain, City, Hall, Venue
+from marquee.venues.models import Chain, Hall, Venue
 
 PASSWORD = "popcorn-and-jasmine-tea"
 

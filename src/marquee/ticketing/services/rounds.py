@@ -22,6 +22,7 @@ from django.db.models.functions import Greatest
 from marquee.accounts.models import User
 from marquee.catalog.models import Title
 from marquee.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marquee.places.models import City
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     Hold,
@@ -35,7 +36,7 @@ from marquee.ticketing.models import (
 )
 from marquee.ticketing.queries import can_plan_rounds
 from marquee.ticketing.services._common import require_aware
-from marquee.venues.models import City, SeatType, Venue
+from marquee.venues.models import SeatType, Venue
 
 MAX_LIMIT = 100
 MAX_CODES_PER_CALL = 1000

@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
-from marquee.demo.world import DEMO_PASSWORD, accounts_table, load_world
+from marquee.demo.accounts import DEMO_PASSWORD
+from marquee.demo.world import accounts_table, load_world
 
 MANIFEST_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 

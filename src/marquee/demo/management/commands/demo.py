@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from marquee.demo.world import DEMO_PASSWORD, accounts_table, load_world
+from marquee.demo.accounts import DEMO_PASSWORD
+from marquee.demo.world import accounts_table, load_world
 
 
 class Command(BaseCommand):
