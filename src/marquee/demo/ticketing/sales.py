@@ -24,7 +24,8 @@ from marquee.ticketing.models import (
     Showtime,
     Ticket,
 )
-from marquee.ticketing.services import checkin, holds, orders, rounds
+from marquee.ticketing.services import checkin, orders, rounds
+from marquee.ticketing.services.checkout import start_checkout
 from marquee.ticketing.services.fulfilment import complete_order
 from marquee.venues.models import Seat, SeatType, Venue
 
@@ -186,10 +187,9 @@ def _sell_online(
 ) -> list[Ticket]:
     from marquee.payments.providers.sim import authorize_sim_payment
 
-    hold = holds.hold_seats(
+    order = start_checkout(
         showtime=showtime, seat_codes=codes, user=buyer, invitation_code=invitation
     )
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
     started = orders.pay_order(order=order, user=buyer)
     if started.payment_id is not None:
         authorize_sim_payment(payment_id=started.payment_id, user=buyer, outcome="succeed")
@@ -200,8 +200,7 @@ def _sell_at_box_office(
     showtime: Showtime, buyer: User, codes: list[str], at: datetime
 ) -> list[Ticket]:
     """A sale that happened at ``at`` (before the show), paid at the counter: no online payment."""
-    hold = holds.hold_seats(showtime=showtime, seat_codes=codes, user=buyer, now=at)
-    order = orders.create_order_from_hold(hold=hold, user=buyer, now=at)
+    order = start_checkout(showtime=showtime, seat_codes=codes, user=buyer, now=at)
     with transaction.atomic():
         if not complete_order(order=order, payment_id=None, now=at):
             return []

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from marquee.catalog.models import ReleaseDate, Title
+from marquee.ticketing.limits import cleaning_buffer
 from marquee.ticketing.models import (
     SeatInventory,
     SettlementRule,
@@ -17,7 +18,6 @@ from marquee.ticketing.models import (
     ShowtimeFormat,
     ShowtimePrice,
 )
-from marquee.ticketing.services._common import cleaning_buffer
 from marquee.ticketing.services.settlement import set_settlement_rule
 from marquee.venues.models import Hall, Seat, SeatType, Venue
 

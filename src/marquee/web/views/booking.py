@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 from django.contrib import messages
@@ -20,9 +19,10 @@ from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing.limits import hold_duration, max_seats_per_order
 from marquee.ticketing.models import Order, Showtime
-from marquee.ticketing.services import holds, orders
-from marquee.ticketing.services._common import hold_duration, max_seats_per_order
+from marquee.ticketing.services import orders
+from marquee.ticketing.services.checkout import checkout_failed_after_hold, start_checkout
 from marquee.web import queries, seatmap
 from marquee.web.messages import error_message
 from marquee.web.views.common import (
@@ -83,23 +83,18 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     invitation = request.POST.get("invitation_code", "").replace("\x00", "").strip()[:32]
     try:
         enforce_rate_limits(request, "holds")
-        hold = holds.hold_seats(
+        order = start_checkout(
             showtime=showtime,
             seat_codes=codes,
             user=request.user,
             invitation_code=invitation or None,
         )
     except DomainError as exc:
+        # Seats that were held and released again are not offered as chosen.
+        chosen = None if checkout_failed_after_hold(exc) else codes
         return seat_page(
-            request, showtime, error=error_message(exc), status=exc.status, selected=codes
+            request, showtime, error=error_message(exc), status=exc.status, selected=chosen
         )
-    try:
-        order = orders.create_order_from_hold(hold=hold, user=request.user)
-    except DomainError as exc:
-        # The seats must not stay blocked for an order that could not be opened.
-        with contextlib.suppress(DomainError):
-            holds.release_hold(hold=hold, user=request.user)
-        return seat_page(request, showtime, error=error_message(exc), status=exc.status)
     return HttpResponseRedirect(reverse("checkout", args=[order.pk]))
 
 
