@@ -180,6 +180,9 @@ def check_overlap(
         conflicting_showtime_id=clash.pk,
         conflicting_starts_at=clash.starts_at.isoformat(),
         conflicting_ends_at=clash.ends_at.isoformat(),
+        conflicting_title=clash.title.title,
+        hall_name=hall.name,
+        time_zone=hall.venue.time_zone,
         cleaning_buffer_minutes=minutes,
     )
 

@@ -19,12 +19,12 @@ from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.limits import hold_duration, max_seats_per_order
 from marquee.ticketing.models import Order, Showtime
 from marquee.ticketing.services import orders
 from marquee.ticketing.services.checkout import checkout_failed_after_hold, start_checkout
 from marquee.web import queries, seatmap
-from marquee.web.messages import error_message
 from marquee.web.views.common import (
     domain_errors,
     idempotency_key,
@@ -92,9 +92,7 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     except DomainError as exc:
         # Seats that were held and released again are not offered as chosen.
         chosen = None if checkout_failed_after_hold(exc) else codes
-        return seat_page(
-            request, showtime, error=error_message(exc), status=exc.status, selected=chosen
-        )
+        return seat_page(request, showtime, error=exc.msg, status=exc.status, selected=chosen)
     return HttpResponseRedirect(reverse("checkout", args=[order.pk]))
 
 
@@ -182,9 +180,9 @@ def pay(request: HttpRequest, order_id: int) -> HttpResponse:
             fn=run,
         )
     except DomainError as exc:
-        if exc.code in {"order_expired", "order_not_pending"}:
+        if exc.code in {TicketingErrorCode.ORDER_EXPIRED, TicketingErrorCode.ORDER_NOT_PENDING}:
             return HttpResponseRedirect(back)
-        messages.error(request, error_message(exc))
+        messages.error(request, exc.msg)
         return HttpResponseRedirect(back)
     return HttpResponseRedirect(body.get("redirect_url") or back)
 
@@ -198,7 +196,7 @@ def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         orders.cancel_order(order=order, user=request.user)
     except DomainError as exc:
-        messages.error(request, error_message(exc))
+        messages.error(request, exc.msg)
         return HttpResponseRedirect(reverse("checkout", args=[order.pk]))
     messages.info(request, _("Your seats were released."))
     return HttpResponseRedirect(reverse("seats", args=[order.showtime_id]))
