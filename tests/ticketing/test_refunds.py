@@ -14,7 +14,7 @@ from marquee.core.models import OutboxEvent
 from marquee.payments.models import Refund
 from marquee.ticketing import events
 from marquee.ticketing.models import Order, OrderRefund, RoundAllowance, Ticket
-from marquee.ticketing.queries import seat_map
+from marquee.ticketing.seatmap import seat_map
 from marquee.ticketing.services import checkin, holds, orders, rounds
 from marquee.ticketing.services.refunds import quote_refund, refund_cutoff, refund_tickets
 

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from marquee.core.errors import Conflict, DomainError
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, SeatInventory, Ticket
-from marquee.ticketing.queries import forget_seat_maps
+from marquee.ticketing.seatmap import forget_seat_maps
 
 
 def require_aware(value: datetime | None, field: str) -> None:

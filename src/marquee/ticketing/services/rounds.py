@@ -34,7 +34,7 @@ from marquee.ticketing.models import (
     Showtime,
     WantToSee,
 )
-from marquee.ticketing.queries import can_plan_rounds
+from marquee.ticketing.permissions import can_plan_rounds
 from marquee.ticketing.services._common import require_aware
 from marquee.venues.models import SeatType, Venue
 

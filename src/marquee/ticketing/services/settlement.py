@@ -46,7 +46,8 @@ from marquee.ticketing.models import (
     Ticket,
     TitleSettlementRule,
 )
-from marquee.ticketing.queries import can_view_settlement, local_day_bounds
+from marquee.ticketing.permissions import can_view_settlement
+from marquee.ticketing.queries import local_day_bounds
 from marquee.venues.models import Venue
 
 

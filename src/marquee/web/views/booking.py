@@ -19,6 +19,7 @@ from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing import seatmap as ticketing_seatmap
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.limits import hold_duration, max_seats_per_order
 from marquee.ticketing.models import Order, Showtime
@@ -50,7 +51,7 @@ def seat_page(
     exchange: dict | None = None,
 ) -> HttpResponse:
     now = timezone.now()
-    seat_map = ticketing_queries.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
+    seat_map = ticketing_seatmap.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
     on_sale = showtime.status == Showtime.Status.PUBLISHED and showtime.starts_at > now
     chosen = set(selected or [])
     context = {
