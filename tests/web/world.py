@@ -45,13 +45,10 @@ from marquee.venues.models import Chain, Hall, Venue
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.catalog.factories import GenreFactory, TitleFactory
 from tests.places.factories import CityFactory
-from tests.ticketing.factories import FEES, PRICES, OrderFactory, ShowtimeFactory
+from tests.ticketing.factories import OrderFactory, ShowtimeFactory
 from tests.venues.factories import ChainFactory, HallFactory, VenueFactory
 
 PASSWORD = "popcorn-and-jasmine-tea"
-
-CNY_PRICES, HKD_PRICES = PRICES["CNY"], PRICES["HKD"]
-CNY_FEE, HKD_FEE = FEES["CNY"], FEES["HKD"]
 
 
 @dataclass

@@ -22,13 +22,17 @@ TREE = [
 ]
 
 
-def seed_tree(apps, schema_editor):
+def seed_tree(apps, schema_editor=None):
+    # Idempotent: tests that flush the database seed the tree again with it.
     node = apps.get_model('places', 'TerritoryNode')
     made = {}
     for code, iso, parent, en, hans, hant in TREE:
-        made[code] = node.objects.create(
-            code=code, iso_code=iso, parent=made.get(parent),
-            name_en=en, name_zh_hans=hans, name_zh_hant=hant,
+        made[code], _ = node.objects.update_or_create(
+            code=code,
+            defaults={
+                'iso_code': iso, 'parent': made.get(parent),
+                'name_en': en, 'name_zh_hans': hans, 'name_zh_hant': hant,
+            },
         )
 
 
