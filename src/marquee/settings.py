@@ -75,11 +75,13 @@ INSTALLED_APPS = [
     "csp",
     "marquee.core",
     "marquee.accounts",
+    "marquee.places",
     "marquee.catalog",
     "marquee.venues",
     "marquee.ticketing",
     "marquee.payments",
     "marquee.web",
+    "marquee.demo",
 ]
 
 MIDDLEWARE = [

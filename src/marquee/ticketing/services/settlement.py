@@ -34,9 +34,10 @@ from django.db.models import Count, Sum
 
 from marquee.accounts.models import Role, User
 from marquee.accounts.permissions import has_role
-from marquee.catalog.models import Territory, Title
+from marquee.catalog.models import Title
 from marquee.core.errors import DomainError, PermissionDenied
 from marquee.core.money import Money, sum_money
+from marquee.places.models import Territory
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     OrderRefund,
