@@ -87,8 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "marquee.core.middleware.RejectNulMiddleware",
-    "marquee.core.middleware.ApiProblemMiddleware",
+    "marquee.middleware.RejectNulMiddleware",
+    "marquee.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -314,7 +314,7 @@ def test_control_characters_never_reach_the_database(world, order, client_for, f
     operator = client_for(world.operator)
     code = tickets(order)["2-4"].code
     scan = {"code": code, "venue_id": world.venue.pk, "door": "A\x00B"}
-    problem(post(operator, "/checkins", scan), 400, "invalid_text")  # core.middleware
+    problem(post(operator, "/checkins", scan), 400, "invalid_text")  # marquee.middleware
     assert not Scan.objects.exists()
     problem(
         post(fan, f"/orders/{order.pk}/refund", HTTP_IDEMPOTENCY_KEY="bad\x00key"),
