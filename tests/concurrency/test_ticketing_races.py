@@ -28,6 +28,7 @@ from marquee.ticketing.models import (
     Ticket,
 )
 from marquee.ticketing.services import holds, orders, rounds
+from marquee.ticketing.services._common import Guard, without_guard
 from marquee.ticketing.services.fulfilment import fulfil_paid_order
 from marquee.venues.models import Seat
 from tests.ticketing.conftest import build_world, make_showtime
@@ -76,6 +77,44 @@ def naive_hold(showtime, codes, user) -> int:
             state="held", hold=hold, hold_expires_at=hold.expires_at
         )
         return hold.pk
+
+
+# --- one account, many holds at once ---------------------------------------------------
+
+#: Sixteen different seats (rows 2 and 4 are standard seats).
+ONE_EACH = [[f"{row}-{n}"] for row in (2, 4) for n in range(1, 9)]
+
+
+def _held_seats_of(user) -> int:
+    return SeatInventory.objects.filter(state="held", hold__user=user).count()
+
+
+def test_one_account_racing_holds_never_passes_the_held_seats_cap(showtime, make_user):
+    fan = make_user()
+    outcomes = race(
+        [
+            lambda c=c: holds.hold_seats(showtime=showtime, seat_codes=c, user=fan).pk
+            for c in ONE_EACH
+        ]
+    )
+    assert sum(o.ok for o in outcomes) == 6
+    errors = [o.error for o in outcomes if not o.ok]
+    assert all(isinstance(e, Conflict) and e.code == "held_seats_limit" for e in errors), errors
+    assert _held_seats_of(fan) == 6
+    assert Hold.objects.filter(user=fan).count() == 6
+
+
+def test_control_without_the_guard_one_account_passes_the_cap(showtime, make_user):
+    fan = make_user()
+    with without_guard(Guard.HELD_SEATS_CAP):  # the same service, its quota lock skipped
+        outcomes = race(
+            [
+                lambda c=c: holds.hold_seats(showtime=showtime, seat_codes=c, user=fan).pk
+                for c in ONE_EACH
+            ]
+        )
+    assert sum(o.ok for o in outcomes) > 6, "without the lock the count should race"
+    assert _held_seats_of(fan) > 6
 
 
 # --- many buyers, the same seats ---------------------------------------------------

@@ -137,6 +137,40 @@ def test_refunded_and_exchanged_tickets_are_refused(world, showtime, sold, buyer
     assert "Exchanged" in exchanged.message
 
 
+def test_a_refunded_or_exchanged_ticket_is_told_so_before_the_doors_open(
+    world, showtime, sold, buyer
+):
+    order, by_seat = sold
+    later = make_showtime(world, starts_at=showtime.starts_at + timedelta(hours=4))
+    refund_tickets(order=order, ticket_ids=[by_seat["2-3"].pk], actor=buyer)
+    exchange_tickets(
+        order=order,
+        ticket_ids=[by_seat["2-4"].pk],
+        new_showtime=later,
+        seat_codes=["2-4"],
+        actor=buyer,
+    )
+    # Hours before the doors open, and at a door admitting another showtime:
+    # the verdicts that can never admit come first.
+    with time_machine.travel(by_seat["2-3"].valid_from - timedelta(hours=2)):
+        refunded = scan(world, by_seat["2-3"].code)
+        exchanged = scan(world, by_seat["2-4"].code, showtime=later)
+    assert (refunded.verdict, refunded.exchanged) == ("refunded", False)
+    assert (exchanged.verdict, exchanged.exchanged) == ("refunded", True)
+    with time_machine.travel(by_seat["2-3"].valid_until + timedelta(hours=2)):
+        assert scan(world, by_seat["2-3"].code).verdict == "refunded"
+
+
+def test_whitespace_around_a_scanned_code_is_trimmed(world, showtime, sold):
+    _, by_seat = sold
+    ticket = by_seat["2-3"]
+    with at_doors(showtime):
+        result = scan(world, f"  {ticket.code}\r\n")
+    assert result.verdict == "valid"
+    digest = hashlib.sha256(ticket.code.encode()).hexdigest()
+    assert Scan.objects.get(pk=result.scan.pk).code_digest == digest
+
+
 @pytest.mark.parametrize(
     "mangle",
     [

@@ -193,11 +193,22 @@ def account_by_id(user_id: int) -> User:
     return user
 
 
-def venue_by_id(venue_id: int) -> Venue:
-    """A venue by id with its chain and city (for scans and settlements, which check access)."""
-    venue = Venue.objects.select_related("chain", "city").filter(pk=venue_id).first()
+def venue_by_ref(*, venue_id: int | None = None, slug: str | None = None) -> Venue:
+    """A venue by id or by slug (exactly one), with its chain and city.
+
+    For scans and settlements, which check access themselves. Raises
+    :class:`DomainError` ``venue_required`` (neither or both given) and
+    :class:`NotFound` ``venue_not_found``.
+    """
+    if (venue_id is None) == (slug is None):
+        raise DomainError(
+            TicketingErrorCode.VENUE_REQUIRED,
+            "Name one venue: venue (its slug, as the venues API lists it) or venue_id.",
+        )
+    venues = Venue.objects.select_related("chain", "city")
+    venue = (venues.filter(pk=venue_id) if slug is None else venues.filter(slug=slug)).first()
     if venue is None:
-        raise NotFound(TicketingErrorCode.VENUE_NOT_FOUND, f"No venue {venue_id}.")
+        raise NotFound(TicketingErrorCode.VENUE_NOT_FOUND, f"No venue {slug or venue_id}.")
     return venue
 
 

@@ -113,6 +113,13 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "round_limit_exceeded": lambda d: _(
         "You have reached the number of seats one account may buy in this pre-sale round."
     ),
+    "held_seats_limit": lambda d: (
+        _(
+            "One account may hold at most %(limit)s seats of a showtime at once. Pay for or "
+            "release the seats you hold first."
+        )
+        % {"limit": d["limit"]}
+    ),
     "hold_not_found": lambda d: _("That seat hold is not yours or no longer exists."),
     "hold_not_active": lambda d: _("Those seats are no longer held for you."),
     "hold_expired": lambda d: _(

@@ -11,13 +11,8 @@ from marquee.payments.idempotency import run_idempotent
 from marquee.ticketing import queries
 from marquee.ticketing.api._common import IdempotencyKey
 from marquee.ticketing.schemas.exchanges import ExchangeIn, ExchangeOut
-from marquee.ticketing.schemas.orders import (
-    order_out,
-    ticket_out,
-)
-from marquee.ticketing.services import (
-    exchanges,
-)
+from marquee.ticketing.schemas.orders import order_out, ticket_out
+from marquee.ticketing.services import exchanges
 
 router = Router()
 

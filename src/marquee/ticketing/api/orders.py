@@ -20,9 +20,7 @@ from marquee.ticketing.schemas.orders import (
     order_out,
     ticket_out,
 )
-from marquee.ticketing.services import (
-    orders,
-)
+from marquee.ticketing.services import orders
 
 router = Router()
 

@@ -16,9 +16,7 @@ from marquee.ticketing.schemas.refunds import (
     RefundQuoteOut,
     refund_quote_out,
 )
-from marquee.ticketing.services import (
-    refunds,
-)
+from marquee.ticketing.services import refunds
 
 router = Router()
 

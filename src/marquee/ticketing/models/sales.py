@@ -96,6 +96,25 @@ class WaitingRoomEntry(models.Model):
         return f"{self.showtime_id} · {self.user_id}"
 
 
+class HoldQuota(models.Model):
+    """One account's holds of one showtime: the row that queues them (``services/holds.py``).
+
+    A hold locks this row (a conditional ``UPDATE`` of ``holds_placed``) before
+    counting the account's active held seats of the showtime, so two holds of
+    one account cannot both pass ``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME``.
+    """
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    holds_placed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["showtime", "user"], name="hold_quota_once")]
+
+    def __str__(self) -> str:
+        return f"{self.showtime_id} · {self.user_id} · {self.holds_placed} holds"
+
+
 class SeatInventory(models.Model):
     """The sale state of one seat at one showtime.
 

@@ -9,9 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ninja import Field, Schema
 
-from marquee.ticketing.models import (
-    Showtime,
-)
+from marquee.ticketing.models import Showtime
 from marquee.ticketing.schemas._common import Lang, TitleRef
 from marquee.ticketing.seatmap import SeatMap, seat_map_body
 

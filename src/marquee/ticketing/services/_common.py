@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +18,32 @@ from marquee.ticketing.models import Order, SeatInventory, Ticket
 from marquee.ticketing.seatmap import forget_seat_maps
 
 
+class Guard(StrEnum):
+    """The concurrency guards the race tests turn off to prove each one matters."""
+
+    HELD_SEATS_CAP = "held_seats_cap"
+
+
+#: Guards turned off (tests only, like pretix's skip-locking flag): the real
+#: code path runs without them, so a race test's control shows the race is real.
+_UNGUARDED: set[Guard] = set()
+
+
+def guarded(guard: Guard) -> bool:
+    """Is ``guard`` on? Always, outside a race test's control."""
+    return guard not in _UNGUARDED
+
+
+@contextmanager
+def without_guard(guard: Guard) -> Iterator[None]:
+    """Run the block with ``guard`` off, in every thread (race-test controls only)."""
+    _UNGUARDED.add(guard)
+    try:
+        yield
+    finally:
+        _UNGUARDED.discard(guard)
+
+
 def hold_duration() -> timedelta:
     """How long a hold lasts (``MARQUEE_HOLD_MINUTES``, default 10)."""
     return timedelta(minutes=getattr(settings, "MARQUEE_HOLD_MINUTES", 10))
@@ -23,6 +52,11 @@ def hold_duration() -> timedelta:
 def max_seats_per_order() -> int:
     """Seats one hold (and so one order) may carry (``MARQUEE_MAX_SEATS_PER_ORDER``, default 6)."""
     return int(getattr(settings, "MARQUEE_MAX_SEATS_PER_ORDER", 6))
+
+
+def max_held_seats_per_showtime() -> int:
+    """Seats one account may hold at once per showtime (``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME``, default 6)."""
+    return int(getattr(settings, "MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME", 6))
 
 
 def cleaning_buffer() -> timedelta:

@@ -3,7 +3,10 @@
 The verdict is decided in the order of ``docs/tickets.md`` §6 (and
 ``docs/ticketing.md``)::
 
-    forged → wrong_venue → wrong_showtime → not_yet_open → expired → refunded → already_used → valid
+    forged → wrong_venue → refunded → wrong_showtime → not_yet_open → expired → already_used → valid
+
+The verdicts that can never admit here come first: a refunded or exchanged
+ticket is told so, not "too early", whenever it is scanned.
 
 Admission is ONE conditional UPDATE ``ticket: valid → used`` whose row count
 decides: two doors scanning the same ticket at the same instant both pass
@@ -33,6 +36,8 @@ from marquee.ticketing.permissions import can_check_in
 from marquee.venues.models import Venue
 
 V = Scan.Verdict
+#: Ticket statuses that never admit again (refunded, or exchanged for a new ticket).
+CLOSED_STATUSES = frozenset({Ticket.Status.REFUNDED, Ticket.Status.EXCHANGED})
 MAX_DOOR_LENGTH = 40
 
 
@@ -190,6 +195,8 @@ def check_in(
     now = now or timezone.now()
     # Printable text only: a scanner's stray control characters (NUL) are not a door's name.
     door = "".join(ch for ch in str(door or "") if ch.isprintable()).strip()[:MAX_DOOR_LENGTH]
+    if isinstance(code, str):  # a code never starts or ends with a space (docs/tickets.md §1)
+        code = code.strip()
     ticket = _genuine_ticket(code) if isinstance(code, str) else None
     used_at: datetime | None = None
     used_door = ""
@@ -199,6 +206,9 @@ def check_in(
             verdict = V.FORGED
         elif ticket.showtime.venue_id != venue.pk:
             verdict = V.WRONG_VENUE
+        elif ticket.status in CLOSED_STATUSES:
+            verdict = V.REFUNDED
+            exchanged = ticket.status == Ticket.Status.EXCHANGED
         elif showtime is not None and ticket.showtime_id != showtime.pk:
             verdict = V.WRONG_SHOWTIME
         elif now < ticket.valid_from:

@@ -40,7 +40,7 @@ from marquee.ticketing.models import (
     Ticket,
     TicketExchange,
 )
-from marquee.ticketing.services import holds, rounds
+from marquee.ticketing.services import holds, rounds, waiting_room
 from marquee.ticketing.services._common import (
     clean_idempotency_key,
     close_valid_tickets,
@@ -196,7 +196,8 @@ def exchange_tickets(
     the hold rules' errors (``unknown_seats``, ``couple_seat_alone``…);
     :class:`Conflict` ``order_not_exchangeable``, ``ticket_not_exchangeable``,
     ``exchange_not_allowed``, ``exchange_window_closed``, ``showtime_not_on_sale``,
-    ``showtime_started``, ``seats_unavailable`` (naming the seats; nothing
+    ``showtime_started``, ``in_waiting_room`` (429, a new showtime with a waiting
+    room whose line the buyer has not reached the front of), ``seats_unavailable`` (naming the seats; nothing
     changed), ``tickets_changed``, ``round_limit_exceeded``; the sale-terms
     errors of the new showtime (``sales_not_open``, ``not_eligible``); and
     ``idempotency_key_reused`` (422) for a key used for another exchange.
@@ -225,6 +226,8 @@ def exchange_tickets(
             return replayed
     _check_exchange(order, tickets, new_showtime, now)
     holds.check_on_sale(new_showtime, now)
+    # A showtime in a rush lets its waiting room decide who chooses seats, exchanges too.
+    waiting_room.require_admission(showtime=new_showtime, user=order.user, now=now)
     seats = holds.resolve_seats(showtime=new_showtime, seat_codes=codes)
     if len(seats) != len(tickets):
         raise DomainError(
@@ -278,6 +281,7 @@ def exchange_tickets(
             )
             if claimed != len(new_ids):
                 raise _SeatsTaken
+            waiting_room.leave(showtime=new_showtime, user=order.user)  # seats in hand: next
             close_valid_tickets(
                 order=order,
                 ticket_ids=old_ids,

@@ -22,18 +22,21 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.ticketing import seatmap
 from marquee.ticketing.errors import TicketingErrorCode
-from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
+from marquee.ticketing.models import Hold, HoldQuota, HoldSeat, Order, SeatInventory, Showtime
 from marquee.ticketing.services import rounds, waiting_room
 from marquee.ticketing.services._common import (
+    Guard,
+    guarded,
     hold_duration,
     lock_inventory,
+    max_held_seats_per_showtime,
     max_seats_per_order,
     update_inventory,
 )
@@ -197,9 +200,11 @@ def place_hold(
     the whole hold fails, nothing is held, and :class:`Conflict`
     ``seats_unavailable`` lists the seats. Before general sale opens the hold
     needs an open pre-sale round (see :func:`rounds.sale_terms`) and counts
-    against its per-account limit. Also raises what :func:`resolve_seats` and
+    against its per-account limit. The account may hold at most
+    ``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME`` seats of the showtime at once
+    (:func:`require_held_seats_within_cap`). Also raises what :func:`resolve_seats` and
     :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
-    ``showtime_started``, ``round_limit_exceeded``, ``invitation_used_up``, and
+    ``showtime_started``, ``held_seats_limit``, ``round_limit_exceeded``, ``invitation_used_up``, and
     for a showtime with a waiting room whose line ``user`` has not reached the
     front yet, :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
 
@@ -234,6 +239,9 @@ def place_hold(
             )
             if claimed != len(seat_ids):
                 raise _SeatsTaken
+            require_held_seats_within_cap(
+                showtime=showtime, user=user, seats=len(seat_ids), now=now
+            )
             waiting_room.leave(showtime=showtime, user=user)  # seats in hand: next, please
             if terms.round is not None:
                 if terms.invitation is not None:
@@ -244,6 +252,45 @@ def place_hold(
     except _SeatsTaken:
         raise_unavailable(showtime, seats, now)
     return PlacedHold(hold=hold, seats=seats)
+
+
+def require_held_seats_within_cap(
+    *, showtime: Showtime, user: User, seats: int, now: datetime
+) -> None:
+    """Refuse a hold that takes ``user`` past the cap of seats held at once in ``showtime``.
+
+    Call inside the hold's transaction, after its seats were claimed and its
+    ``Hold`` row written (lock order: inventory → holds → this account's
+    :class:`HoldQuota` row). The conditional ``UPDATE`` of the quota row queues
+    concurrent holds of one account for one showtime; the count of its active,
+    unexpired held seats (the new hold included) is read after that lock, so it
+    sees every hold committed before, and the cap holds under any concurrency.
+    Raises :class:`Conflict` ``held_seats_limit`` (the caller's transaction then
+    rolls back, holding nothing).
+    """
+    cap = max_held_seats_per_showtime()
+    if guarded(Guard.HELD_SEATS_CAP):
+        quota = HoldQuota.objects.filter(showtime=showtime, user=user)
+        if not quota.update(holds_placed=F("holds_placed") + 1):
+            HoldQuota.objects.bulk_create(
+                [HoldQuota(showtime=showtime, user=user)], ignore_conflicts=True
+            )
+            quota.update(holds_placed=F("holds_placed") + 1)
+    held = (
+        Hold.objects.filter(
+            showtime=showtime, user=user, status=Hold.Status.ACTIVE, expires_at__gt=now
+        ).aggregate(seats=Sum("seat_count"))["seats"]
+        or 0
+    )
+    if held > cap:
+        raise Conflict(
+            TicketingErrorCode.HELD_SEATS_LIMIT,
+            f"One account may hold at most {cap} seats of a showtime at once; you hold "
+            f"{held - seats} and asked for {seats} more. Pay for or release a hold first.",
+            limit=cap,
+            held=held - seats,
+            requested=seats,
+        )
 
 
 def raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:
