@@ -169,8 +169,10 @@ def test_idempotent_replay_still_answers_the_first_response(showtime, token_clie
 
 #: Token, lean showtime (with the hall's layout version), the hall's seats (cached
 #: after the first hold); hold INSERT, hold-seat INSERT, the claim UPDATE that also
-#: takes the row locks (+ 2 savepoint statements). Was 13 before issue 5's work.
-HOLD_QUERIES = 8
+#: takes the row locks, the account's hold-quota upsert and its held-seats count (the
+#: cap on seats held at once, issue 13) (+ 2 savepoint statements). Was 13 before
+#: issue 5's work, 8 before the cap.
+HOLD_QUERIES = 10
 #: Token, idempotency claim INSERT … ON CONFLICT DO NOTHING, record lock; hold lock
 #: (with showtime, title, venue, hall, round), existing order, seats (the published
 #: showtime's prices are cached), order INSERT, lines INSERT; record UPDATE

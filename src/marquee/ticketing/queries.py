@@ -125,6 +125,32 @@ def list_showtimes(
     return _with_details(qs).order_by("starts_at", "pk")
 
 
+@dataclass(frozen=True)
+class SaleState:
+    """Where a showtime stands in its sale at an instant: the one definition of "on sale".
+
+    ``on_sale``: published and not started — seats may be bought (in general
+    sale, or before it through an open pre-sale round). ``presale``: general
+    sale has not opened yet (``sales_open_at`` is ahead). ``general_sale_open``:
+    published and past ``sales_open_at`` (if any).
+    """
+
+    on_sale: bool
+    presale: bool
+    general_sale_open: bool
+
+
+def sale_state(showtime: Showtime, now: datetime) -> SaleState:
+    """``showtime``'s :class:`SaleState` at ``now`` (no query)."""
+    published = showtime.status == Showtime.Status.PUBLISHED
+    presale = showtime.sales_open_at is not None and showtime.sales_open_at > now
+    return SaleState(
+        on_sale=published and showtime.starts_at > now,
+        presale=presale,
+        general_sale_open=published and not presale,
+    )
+
+
 def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     """One showtime ``user`` may see, with details; :class:`NotFound` otherwise."""
     showtime = _with_details(visible_showtimes(user)).filter(pk=showtime_id).first()

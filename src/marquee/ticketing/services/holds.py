@@ -22,17 +22,18 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.ticketing import seatmap
+from marquee.ticketing import queries, seatmap
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, HoldQuota, HoldSeat, Order, SeatInventory, Showtime
 from marquee.ticketing.services import rounds, waiting_room
 from marquee.ticketing.services._common import (
     Guard,
+    SeatsTaken,
     guarded,
     hold_duration,
     lock_inventory,
@@ -40,13 +41,9 @@ from marquee.ticketing.services._common import (
     max_seats_per_order,
     update_inventory,
 )
-from marquee.venues.models import Seat, SeatType
+from marquee.venues.models import Seat, SeatType, parse_seat_code, seat_code
 
 logger = logging.getLogger(__name__)
-
-
-class _SeatsTaken(Exception):
-    """Raised inside the hold transaction to roll it back when a seat was not free."""
 
 
 def claimable(now: datetime) -> Q:
@@ -54,16 +51,6 @@ def claimable(now: datetime) -> Q:
     return Q(state=SeatInventory.State.FREE) | Q(
         state=SeatInventory.State.HELD, hold_expires_at__lte=now
     )
-
-
-def parse_seat_code(code: str) -> tuple[str, str] | None:
-    """``"5-8"`` → ``("5", "8")``; ``None`` for anything that is not a seat code."""
-    if not isinstance(code, str):
-        return None
-    row_label, sep, number = code.strip().rpartition("-")
-    if not sep or not row_label or not number or len(row_label) > 10 or len(number) > 10:
-        return None
-    return row_label, number
 
 
 def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat]:
@@ -113,7 +100,7 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     ]
     if alone:
         partners = {
-            pk: f"{r}-{n}"
+            pk: seat_code(r, n)
             for pk, r, n in Seat.objects.filter(pk__in=[s.partner_id for s in alone])
             .order_by()
             .values_list("pk", "row_label", "number")
@@ -144,20 +131,24 @@ def _seats_by_code(showtime: Showtime, wanted: list[tuple[str, str]]) -> list[Se
             .order_by()  # Seat's default ordering would join the hall and venue
         )
     index = seatmap.hall_seat_rows(showtime.hall_id, version, count)
-    rows = [index.get(f"{r}-{n}") for r, n in wanted]
+    rows = [index.get(seat_code(r, n)) for r, n in wanted]
     return [Seat.from_db("default", seatmap.SEAT_FIELDS, row) for row in rows if row is not None]
 
 
 def check_on_sale(showtime: Showtime, now: datetime) -> None:
-    """Raise :class:`Conflict` ``showtime_not_on_sale`` / ``showtime_started`` unless it sells now."""
+    """Raise :class:`Conflict` ``showtime_not_on_sale`` / ``showtime_started`` unless it sells now.
+
+    "Sells now" is :func:`queries.sale_state`'s ``on_sale``.
+    """
+    if queries.sale_state(showtime, now).on_sale:
+        return
     if showtime.status != Showtime.Status.PUBLISHED:
         raise Conflict(
             TicketingErrorCode.SHOWTIME_NOT_ON_SALE,
             f"This showtime is {showtime.status}; it does not sell tickets.",
             status_now=showtime.status,
         )
-    if showtime.starts_at <= now:
-        raise Conflict(TicketingErrorCode.SHOWTIME_STARTED, "This showtime has already started.")
+    raise Conflict(TicketingErrorCode.SHOWTIME_STARTED, "This showtime has already started.")
 
 
 @dataclass(frozen=True)
@@ -230,15 +221,21 @@ def place_hold(
                 expires_at=expires_at,
             )
             HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
+            rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
+            where = claimable(now)
+            if not guarded(Guard.SEAT_CLAIM):  # race-test control: decide on a read
+                if rows.filter(where).count() != len(seat_ids):
+                    raise SeatsTaken
+                where = Q()
             claimed = update_inventory(
-                SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids),
-                where=claimable(now),
+                rows,
+                where=where,
                 state=SeatInventory.State.HELD,
                 hold=hold,
                 hold_expires_at=expires_at,
             )
             if claimed != len(seat_ids):
-                raise _SeatsTaken
+                raise SeatsTaken
             require_held_seats_within_cap(
                 showtime=showtime, user=user, seats=len(seat_ids), now=now
             )
@@ -249,7 +246,7 @@ def place_hold(
                 rounds.reserve_allowance(
                     presale=terms.round, user=user, seats=len(seat_ids), now=now
                 )
-    except _SeatsTaken:
+    except SeatsTaken:
         raise_unavailable(showtime, seats, now)
     return PlacedHold(hold=hold, seats=seats)
 
@@ -261,7 +258,7 @@ def require_held_seats_within_cap(
 
     Call inside the hold's transaction, after its seats were claimed and its
     ``Hold`` row written (lock order: inventory → holds → this account's
-    :class:`HoldQuota` row). The conditional ``UPDATE`` of the quota row queues
+    :class:`HoldQuota` row). Writing the quota row (one upsert) queues
     concurrent holds of one account for one showtime; the count of its active,
     unexpired held seats (the new hold included) is read after that lock, so it
     sees every hold committed before, and the cap holds under any concurrency.
@@ -270,12 +267,13 @@ def require_held_seats_within_cap(
     """
     cap = max_held_seats_per_showtime()
     if guarded(Guard.HELD_SEATS_CAP):
-        quota = HoldQuota.objects.filter(showtime=showtime, user=user)
-        if not quota.update(holds_placed=F("holds_placed") + 1):
-            HoldQuota.objects.bulk_create(
-                [HoldQuota(showtime=showtime, user=user)], ignore_conflicts=True
-            )
-            quota.update(holds_placed=F("holds_placed") + 1)
+        # INSERT … ON CONFLICT DO UPDATE: the new or existing row, locked, in one statement.
+        HoldQuota.objects.bulk_create(
+            [HoldQuota(showtime=showtime, user=user, last_hold_at=now)],
+            update_conflicts=True,
+            unique_fields=["showtime", "user"],
+            update_fields=["last_hold_at"],
+        )
     held = (
         Hold.objects.filter(
             showtime=showtime, user=user, status=Hold.Status.ACTIVE, expires_at__gt=now
