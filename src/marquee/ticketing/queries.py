@@ -6,6 +6,11 @@ staff, admins). Holds are seen by their owner only; an order and its tickets
 by their owner and admins (support: reading, downloads, refunds), while paying
 and cancelling stay the owner's. Door scans are the venue's
 operators'; settlements are the venue's operators' and distribution staff's.
+
+Names say who may read: ``hold_of``, ``orders_of``, ``order_of`` are the
+user's own (paying, cancelling, the buyer's pages); ``…_for_owner_or_admin``
+also serve admins (reading, downloads, refunds); ``tickets_of(order)`` checks
+nothing — its caller already holds an order it may read.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import Role, User
@@ -160,7 +165,7 @@ def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
 
 
 def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
-    """A showtime to hold seats of, lean: no joins, no prices, no membership query.
+    """A showtime to hold seats of, with its hall, lean: no prices, no membership query.
 
     Public (published, cancelled) showtimes are read by id alone; anything else
     goes through :func:`get_showtime` (a draft only its schedulers see, else
@@ -170,16 +175,14 @@ def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     return showtime or get_showtime(user=user, showtime_id=showtime_id)
 
 
-#: ``showtime_for_sale``'s lookup, compiled once; it also reads the hall's layout
-#: fingerprint so that a hold resolves its seat codes from :func:`hall_seat_rows`.
+#: ``showtime_for_sale``'s lookup, compiled once; it also reads the hall, whose
+#: layout version keys the cached seats a hold resolves its codes from.
 _SHOWTIME_FOR_SALE = Prepared(
     lambda pk: (
         Showtime.objects.filter(
             pk=pk, status__in=[Showtime.Status.PUBLISHED, Showtime.Status.CANCELLED]
         )
-        .annotate(
-            hall_layout_version=F("hall__layout_version"), hall_seat_count=F("hall__seat_count")
-        )
+        .select_related("hall")
         .order_by()[:1]
     ),
     pk=-7_340_033,
@@ -372,7 +375,7 @@ def order_of(*, user: AnyUser | None, order_id: int) -> Order:
     return order
 
 
-def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
+def order_tickets_for_owner_or_admin(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
     """The tickets of the user's own order (empty until it is paid); admins see any order's."""
     owned = _owners_or_admins(Order.objects.filter(pk=order_id).values_list("pk"), user)
     if not owned:
@@ -406,7 +409,7 @@ def _owners_or_admins(queryset: QuerySet, user: AnyUser | None) -> Any:
     return found
 
 
-def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
+def order_for_owner_or_admin(*, user: AnyUser | None, order_id: int) -> Order:
     """The order for its owner (or an admin, e.g. support refunding for a buyer)."""
     order = _owners_or_admins(_order_queryset().filter(pk=order_id), user)
     if order is None:
@@ -426,7 +429,7 @@ def _ticket_details(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def ticket_for_owner(*, user: AnyUser | None, ticket_id: int) -> Ticket:
+def ticket_for_owner_or_admin(*, user: AnyUser | None, ticket_id: int) -> Ticket:
     """A ticket for the owner of its order (or an admin); anyone else's is :class:`NotFound`."""
     qs = _ticket_details(Ticket.objects.all())
     if not authenticated(user):

@@ -32,7 +32,7 @@ def exchange_order(
     user = request.user
 
     def run() -> tuple[int, dict]:
-        order = queries.order_for_owner(user=user, order_id=order_id)
+        order = queries.order_for_owner_or_admin(user=user, order_id=order_id)
         new_showtime = queries.get_showtime(user=user, showtime_id=payload.showtime_id)
         result = exchanges.exchange_tickets(
             order=order,
@@ -43,7 +43,7 @@ def exchange_order(
             idempotency_key=idempotency_key,
         )
         now = timezone.now()
-        new_order = queries.order_for_owner(user=user, order_id=result.new_order.pk)
+        new_order = queries.order_for_owner_or_admin(user=user, order_id=result.new_order.pk)
         body = ExchangeOut(
             order_id=result.order.pk,
             order_status=result.order.status,

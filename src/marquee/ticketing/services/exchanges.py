@@ -207,7 +207,7 @@ def exchange_tickets(
     order = Order.objects.select_related(
         "user", "showtime", "showtime__venue", "showtime__title"
     ).get(pk=order.pk)
-    new_showtime = Showtime.objects.select_related("venue", "venue__city", "title").get(
+    new_showtime = Showtime.objects.select_related("venue", "venue__city", "title", "hall").get(
         pk=new_showtime.pk
     )
     if not ticket_ids:

@@ -18,8 +18,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
-from operator import or_
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -41,7 +39,7 @@ from marquee.ticketing.services._common import (
     max_seats_per_order,
     update_inventory,
 )
-from marquee.venues.models import Seat, SeatType, parse_seat_code, seat_code
+from marquee.venues.models import Hall, Seat, SeatType, parse_seat_code, seat_code
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +79,8 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     parsed = {c: parse_seat_code(c) for c in codes}
     unknown = sorted(str(c) for c, p in parsed.items() if p is None)
     wanted = [p for p in parsed.values() if p is not None]
-    seats = _seats_by_code(showtime, wanted) if wanted else []
+    # The showtime's hall: read with it by every caller here (select_related), else one query.
+    seats = _seats_by_code(showtime.hall, wanted) if wanted else []
     found = {s.code for s in seats}
     unknown += sorted(c for c, p in parsed.items() if p is not None and c not in found)
     if unknown:
@@ -115,22 +114,13 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     return sorted(seats, key=lambda s: (s.row, s.column))
 
 
-def _seats_by_code(showtime: Showtime, wanted: list[tuple[str, str]]) -> list[Seat]:
-    """The hall's seats among ``wanted`` (row label, number) pairs; unknown ones are left out.
+def _seats_by_code(hall: Hall, wanted: list[tuple[str, str]]) -> list[Seat]:
+    """The seats of ``hall`` among ``wanted`` (row label, number) pairs; unknown ones are left out.
 
-    A showtime read by :func:`queries.showtime_for_sale` carries its hall's layout
-    fingerprint, and the seats come from the cached layout (no query); any
-    other showtime asks the database.
+    From the hall's cached seats (:func:`seatmap.hall_seat_rows`, keyed by its
+    layout version and seat count): no query once the hall's seats are cached.
     """
-    version = getattr(showtime, "hall_layout_version", None)
-    count = getattr(showtime, "hall_seat_count", None)
-    if version is None or count is None:
-        return list(
-            Seat.objects.filter(hall_id=showtime.hall_id)
-            .filter(reduce(or_, (Q(row_label=r, number=n) for r, n in wanted)))
-            .order_by()  # Seat's default ordering would join the hall and venue
-        )
-    index = seatmap.hall_seat_rows(showtime.hall_id, version, count)
+    index = seatmap.hall_seat_rows(hall.pk, hall.layout_version, hall.seat_count)
     rows = [index.get(seat_code(r, n)) for r, n in wanted]
     return [Seat.from_db("default", seatmap.SEAT_FIELDS, row) for row in rows if row is not None]
 
