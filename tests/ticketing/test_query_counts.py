@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import ApiToken
 from marquee.accounts.services import create_api_token
-from marquee.payments.models import IdempotencyRecord
+from marquee.core.models import IdempotencyRecord
 from marquee.ticketing import seatmap
 from marquee.ticketing.models import Hold, Order
 

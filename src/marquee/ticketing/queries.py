@@ -185,7 +185,7 @@ _SHOWTIME_FOR_SALE = Prepared(
         .select_related("hall")
         .order_by()[:1]
     ),
-    pk=-7_340_033,
+    pk=int,
 )
 
 
@@ -392,7 +392,7 @@ _ORDER_TICKETS = Prepared(
         )
         .order_by("seat__row", "seat__column")
     ),
-    order_id=-7_340_033,
+    order_id=int,
 )
 
 
@@ -420,7 +420,7 @@ def order_for_owner_or_admin(*, user: AnyUser | None, order_id: int) -> Order:
 def _ticket_details(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related(
         "seat",
-        "line",
+        "line__order",  # the line's money is in its order's currency
         "order",
         "showtime",
         "showtime__title",

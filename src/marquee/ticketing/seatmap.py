@@ -17,11 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from marquee.accounts.permissions import AnyUser
 from marquee.core.errors import NotFound
+from marquee.core.prepared import Prepared
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import SeatInventory, Showtime, ShowtimePrice
 from marquee.ticketing.queries import visible_showtimes
@@ -301,54 +301,38 @@ _HEAD_FIELDS = (
     "hall__aisles_after_rows",
     "hall__aisles_after_columns",
 )
-_HEAD_SQL: dict[str, str] = {}
-_STATES_SQL: dict[str, str] = {}
+#: The showtime and hall fields of a seat map, compiled once (core.prepared), as
+#: the driver returns them (SQLite: JSON as text, datetimes naive): decoding
+#: them here costs less than the ORM's converters.
+_HEAD = Prepared(
+    lambda pk: Showtime.objects.filter(pk=pk).order_by().values_list(*_HEAD_FIELDS)[:1],
+    pk=int,
+    raw=True,
+)
+#: A showtime's inventory states, compiled once; ``hold_expires_at`` is naive
+#: (UTC) on SQLite.
+_STATES = Prepared(
+    lambda showtime_id: (
+        SeatInventory.objects.filter(showtime_id=showtime_id)
+        .order_by()
+        .values_list("seat_id", "state", "hold_expires_at")
+    ),
+    showtime_id=int,
+    raw=True,
+)
 
 
 def _showtime_head(showtime_id: int) -> tuple | None:
-    """The showtime and hall fields of a seat map, as raw values (``None``: no such showtime).
-
-    The ORM's SQL for this lookup is compiled once per database vendor and run
-    through the cursor: compiling it costs more than running it. Values are as
-    the driver returns them (SQLite: JSON as text, datetimes naive).
-    """
-    if not -(2**63) <= showtime_id < 2**63:  # no such id; the driver would refuse it
-        return None
-    vendor = connection.vendor
-    sql = _HEAD_SQL.get(vendor)
-    if sql is None:
-        qs = Showtime.objects.filter(pk=-1).order_by().values_list(*_HEAD_FIELDS)[:1]
-        sql, params = qs.query.sql_with_params()
-        if tuple(params) != (-1,):  # pragma: no cover - the only parameter is the id
-            raise RuntimeError(f"Unexpected parameters in the seat map's SQL: {params!r}")
-        _HEAD_SQL[vendor] = sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [showtime_id])
-        row = cursor.fetchone()
-    return tuple(row) if row is not None else None
+    """The showtime and hall fields of a seat map, raw (``None``: no such showtime)."""
+    return _HEAD.first(pk=showtime_id)
 
 
 def _seat_states(showtime_id: int) -> dict[int, tuple[str, datetime | None]]:
-    """``{seat id: (state, hold_expires_at)}`` of a showtime's inventory: ONE query.
-
-    Compiled once per vendor like :func:`_showtime_head`; ``hold_expires_at`` is
-    naive (UTC) on SQLite.
-    """
-    vendor = connection.vendor
-    sql = _STATES_SQL.get(vendor)
-    if sql is None:
-        qs = (
-            SeatInventory.objects.filter(showtime_id=-1)
-            .order_by()
-            .values_list("seat_id", "state", "hold_expires_at")
-        )
-        sql, params = qs.query.sql_with_params()
-        if tuple(params) != (-1,):  # pragma: no cover - the only parameter is the id
-            raise RuntimeError(f"Unexpected parameters in the seat map's SQL: {params!r}")
-        _STATES_SQL[vendor] = sql
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [showtime_id])
-        return {seat_id: (state, expires) for seat_id, state, expires in cursor.fetchall()}
+    """``{seat id: (state, hold_expires_at)}`` of a showtime's inventory: ONE query."""
+    return {
+        seat_id: (state, expires)
+        for seat_id, state, expires in _STATES.rows(showtime_id=showtime_id)
+    }
 
 
 def seat_map_json(

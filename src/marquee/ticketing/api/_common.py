@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from ninja import Header, P
 
 from marquee.ticketing import downloads
-
-IdempotencyKey = Header[
-    str | None,
-    P(
-        alias="Idempotency-Key",
-        description="Repeat a request safely: the same key and request return the first response.",
-        max_length=255,
-    ),
-]
 
 
 def file_response(download: downloads.Download) -> HttpResponse:

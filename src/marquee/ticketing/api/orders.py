@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import P, Query, Router, Status
+from ninja import P, Query, Router
 
 from marquee.accounts.auth import AUTH
-from marquee.payments.idempotency import run_idempotent
+from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.ticketing import queries
-from marquee.ticketing.api._common import IdempotencyKey
 from marquee.ticketing.schemas.orders import (
     KeyOut,
     OrderIn,
@@ -31,22 +30,13 @@ router = Router()
     auth=AUTH,
     summary="Create an order from your hold (send an Idempotency-Key)",
 )
+@idempotent(
+    scope="ticketing.create_order", fingerprint=lambda payload, **_: {"hold_id": payload.hold_id}
+)
 def create_order(request: HttpRequest, payload: OrderIn, idempotency_key: IdempotencyKey = None):
-    user = request.user
-
-    def run() -> tuple[int, dict]:
-        placed = orders.place_order(hold=payload.hold_id, user=user)
-        body = order_out(placed.order, now=timezone.now(), lines=placed.lines)
-        return 201, body.model_dump(mode="json")
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=user,
-        scope="ticketing.create_order",
-        fingerprint={"hold_id": payload.hold_id},
-        fn=run,
-    )
-    return Status(status, body)
+    placed = orders.place_order(hold=payload.hold_id, user=request.user)
+    body = order_out(placed.order, now=timezone.now(), lines=placed.lines)
+    return 201, body.model_dump(mode="json")
 
 
 @router.get("/orders", response=list[OrderOut], auth=AUTH, summary="Your orders, newest first")
@@ -76,33 +66,28 @@ def get_order(request: HttpRequest, order_id: int):
     auth=AUTH,
     summary="Pay an order: returns the payment page to redirect to (send an Idempotency-Key)",
 )
+@idempotent(
+    scope="ticketing.pay_order",
+    fingerprint=lambda order_id, payload=None, **_: {
+        "order_id": order_id,
+        "return_url": payload.return_url if payload else "",
+    },
+)
 def pay_order(
     request: HttpRequest,
     order_id: int,
     payload: PayIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ):
-    user = request.user
     return_url = payload.return_url if payload else ""
-
-    def run() -> tuple[int, dict]:
-        started = orders.pay_order(order=order_id, user=user, return_url=return_url)
-        body = PayOut(
-            order_id=started.order.pk,
-            order_status=started.order.current_status(),
-            payment_id=started.payment_id,
-            redirect_url=started.redirect_url,
-        )
-        return 200, body.model_dump(mode="json")
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=user,
-        scope="ticketing.pay_order",
-        fingerprint={"order_id": order_id, "return_url": return_url},
-        fn=run,
+    started = orders.pay_order(order=order_id, user=request.user, return_url=return_url)
+    body = PayOut(
+        order_id=started.order.pk,
+        order_status=started.order.current_status(),
+        payment_id=started.payment_id,
+        redirect_url=started.redirect_url,
     )
-    return Status(status, body)
+    return 200, body.model_dump(mode="json")
 
 
 @router.post(

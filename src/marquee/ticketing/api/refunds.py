@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from marquee.accounts.auth import AUTH
-from marquee.payments.idempotency import run_idempotent
+from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.ticketing import queries
-from marquee.ticketing.api._common import IdempotencyKey
 from marquee.ticketing.schemas.refunds import (
     RefundIn,
     RefundOut,
@@ -39,6 +38,15 @@ def refund_quote(request: HttpRequest, order_id: int, filters: Query[RefundQuote
     auth=AUTH,
     summary="Refund some or all valid tickets of your paid order (send an Idempotency-Key)",
 )
+@idempotent(
+    scope="ticketing.refund_order",
+    fingerprint=lambda order_id, payload=None, **_: {
+        "order_id": order_id,
+        "ticket_ids": sorted(set(payload.ticket_ids))
+        if payload and payload.ticket_ids is not None
+        else None,
+    },
+)
 def refund_order(
     request: HttpRequest,
     order_id: int,
@@ -46,33 +54,21 @@ def refund_order(
     idempotency_key: IdempotencyKey = None,
 ):
     user = request.user
-    ticket_ids = payload.ticket_ids if payload else None
-
-    def run() -> tuple[int, dict]:
-        order = queries.order_for_owner_or_admin(user=user, order_id=order_id)
-        result = refunds.refund_tickets(
-            order=order, ticket_ids=ticket_ids, actor=user, idempotency_key=idempotency_key
-        )
-        body = RefundOut(
-            order_id=result.order.pk,
-            order_status=result.order.status,
-            refund_id=result.record.pk,
-            refunded_ticket_ids=sorted(t.pk for t in result.tickets),
-            amount_minor=result.amount_minor,
-            fee_minor=result.fee_minor,
-            currency=result.currency,
-            order_refunded_minor=result.order.refunded_minor,
-        )
-        return 200, body.model_dump(mode="json")
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=user,
-        scope="ticketing.refund_order",
-        fingerprint={
-            "order_id": order_id,
-            "ticket_ids": sorted(set(ticket_ids)) if ticket_ids is not None else None,
-        },
-        fn=run,
+    order = queries.order_for_owner_or_admin(user=user, order_id=order_id)
+    result = refunds.refund_tickets(
+        order=order,
+        ticket_ids=payload.ticket_ids if payload else None,
+        actor=user,
+        idempotency_key=idempotency_key,
     )
-    return Status(status, body)
+    body = RefundOut(
+        order_id=result.order.pk,
+        order_status=result.order.status,
+        refund_id=result.record.pk,
+        refunded_ticket_ids=sorted(t.pk for t in result.tickets),
+        amount_minor=result.amount_minor,
+        fee_minor=result.fee_minor,
+        currency=result.currency,
+        order_refunded_minor=result.order.refunded_minor,
+    )
+    return 200, body.model_dump(mode="json")

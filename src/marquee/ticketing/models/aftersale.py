@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.money import MoneyAttribute
 from marquee.ticketing.models.sales import Order, Ticket
 from marquee.ticketing.models.showtimes import Showtime
 from marquee.venues.models import Venue
@@ -99,6 +100,9 @@ class OrderRefund(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    amount = MoneyAttribute("amount_minor")
+    fee = MoneyAttribute("fee_minor")
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -133,6 +137,9 @@ class TicketExchange(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    old_value = MoneyAttribute("old_value_minor")
+    new_value = MoneyAttribute("new_value_minor")
 
     class Meta:
         ordering = ["created_at", "pk"]

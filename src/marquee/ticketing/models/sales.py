@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.money import MoneyAttribute
 from marquee.ticketing.models.rounds import PresaleRound
 from marquee.ticketing.models.showtimes import Showtime
 from marquee.venues.models import Seat, SeatType
@@ -192,6 +193,11 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    subtotal = MoneyAttribute("subtotal_minor")
+    fees = MoneyAttribute("fees_minor")
+    total = MoneyAttribute("total_minor")
+    refunded = MoneyAttribute("refunded_minor")
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
@@ -226,6 +232,10 @@ class OrderLine(models.Model):
     seat_type = models.CharField(max_length=12, choices=SeatType.choices)
     price_minor = models.PositiveIntegerField()
     fee_minor = models.PositiveIntegerField()
+
+    #: In the order's currency (read it with ``select_related("order")``).
+    price = MoneyAttribute("price_minor", currency="order.currency")
+    fee = MoneyAttribute("fee_minor", currency="order.currency")
 
     class Meta:
         ordering = ["pk"]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import Title
+from marquee.core.money import MoneyAttribute
 from marquee.venues.models import Hall, SeatType, Venue
 
 
@@ -74,6 +75,8 @@ class Showtime(models.Model):
         ),
     )
 
+    service_fee = MoneyAttribute("service_fee_minor")
+
     class Meta:
         ordering = ["starts_at", "pk"]
         indexes = [
@@ -102,6 +105,9 @@ class ShowtimePrice(models.Model):
     showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="prices")
     seat_type = models.CharField(max_length=12, choices=SeatType.choices)
     price_minor = models.PositiveIntegerField()
+
+    #: In the showtime's currency (read it with ``select_related("showtime")``).
+    price = MoneyAttribute("price_minor", currency="showtime.currency")
 
     class Meta:
         ordering = ["seat_type"]

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from marquee.core.errors import Conflict, DomainError
+from marquee.core.idempotency import MAX_KEY_LENGTH
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, SeatInventory, Ticket
 from marquee.ticketing.seatmap import forget_seat_maps
@@ -191,8 +192,6 @@ def clean_idempotency_key(raw: str | None) -> str:
 
     Raises :class:`DomainError` ``invalid_idempotency_key``.
     """
-    from marquee.payments.idempotency import MAX_KEY_LENGTH
-
     key = (raw or "").strip()
     if raw is not None and not (1 <= len(key) <= MAX_KEY_LENGTH and key.isprintable()):
         raise DomainError(

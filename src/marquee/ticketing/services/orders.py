@@ -148,8 +148,8 @@ _HOLD_TO_ORDER = Prepared(
         .select_related("showtime__title", "showtime__venue", "showtime__hall", "round")
         .order_by()[:1]
     ),
-    pk=-7_340_033,
-    user_id=-7_340_034,
+    pk=int,
+    user_id=int,
 )
 _OWN_ORDER = Prepared(
     lambda pk, user_id: (
@@ -157,8 +157,8 @@ _OWN_ORDER = Prepared(
         .filter(pk=pk, user_id=user_id)
         .order_by()[:1]
     ),
-    pk=-7_340_033,
-    user_id=-7_340_034,
+    pk=int,
+    user_id=int,
 )
 
 

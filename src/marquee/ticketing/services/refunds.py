@@ -21,7 +21,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -49,9 +48,6 @@ from marquee.ticketing.services.closing import (
 )
 from marquee.ticketing.services.order_states import reconcile_order_status
 from marquee.ticketing.services.rounds import give_back_allowance
-
-if TYPE_CHECKING:
-    pass
 
 logger = logging.getLogger(__name__)
 
@@ -169,10 +165,19 @@ class RefundQuote:
     def fee_minor(self) -> int:
         return sum(line.venue_fee_minor for line in self.lines if line.refundable)
 
+    @property
+    def refund(self) -> Money:
+        """What the refundable lines give back, in the order's currency (``fee``: kept)."""
+        return Money(self.refund_minor, self.currency)
+
+    @property
+    def fee(self) -> Money:
+        return Money(self.fee_minor, self.currency)
+
 
 def _rule_text(showtime: Showtime) -> str:
     venue = showtime.venue
-    fee = format_money(Money(venue.refund_fee_minor, showtime.currency))
+    fee = format_money(venue.refund_fee)
     return _(
         "Tickets can be refunded until %(minutes)s minutes before the showtime starts. "
         "You get back the seat price and the service fee, minus a fee of %(fee)s per ticket "
@@ -311,6 +316,10 @@ class RefundResult:
     currency: str
     replayed: bool = False
     payment_refund_id: int | None = None
+
+    @property
+    def amount(self) -> Money:
+        return self.record.amount  # (the kept fee: ``record.fee``)
 
 
 def _replay(order: Order, key: str, tickets_asked: list[int] | None) -> RefundResult | None:
@@ -461,7 +470,7 @@ def _send_quietly(subject: str, body: str, to: str) -> None:
         logger.exception("could not send the cancellation mail to %s", to)
 
 
-def _cancellation_mail(order: Order, *, amount_minor: int, reason: str) -> tuple[str, str]:
+def _cancellation_mail(order: Order, *, amount: Money, reason: str) -> tuple[str, str]:
     showtime = order.showtime
     local = showtime.starts_at.astimezone(ZoneInfo(showtime.venue.time_zone))
     language = order.user.preferred_language or settings.LANGUAGE_CODE
@@ -470,7 +479,7 @@ def _cancellation_mail(order: Order, *, amount_minor: int, reason: str) -> tuple
             "title": showtime.title.title,
             "venue": showtime.venue.name,
             "when": f"{local:%Y-%m-%d %H:%M}",
-            "amount": format_money(Money(amount_minor, order.currency)),
+            "amount": format_money(amount),
             "order": order.pk,
             "reason": reason or _("unforeseen circumstances"),
         }
@@ -552,7 +561,7 @@ def refund_cancelled_showtime(
                 ticket, order=order, record=record, refund_minor=ticket_value(ticket), kept_minor=0
             )
         if order.user.email:
-            subject, body = _cancellation_mail(order, amount_minor=amount, reason=reason)
+            subject, body = _cancellation_mail(order, amount=record.amount, reason=reason)
             transaction.on_commit(partial(_send_quietly, subject, body, order.user.email))
         handled.append(order.pk)
     return handled

@@ -36,7 +36,7 @@ from marquee.accounts.models import Role, User
 from marquee.accounts.permissions import has_role
 from marquee.catalog.models import Territory, Title
 from marquee.core.errors import DomainError, PermissionDenied
-from marquee.core.money import Money
+from marquee.core.money import Money, sum_money
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     OrderRefund,
@@ -260,7 +260,7 @@ def total_line(lines: list[SettlementLine], currency: str) -> SettlementLine:
     """The venue total: every figure summed over the title lines."""
 
     def add(name: str) -> Money:
-        return Money(sum(getattr(line, name).minor for line in lines), currency)
+        return sum_money((getattr(line, name) for line in lines), currency=currency)
 
     return SettlementLine(
         title_id=None,
