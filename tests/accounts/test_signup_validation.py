@@ -142,7 +142,7 @@ def test_sign_up_is_rate_limited_per_address(settings):
         {"username": "fan-10", "password": GOOD_PASSWORD, "password_again": GOOD_PASSWORD},
     )
     assert page.status_code == 200
-    assert "Too many signup requests" in page.content.decode()
+    assert "Too many requests; please wait a moment and try again." in page.content.decode()
     assert User.objects.count() == 3
     other = Client(REMOTE_ADDR="10.6.6.6").post(
         "/api/v1/accounts/signup",

@@ -10,13 +10,33 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
+from marquee.accounts import services as account_services
+from marquee.accounts.errors import AccountsErrorCode
 from marquee.catalog.errors import CatalogErrorCode
-from marquee.core.errors import Conflict, CoreErrorCode, DomainError, ErrorCode, NotFound
+from marquee.core.errors import (
+    ByReason,
+    Conflict,
+    CoreErrorCode,
+    DomainError,
+    ErrorCode,
+    NotFound,
+)
+from marquee.core.text import TextErrorCode, clean_text
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
 
-ENUMS = [CoreErrorCode, TicketingErrorCode, VenuesErrorCode, CatalogErrorCode, PaymentsErrorCode]
+ENUMS = [
+    CoreErrorCode,
+    TextErrorCode,
+    AccountsErrorCode,
+    TicketingErrorCode,
+    VenuesErrorCode,
+    CatalogErrorCode,
+    PaymentsErrorCode,
+]
+#: Sentences that functions of the detail fall back to or are built from.
+PIECES = ["This password cannot be used."]
 
 
 def _msgids(locale: str) -> dict[str, str]:
@@ -30,12 +50,88 @@ def test_every_code_has_a_sentence_in_every_catalog(enum: type[ErrorCode]) -> No
     catalogs = {locale: _msgids(locale) for locale in ("en", "zh_Hans", "zh_Hant")}
     for code in enum:
         assert code.msg_format, f"{code!r} has no sentence"
-        if callable(code.msg_format) and not isinstance(code.msg_format, Promise):
+        if isinstance(code.msg_format, ByReason):
+            sentences = list(code.msg_format.sentences.values())
+        elif callable(code.msg_format) and not isinstance(code.msg_format, Promise):
             continue  # built from the detail; its pieces are checked below
-        with translation.override("en"):
-            english = str(code.msg_format)
-        for locale, catalog in catalogs.items():
-            assert catalog.get(english), f"{locale}: {english!r} ({code}) is not translated"
+        else:
+            sentences = [code.msg_format]
+        for sentence in sentences:
+            with translation.override("en"):
+                english = str(sentence)
+            for locale, catalog in catalogs.items():
+                assert catalog.get(english), f"{locale}: {english!r} ({code}) is not translated"
+
+
+def test_the_pieces_of_sentences_built_from_the_detail_are_translated() -> None:
+    for locale in ("en", "zh_Hans", "zh_Hant"):
+        catalog = _msgids(locale)
+        for piece in PIECES:
+            assert catalog.get(piece), f"{locale}: {piece!r} is not translated"
+
+
+@pytest.mark.parametrize(
+    ("username", "hans", "hant"),
+    [
+        ("ab", "用户名长度须为 3 至 150 个字符。", "用戶名稱長度須為 3 至 150 個字元。"),
+        ("p\u0430ypal", "用户名不能混用外形相似的字母表", "用戶名稱不能混用外形相似的字母系統"),
+        ("evil\u202ename", "用户名不能包含控制字符", "用戶名稱不能包含控制字元"),
+        ("<script>", "用户名只能包含字母、数字", "用戶名稱只能包含字母、數字"),
+        ("   ", "请填写用户名。", "請填寫用戶名稱。"),
+    ],
+)
+def test_a_refused_username_says_why_in_each_language(username, hans, hant) -> None:
+    with pytest.raises(DomainError) as refused:
+        account_services.sign_up(username=username, password="popcorn-and-tea-42")
+    assert refused.value.code is AccountsErrorCode.INVALID_USERNAME
+    with translation.override("zh-hans"):
+        assert hans in refused.value.msg
+    with translation.override("zh-hant"):
+        assert hant in refused.value.msg
+
+
+def test_an_over_long_email_and_text_name_their_limit() -> None:
+    with pytest.raises(DomainError) as refused:
+        account_services.sign_up(
+            username="fan-one", password="popcorn-and-tea-42", email="a@" + "x" * 260 + ".com"
+        )
+    assert refused.value.code is AccountsErrorCode.INVALID_EMAIL
+    with translation.override("zh-hans"):
+        assert refused.value.msg == "邮箱地址最多 254 个字符。"
+    with pytest.raises(DomainError) as too_long:
+        clean_text("y" * 11, field="name", max_length=10)
+    assert too_long.value.code is TextErrorCode.TEXT_TOO_LONG
+    with translation.override("zh-hant"):
+        assert too_long.value.msg == "文字過長，最多允許 10 個字元。"
+    with translation.override("en"):
+        assert too_long.value.msg == "This text is too long; at most 10 characters are allowed."
+
+
+@pytest.mark.django_db
+def test_a_weak_password_reads_the_validators_sentences_in_the_active_language() -> None:
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        account_services.sign_up(username="fan-one", password="123")
+    assert refused.value.code is AccountsErrorCode.WEAK_PASSWORD
+    assert refused.value.detail["reasons"]
+    assert refused.value.msg == " ".join(refused.value.detail["reasons"])
+    assert "密码" in refused.value.msg  # Django's own catalog
+    bare = DomainError(AccountsErrorCode.WEAK_PASSWORD, "x")
+    with translation.override("zh-hant"):
+        assert bare.msg == "不能使用此密碼。"
+
+
+@pytest.mark.django_db
+def test_the_sign_up_page_shows_the_sentence_in_the_visitor_language(client) -> None:
+    page = client.post(
+        "/accounts/signup/",
+        {
+            "username": "ab",
+            "password": "popcorn-and-tea-42",
+            "password_again": "popcorn-and-tea-42",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hant",
+    ).content.decode()
+    assert "用戶名稱長度須為 3 至 150 個字元。" in page
 
 
 def test_the_sentence_is_in_the_active_language_and_the_message_stays_english() -> None:

@@ -105,3 +105,29 @@ def test_checkout_and_errors_are_translated(web, client_as):
     )
     page = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "确认订单" in page and "座位为您保留" in page and "¥48.00" in page
+
+
+@pytest.mark.django_db
+def test_the_api_token_page_is_translated(web, client_as):
+    client = client_as("fan")
+    page = client.get("/account/tokens/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "API 令牌" in page and "创建令牌" in page and "令牌名称" in page
+    created = client.post(
+        "/account/tokens/", {"name": "laptop"}, HTTP_ACCEPT_LANGUAGE="zh-hant"
+    ).content.decode()
+    assert "您的新權杖「laptop」" in created and "撤銷" in created
+
+
+def test_the_lock_out_message_is_translated():
+    from django.utils import translation
+
+    from marquee.accounts.throttle import Lockout, lockout_message
+
+    with translation.override("zh-hans"):
+        assert (
+            lockout_message(Lockout("account", 120)) == "此账户登录失败次数过多，请 2 分钟后再试。"
+        )
+    with translation.override("zh-hant"):
+        assert lockout_message(Lockout("address", 60)) == (
+            "來自您網絡的登入失敗次數過多，請 1 分鐘後再試。"
+        )

@@ -43,7 +43,11 @@ def sign_up(
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
-        raise DomainError(AccountsErrorCode.WEAK_PASSWORD, " ".join(exc.messages)) from exc
+        raise DomainError(
+            AccountsErrorCode.WEAK_PASSWORD,
+            " ".join(exc.messages),
+            reasons=[str(m) for m in exc.messages],
+        ) from exc
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise Conflict(AccountsErrorCode.USERNAME_TAKEN, f"The username {username!r} is taken.")

@@ -29,8 +29,10 @@ CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 _username_validator = UnicodeUsernameValidator()
 
 
-def _invalid(code: AccountsErrorCode, message: str, field: str) -> DomainError:
-    return DomainError(code, message, field=field)
+def _invalid(
+    code: AccountsErrorCode, message: str, field: str, reason: str, **detail: Any
+) -> DomainError:
+    return DomainError(code, message, field=field, reason=reason, **detail)
 
 
 def _is_hidden(char: str) -> bool:
@@ -50,37 +52,29 @@ def _scripts(text: str) -> set[str]:
 
 def clean_username(value: Any) -> str:
     """The normalised username, or :class:`DomainError` ``invalid_username``."""
+    code = AccountsErrorCode.INVALID_USERNAME
     if not isinstance(value, str):
-        raise _invalid(AccountsErrorCode.INVALID_USERNAME, "A username is required.", "username")
+        raise _invalid(code, "A username is required.", "username", "required")
     if any(_is_hidden(c) for c in value):
-        raise _invalid(
-            AccountsErrorCode.INVALID_USERNAME,
-            "A username may not contain control or invisible characters.",
-            "username",
-        )
+        raise _invalid(code, "Control or invisible characters.", "username", "hidden")
     username = unicodedata.normalize("NFKC", value).strip()
     if not username:
-        raise _invalid(AccountsErrorCode.INVALID_USERNAME, "A username is required.", "username")
+        raise _invalid(code, "A username is required.", "username", "required")
     if not USERNAME_MIN_LENGTH <= len(username) <= USERNAME_MAX_LENGTH:
         raise _invalid(
-            AccountsErrorCode.INVALID_USERNAME,
-            f"A username is {USERNAME_MIN_LENGTH} to {USERNAME_MAX_LENGTH} characters long.",
+            code,
+            f"A username of {len(username)} characters.",
             "username",
+            "length",
+            min_length=USERNAME_MIN_LENGTH,
+            max_length=USERNAME_MAX_LENGTH,
         )
     try:
         _username_validator(username)
     except ValidationError as exc:
-        raise _invalid(
-            AccountsErrorCode.INVALID_USERNAME,
-            "A username may contain only letters, digits and the characters @ . + - _.",
-            "username",
-        ) from exc
+        raise _invalid(code, "Characters outside @.+-_.", "username", "characters") from exc
     if len(_scripts(username)) > 1:
-        raise _invalid(
-            AccountsErrorCode.INVALID_USERNAME,
-            "A username may not mix look-alike alphabets (such as Latin and Cyrillic).",
-            "username",
-        )
+        raise _invalid(code, f"Mixed scripts {sorted(_scripts(username))}.", "username", "scripts")
     return username
 
 
@@ -88,23 +82,24 @@ def clean_email(value: Any) -> str | None:
     """The lower-cased address, ``None`` when blank, or :class:`DomainError` ``invalid_email``."""
     if value is None:
         return None
+    code = AccountsErrorCode.INVALID_EMAIL
     if not isinstance(value, str) or any(_is_hidden(c) for c in value):
-        raise _invalid(AccountsErrorCode.INVALID_EMAIL, "Enter a valid email address.", "email")
+        raise _invalid(code, "Not text, or hidden characters.", "email", "invalid")
     email = unicodedata.normalize("NFKC", value).strip().lower()
     if not email:
         return None
     if len(email) > EMAIL_MAX_LENGTH:
         raise _invalid(
-            AccountsErrorCode.INVALID_EMAIL,
-            f"An email address is at most {EMAIL_MAX_LENGTH} characters long.",
+            code,
+            f"An email address of {len(email)} characters.",
             "email",
+            "length",
+            max_length=EMAIL_MAX_LENGTH,
         )
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise _invalid(
-            AccountsErrorCode.INVALID_EMAIL, "Enter a valid email address.", "email"
-        ) from exc
+        raise _invalid(code, "Not an email address.", "email", "invalid") from exc
     return email
 
 
@@ -114,7 +109,8 @@ def clean_display_name(value: Any) -> str:
     if any(_is_hidden(c) for c in name):
         raise _invalid(
             AccountsErrorCode.INVALID_DISPLAY_NAME,
-            "A display name may not contain control or invisible characters.",
+            "Control or invisible characters.",
             "display_name",
+            "hidden",
         )
     return unicodedata.normalize("NFC", name)

@@ -8,17 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from marquee.accounts import services
+from marquee.accounts.errors import AccountsErrorCode
 from marquee.accounts.forms import SignUpForm
-from marquee.core.errors import DomainError
+from marquee.core.errors import CoreErrorCode, DomainError
 from marquee.core.ratelimit import enforce_rate_limits
 
 #: Which form field shows a refusal of ``services.sign_up`` (by error code).
 _FIELD_OF = {
-    "weak_password": "password",
-    "email_taken": "email",
-    "invalid_email": "email",
-    "invalid_display_name": None,
-    "rate_limited": None,
+    AccountsErrorCode.WEAK_PASSWORD: "password",
+    AccountsErrorCode.EMAIL_TAKEN: "email",
+    AccountsErrorCode.INVALID_EMAIL: "email",
+    AccountsErrorCode.INVALID_DISPLAY_NAME: None,
+    CoreErrorCode.RATE_LIMITED: None,
 }
 
 
@@ -34,7 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 preferred_language=get_language() or "",
             )
         except DomainError as exc:
-            form.add_error(_FIELD_OF.get(exc.code, "username"), exc.message)
+            form.add_error(_FIELD_OF.get(exc.code, "username"), exc.msg)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")

@@ -31,6 +31,25 @@ def plain(value: Any) -> Any:
     return ", ".join(str(v) for v in value)
 
 
+class ByReason:
+    """A sentence chosen by the detail's ``reason``, for a code refused for several reasons.
+
+    ``sentences`` maps each reason to a lazy format string over the detail;
+    ``default`` is the reason whose sentence stands when none (or an unknown
+    one) is given. The catalog test reads :attr:`sentences` to check each one
+    is translated.
+    """
+
+    def __init__(self, sentences: Mapping[str, str | Promise], *, default: str) -> None:
+        self.sentences = dict(sentences)
+        self.default = default
+
+    def __call__(self, detail: Mapping[str, Any]) -> str:
+        reason = detail.get("reason", self.default)
+        text = str(self.sentences.get(reason, self.sentences[self.default]))
+        return text % {key: plain(value) for key, value in detail.items()} if "%(" in text else text
+
+
 class ErrorCode(StrEnum):
     """A stable error code and the sentence it stands for.
 

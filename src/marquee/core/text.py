@@ -9,17 +9,21 @@ path, query string or JSON/form body before any view runs.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
-from marquee.core.errors import DomainError
+from django.utils.translation import gettext_lazy as _
+
+from marquee.core.errors import DomainError, ErrorCode
 
 NUL = "\x00"
 
 
-class TextErrorCode(StrEnum):
-    INVALID_TEXT = "invalid_text"
-    TEXT_TOO_LONG = "text_too_long"
+class TextErrorCode(ErrorCode):
+    INVALID_TEXT = "invalid_text", _("This text contains characters that are not allowed.")
+    TEXT_TOO_LONG = (
+        "text_too_long",
+        _("This text is too long; at most %(max_length)s characters are allowed."),
+    )
 
 
 class InvalidText(DomainError):

@@ -57,7 +57,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                     user=user, name=form.cleaned_data["name"]
                 )
             except DomainError as exc:
-                form.add_error("name", exc.message)
+                form.add_error("name", exc.msg)
             else:
                 created = {"token": token, "raw": raw}
                 form = TokenForm()
