@@ -8,7 +8,7 @@ the baseline touches:
               rows changed than seats asked for. The bare claim.
 ``hold_txn``  the whole SQL of a hold: INSERT the hold, INSERT its seats, lock
               the inventory rows in primary-key order, the conditional UPDATE,
-              COMMIT — what ``hold_seats`` sends, minus Python.
+              COMMIT — what ``place_hold`` sends, minus Python.
 
 Seats come from a shuffled deck of 1–4-seat groups (distinct seats, the
 spread scenario without conflicts); the deck is reset between levels.

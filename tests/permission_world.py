@@ -168,7 +168,7 @@ def build_perm_world() -> PermWorld:
     ticket = Ticket.objects.filter(order=paid).order_by("pk").first()
     assert ticket is not None
     pending = OrderFactory(showtime=showtime_a, user=m1, seats=["2-5"])
-    hold = holds.hold_seats(showtime=showtime_a, seat_codes=["2-7"], user=m1)
+    hold = holds.place_hold(showtime=showtime_a, seat_codes=["2-7"], user=m1).hold
     paying = OrderFactory(showtime=later_a, user=m1, seats=["3-3"])
     started = orders.pay_order(order=paying, user=m1)
     assert started.payment_id is not None

@@ -167,7 +167,7 @@ def test_an_exchange_racing_a_buyer_for_the_new_seat(world, showtime, make_user)
             )
         ]
         + [
-            lambda u=u: holds.hold_seats(showtime=later, seat_codes=["3-4"], user=u).pk
+            lambda u=u: holds.place_hold(showtime=later, seat_codes=["3-4"], user=u).hold.pk
             for u in rivals
         ]
     )

@@ -70,7 +70,7 @@ def test_one_account_racing_holds_never_passes_the_held_seats_cap(showtime, make
     fan = make_user()
     outcomes = race(
         [
-            lambda c=c: holds.hold_seats(showtime=showtime, seat_codes=c, user=fan).pk
+            lambda c=c: holds.place_hold(showtime=showtime, seat_codes=c, user=fan).hold.pk
             for c in ONE_EACH
         ]
     )
@@ -86,7 +86,7 @@ def test_control_without_the_guard_one_account_passes_the_cap(showtime, make_use
     with without_guard(Guard.HELD_SEATS_CAP):  # the same service, its quota lock skipped
         outcomes = race(
             [
-                lambda c=c: holds.hold_seats(showtime=showtime, seat_codes=c, user=fan).pk
+                lambda c=c: holds.place_hold(showtime=showtime, seat_codes=c, user=fan).hold.pk
                 for c in ONE_EACH
             ]
         )
@@ -101,7 +101,9 @@ def test_32_buyers_racing_for_the_same_seats_exactly_one_wins(showtime, make_use
     users = [make_user() for _ in range(THREADS)]
     outcomes = race(
         [
-            lambda u=u: holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+            lambda u=u: (
+                holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).hold.pk
+            )
             for u in users
         ]
     )
@@ -122,7 +124,7 @@ def test_overlapping_requests_never_share_a_seat(showtime, make_user):
     def attempt(i: int):
         first = i % 7 + 1
         codes = [f"4-{first}", f"4-{first + 1}"]
-        return lambda: holds.hold_seats(showtime=showtime, seat_codes=codes, user=users[i]).pk
+        return lambda: holds.place_hold(showtime=showtime, seat_codes=codes, user=users[i]).hold.pk
 
     outcomes = race([attempt(i) for i in range(THREADS)])
     winners = {o.value for o in outcomes if o.ok}
@@ -143,7 +145,7 @@ def test_control_without_the_claim_guard_double_books(showtime, make_user):
         outcomes = race(
             [
                 lambda u=u: (
-                    holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+                    holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).hold.pk
                 )
                 for u in users
             ]
@@ -182,7 +184,7 @@ def test_per_account_limit_holds_under_concurrent_requests(presale, make_user):
     fan = make_user()
     outcomes = race(
         [
-            lambda c=code: holds.hold_seats(showtime=showtime, seat_codes=[c], user=fan).pk
+            lambda c=code: holds.place_hold(showtime=showtime, seat_codes=[c], user=fan).hold.pk
             for code in SINGLE_SEATS
         ]
     )
@@ -204,7 +206,7 @@ def test_control_without_the_limit_guard_one_account_exceeds_it(presale, make_us
     with without_guard(Guard.ROUND_LIMIT, Guard.HELD_SEATS_CAP):
         outcomes = race(
             [
-                lambda c=code: holds.hold_seats(showtime=showtime, seat_codes=[c], user=fan).pk
+                lambda c=code: holds.place_hold(showtime=showtime, seat_codes=[c], user=fan).hold.pk
                 for code in SINGLE_SEATS
             ]
         )
@@ -237,14 +239,16 @@ def _pay_callback(order: Order):
 
 def test_expired_hold_races_new_holds_and_its_late_payment(showtime, make_user):
     owner = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
-    order = orders.create_order_from_hold(hold=hold, user=owner)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner).hold
+    order = orders.place_order(hold=hold, user=owner).order
     _lapse(hold, timezone.now() - timedelta(seconds=1))
     rivals = [make_user() for _ in range(THREADS - 1)]
     outcomes = race(
         [_pay_callback(order)]
         + [
-            lambda u=u: holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+            lambda u=u: (
+                holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).hold.pk
+            )
             for u in rivals
         ]
     )
@@ -270,8 +274,8 @@ def test_payment_and_new_holds_at_the_instant_of_expiry_never_both_win(
     """
     owner = make_user()
     codes = [f"2-{pair}", f"2-{pair + 1}"]
-    hold = holds.hold_seats(showtime=showtime, seat_codes=codes, user=owner)
-    order = orders.create_order_from_hold(hold=hold, user=owner)
+    hold = holds.place_hold(showtime=showtime, seat_codes=codes, user=owner).hold
+    order = orders.place_order(hold=hold, user=owner).order
     expiry = timezone.now() + timedelta(milliseconds=400)
     _lapse(hold, expiry)
     rivals = [make_user() for _ in range(THREADS - 1)]
@@ -286,7 +290,10 @@ def test_payment_and_new_holds_at_the_instant_of_expiry_never_both_win(
         return run
 
     racers = [at(pay_at_ms, _pay_callback(order))] + [
-        at(-15 + i, lambda u=u: holds.hold_seats(showtime=showtime, seat_codes=codes, user=u).pk)
+        at(
+            -15 + i,
+            lambda u=u: holds.place_hold(showtime=showtime, seat_codes=codes, user=u).hold.pk,
+        )
         for i, u in enumerate(rivals)
     ]
     paid, *claims = race(racers)
@@ -307,14 +314,14 @@ def test_payment_and_new_holds_at_the_instant_of_expiry_never_both_win(
 
 def test_control_without_the_claim_guard_an_expired_hold_is_handed_out_twice(showtime, make_user):
     owner = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner).hold
     _lapse(hold, timezone.now() - timedelta(seconds=1))
     rivals = [make_user() for _ in range(THREADS)]
     with without_guard(Guard.SEAT_CLAIM):
         outcomes = race(
             [
                 lambda u=u: (
-                    holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+                    holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).hold.pk
                 )
                 for u in rivals
             ]
@@ -324,8 +331,8 @@ def test_control_without_the_claim_guard_an_expired_hold_is_handed_out_twice(sho
 
 def test_duplicate_payments_for_one_order_issue_tickets_once(showtime, make_user):
     owner = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
-    order = orders.create_order_from_hold(hold=hold, user=owner)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner).hold
+    order = orders.place_order(hold=hold, user=owner).order
     outcomes = race([_pay_callback(order) for _ in range(8)])
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     assert sorted(o.value for o in outcomes) == [False] * 7 + [True]
@@ -338,8 +345,8 @@ def test_cancellation_racing_holds_and_a_payment_leaves_nothing_on_sale(world, s
     from marquee.ticketing.services import showtimes
 
     owner = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
-    order = orders.create_order_from_hold(hold=hold, user=owner)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner).hold
+    order = orders.place_order(hold=hold, user=owner).order
     buyers = [make_user() for _ in range(THREADS - 2)]
     result: dict = {}
 
@@ -351,7 +358,7 @@ def test_cancellation_racing_holds_and_a_payment_leaves_nothing_on_sale(world, s
         [cancel, _pay_callback(order)]
         + [
             lambda i=i, u=u: (
-                holds.hold_seats(showtime=showtime, seat_codes=[SINGLE_SEATS[i]], user=u).pk
+                holds.place_hold(showtime=showtime, seat_codes=[SINGLE_SEATS[i]], user=u).hold.pk
             )
             for i, u in enumerate(buyers)
         ]
@@ -391,7 +398,9 @@ def test_a_waiting_room_never_lets_in_more_buyers_than_its_size(world, showtime,
     # Racing for seats now: only the admitted may hold, and no seat is sold twice.
     results = race(
         [
-            lambda u=u, n=n: holds.hold_seats(showtime=rush, seat_codes=[f"2-{n % 8 + 1}"], user=u)
+            lambda u=u, n=n: (
+                holds.place_hold(showtime=rush, seat_codes=[f"2-{n % 8 + 1}"], user=u).hold
+            )
             for n, u in enumerate(users)
         ]
     )
@@ -428,7 +437,7 @@ def test_a_claim_behind_a_held_row_lock_gives_up_after_the_lock_timeout(
     def buyer():
         assert blocker_has_lock.wait(30)
         try:
-            return holds.hold_seats(showtime=showtime, seat_codes=["3-4"], user=make_user()).pk
+            return holds.place_hold(showtime=showtime, seat_codes=["3-4"], user=make_user()).hold.pk
         finally:
             release.set()
 

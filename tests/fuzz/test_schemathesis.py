@@ -89,9 +89,9 @@ def moviegoer_token(make_user) -> str:
     world = build_world(make_user)
     showtime = make_showtime(world)
     fan = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-4", "2-5"], user=fan)
-    order = orders.create_order_from_hold(hold=hold, user=fan)
-    other = holds.hold_seats(showtime=showtime, seat_codes=["3-4"], user=fan)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-4", "2-5"], user=fan).hold
+    order = orders.place_order(hold=hold, user=fan).order
+    other = holds.place_hold(showtime=showtime, seat_codes=["3-4"], user=fan).hold
     started = orders.pay_order(order=order, user=fan)
     token, raw = create_api_token(user=fan, name="fuzz")
     KNOWN.clear()

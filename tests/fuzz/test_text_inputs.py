@@ -202,8 +202,8 @@ def world(make_user):
         username="root", email="root@example.com", password="x" * 20
     )
     fan = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-4"], user=fan)
-    order = orders.create_order_from_hold(hold=hold, user=fan)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-4"], user=fan).hold
+    order = orders.place_order(hold=hold, user=fan).order
     _, raw = create_api_token(user=admin, name="fuzz")
     known_path = {
         "slug": world.title.slug,

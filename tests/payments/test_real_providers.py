@@ -41,8 +41,8 @@ def sale(gateway, make_user):
     world = build_world(make_user)
     showtime = make_showtime(world)
     buyer = make_user()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     gateway.prepare_start()
     started = orders.pay_order(order=order, user=buyer, return_url=f"/orders/{order.pk}")
     payment = Payment.objects.get(pk=started.payment_id)

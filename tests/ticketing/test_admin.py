@@ -76,8 +76,8 @@ def two_chains(world, make_user, buyer):
     other_world = build_world(make_user)
     theirs = make_showtime(other_world)
     for st in (mine, theirs):
-        hold = holds.hold_seats(showtime=st, seat_codes=["2-1"], user=buyer)
-        orders.create_order_from_hold(hold=hold, user=buyer)
+        hold = holds.place_hold(showtime=st, seat_codes=["2-1"], user=buyer).hold
+        orders.place_order(hold=hold, user=buyer)
     return mine, theirs
 
 

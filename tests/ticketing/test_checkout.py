@@ -27,7 +27,7 @@ def test_checkout_holds_the_seats_and_opens_the_order(showtime, buyer):
 
 
 def test_seats_that_cannot_be_held_raise_the_holds_error(showtime, buyer, make_user):
-    holds.hold_seats(showtime=showtime, seat_codes=["2-4"], user=make_user())
+    holds.place_hold(showtime=showtime, seat_codes=["2-4"], user=make_user())
     with pytest.raises(Conflict) as exc:
         checkout.start_checkout(showtime=showtime, seat_codes=["2-3", "2-4"], user=buyer)
     assert exc.value.code == TicketingErrorCode.SEATS_UNAVAILABLE
@@ -40,7 +40,7 @@ def test_an_order_that_cannot_be_opened_releases_the_hold(showtime, buyer, monke
     def refuse(**kwargs):
         raise Conflict(TicketingErrorCode.HOLD_EXPIRED, "too late")
 
-    monkeypatch.setattr(orders, "create_order_from_hold", refuse)
+    monkeypatch.setattr(orders, "place_order", refuse)
     with pytest.raises(Conflict) as exc:
         checkout.start_checkout(showtime=showtime, seat_codes=["2-3"], user=buyer)
     assert exc.value.code == TicketingErrorCode.HOLD_EXPIRED

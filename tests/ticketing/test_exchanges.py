@@ -135,7 +135,7 @@ def test_dearer_seats_are_refused_and_nothing_changes(showtime, buyer, later):
 
 
 def test_if_a_new_seat_is_taken_the_old_seats_stay_sold(order, buyer, showtime, later, make_user):
-    holds.hold_seats(showtime=later, seat_codes=["3-2"], user=make_user())
+    holds.place_hold(showtime=later, seat_codes=["3-2"], user=make_user())
     with pytest.raises(Conflict) as exc:
         exchange_tickets(
             order=order,
@@ -156,7 +156,7 @@ def test_if_a_new_seat_is_taken_the_old_seats_stay_sold(order, buyer, showtime, 
 
 
 def test_an_expired_hold_on_a_new_seat_does_not_block(order, buyer, later, make_user):
-    other = holds.hold_seats(showtime=later, seat_codes=["3-2"], user=make_user())
+    other = holds.place_hold(showtime=later, seat_codes=["3-2"], user=make_user()).hold
     with time_machine.travel(other.expires_at + timedelta(seconds=1)):
         result = exchange_tickets(
             order=order,
@@ -312,5 +312,5 @@ def test_a_presale_exchange_moves_the_round_allowance(world, make_user):
     # the same round: the count is unchanged, the limit still holds
     assert RoundAllowance.objects.get(round=presale, user=fan).tickets == 2
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=second, seat_codes=["2-7"], user=fan)
+        holds.place_hold(showtime=second, seat_codes=["2-7"], user=fan)
     assert exc.value.code == "round_limit_exceeded"

@@ -25,7 +25,7 @@ def states(showtime, *codes):
 def test_hold_claims_all_seats_for_the_configured_time(showtime, buyer, settings):
     settings.MARQUEE_HOLD_MINUTES = 7
     before = timezone.now()
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-3", "2-4"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-3", "2-4"], user=buyer).hold
     assert hold.status == Hold.Status.ACTIVE
     assert hold.seat_count == 2
     assert timedelta(minutes=7) <= hold.expires_at - before < timedelta(minutes=7, seconds=5)
@@ -36,9 +36,9 @@ def test_hold_claims_all_seats_for_the_configured_time(showtime, buyer, settings
 
 
 def test_a_taken_seat_fails_the_whole_hold_and_names_it(showtime, buyer, make_user):
-    holds.hold_seats(showtime=showtime, seat_codes=["2-4"], user=make_user())
+    holds.place_hold(showtime=showtime, seat_codes=["2-4"], user=make_user())
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=showtime, seat_codes=["2-3", "2-4", "2-5"], user=buyer)
+        holds.place_hold(showtime=showtime, seat_codes=["2-3", "2-4", "2-5"], user=buyer)
     assert exc.value.code == "seats_unavailable"
     assert exc.value.detail["seats"] == ["2-4"]
     assert "2-4" in exc.value.message
@@ -53,7 +53,7 @@ def test_sold_seats_cannot_be_held(showtime, buyer, make_user):
         state="sold"
     )
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=showtime, seat_codes=["4-1", "4-2"], user=buyer)
+        holds.place_hold(showtime=showtime, seat_codes=["4-1", "4-2"], user=buyer)
     assert exc.value.detail["seats"] == ["4-1"]
 
 
@@ -72,24 +72,24 @@ def test_sold_seats_cannot_be_held(showtime, buyer, make_user):
 )
 def test_seat_rules(showtime, buyer, codes, code):
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=showtime, seat_codes=codes, user=buyer)
+        holds.place_hold(showtime=showtime, seat_codes=codes, user=buyer)
     assert exc.value.code == code
     assert not Hold.objects.exists()
 
 
 def test_couple_seat_error_names_the_partner(showtime, buyer):
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=showtime, seat_codes=["5-3"], user=buyer)
+        holds.place_hold(showtime=showtime, seat_codes=["5-3"], user=buyer)
     assert exc.value.detail["partners"] == ["5-4"]
     assert "5-3 with 5-4" in exc.value.message
 
 
 def test_couple_pairs_hold_together_and_count_as_two_seats(showtime, buyer, settings):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["5-3", "5-4"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["5-3", "5-4"], user=buyer).hold
     assert hold.seat_count == 2
     settings.MARQUEE_MAX_SEATS_PER_ORDER = 3
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=showtime, seat_codes=["5-5", "5-6", "5-7", "5-8"], user=buyer)
+        holds.place_hold(showtime=showtime, seat_codes=["5-5", "5-6", "5-7", "5-8"], user=buyer)
     assert exc.value.code == "too_many_seats"
     assert exc.value.detail["max_seats"] == 3
 
@@ -97,41 +97,41 @@ def test_couple_pairs_hold_together_and_count_as_two_seats(showtime, buyer, sett
 def test_max_seats_is_configurable(showtime, buyer, settings):
     settings.MARQUEE_MAX_SEATS_PER_ORDER = 8
     settings.MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME = 8
-    hold = holds.hold_seats(
+    hold = holds.place_hold(
         showtime=showtime, seat_codes=[f"4-{n}" for n in range(1, 9)], user=buyer
-    )
+    ).hold
     assert hold.seat_count == 8
 
 
 def test_expired_hold_frees_its_seats_without_any_job(showtime, buyer, make_user):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer).hold
     rival = make_user()
     with pytest.raises(Conflict):
-        holds.hold_seats(showtime=showtime, seat_codes=["2-2"], user=rival)
+        holds.place_hold(showtime=showtime, seat_codes=["2-2"], user=rival)
     with time_machine.travel(hold.expires_at + timedelta(seconds=1)):
         # readers already see the seats free, though no row was touched
         assert states(showtime, "2-1") == ["held"]
         seats = {s.code: s.state for s in seat_map(user=None, showtime_id=showtime.pk).seats}
         assert seats["2-1"] == seats["2-2"] == "free"
         assert Hold.objects.get(pk=hold.pk).current_status() == "expired"
-        taken = holds.hold_seats(showtime=showtime, seat_codes=["2-2", "2-3"], user=rival)
+        taken = holds.place_hold(showtime=showtime, seat_codes=["2-2", "2-3"], user=rival).hold
         # the lapsed hold can no longer be ordered
         with pytest.raises(Conflict) as exc:
-            orders.create_order_from_hold(hold=hold, user=buyer)
+            orders.place_order(hold=hold, user=buyer)
         assert exc.value.code == "hold_expired"
     row = SeatInventory.objects.get(showtime=showtime, seat__row_label="2", seat__number="2")
     assert row.hold_id == taken.pk
 
 
 def test_hold_at_the_exact_expiry_instant_counts_as_expired(showtime, buyer, make_user):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-1"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-1"], user=buyer).hold
     with time_machine.travel(hold.expires_at, tick=False):
-        assert holds.hold_seats(showtime=showtime, seat_codes=["3-1"], user=make_user()).pk
+        assert holds.place_hold(showtime=showtime, seat_codes=["3-1"], user=make_user()).hold.pk
 
 
 def test_release_frees_seats_and_cancels_the_pending_order(showtime, buyer, make_user):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     with pytest.raises(NotFound):
         holds.release_hold(hold=hold, user=make_user())
     released = holds.release_hold(hold=hold, user=buyer)
@@ -144,17 +144,17 @@ def test_release_frees_seats_and_cancels_the_pending_order(showtime, buyer, make
 
 
 def test_releasing_a_lapsed_hold_records_it_as_expired(showtime, buyer):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1"], user=buyer).hold
     with time_machine.travel(hold.expires_at + timedelta(minutes=1)):
         assert holds.release_hold(hold=hold, user=buyer).status == Hold.Status.EXPIRED
     assert states(showtime, "2-1") == ["free"]
 
 
 def test_expire_lapsed_holds_housekeeping(showtime, buyer):
-    lapsed = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
-    order = orders.create_order_from_hold(hold=lapsed, user=buyer)
+    lapsed = holds.place_hold(showtime=showtime, seat_codes=["2-1"], user=buyer).hold
+    order = orders.place_order(hold=lapsed, user=buyer).order
     with time_machine.travel(lapsed.expires_at + timedelta(seconds=1)):
-        live = holds.hold_seats(showtime=showtime, seat_codes=["2-2"], user=buyer)
+        live = holds.place_hold(showtime=showtime, seat_codes=["2-2"], user=buyer).hold
         assert holds.expire_lapsed_holds() == 1
         assert holds.expire_lapsed_holds() == 0
     assert Hold.objects.get(pk=lapsed.pk).status == Hold.Status.EXPIRED
@@ -168,11 +168,11 @@ def test_no_holds_on_drafts_or_started_showtimes(world, buyer):
 
     draft = make_showtime(world, publish=False)
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=draft, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=draft, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "showtime_not_on_sale"
     live = make_showtime(world, starts_at=draft.starts_at + timedelta(days=1))
     with time_machine.travel(live.starts_at + timedelta(seconds=1)), pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=live, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=live, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "showtime_started"
 
 
@@ -181,5 +181,5 @@ def test_seats_of_another_hall_are_unknown(world, showtime, buyer):
 
     other, seats = build_hall(world.venue, name="Hall 9")
     assert seats["2-1"].hall_id == other.pk
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1"], user=buyer).hold
     assert {s.hall_id for s in hold.seats.all()} == {world.hall.pk}

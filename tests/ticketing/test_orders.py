@@ -59,15 +59,15 @@ def states(showtime, *codes):
 
 @pytest.fixture
 def order(showtime, buyer) -> Order:
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=buyer)
-    return orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-4", "3-5"], user=buyer).hold
+    return orders.place_order(hold=hold, user=buyer).order
 
 
 def test_order_total_is_seat_prices_plus_fee_per_ticket(showtime, buyer):
-    hold = holds.hold_seats(
+    hold = holds.place_hold(
         showtime=showtime, seat_codes=["2-1", "3-1", "5-1", "5-2", "1-1"], user=buyer
-    )
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    ).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     lines = {line.seat.code: line for line in order.lines.select_related("seat")}
     assert {c: (line.seat_type, line.price_minor) for c, line in lines.items()} == {
         "1-1": ("wheelchair", PRICES["wheelchair"]),
@@ -86,26 +86,26 @@ def test_order_total_is_seat_prices_plus_fee_per_ticket(showtime, buyer):
 
 def test_one_order_per_hold(order, buyer):
     with pytest.raises(Conflict) as exc:
-        orders.create_order_from_hold(hold=order.hold, user=buyer)
+        orders.place_order(hold=order.hold, user=buyer)
     assert exc.value.code == "hold_already_ordered"
     assert exc.value.detail["order_id"] == order.pk
     assert Order.objects.count() == 1
 
 
 def test_orders_only_from_own_live_holds(showtime, buyer, make_user):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1"], user=buyer).hold
     with pytest.raises(NotFound):
-        orders.create_order_from_hold(hold=hold, user=make_user())
+        orders.place_order(hold=hold, user=make_user())
     with (
         time_machine.travel(hold.expires_at + timedelta(seconds=1)),
         pytest.raises(Conflict) as exc,
     ):
-        orders.create_order_from_hold(hold=hold, user=buyer)
+        orders.place_order(hold=hold, user=buyer)
     assert exc.value.code == "hold_expired"
-    other = holds.hold_seats(showtime=showtime, seat_codes=["2-2"], user=buyer)
+    other = holds.place_hold(showtime=showtime, seat_codes=["2-2"], user=buyer).hold
     holds.release_hold(hold=other, user=buyer)
     with pytest.raises(Conflict) as exc:
-        orders.create_order_from_hold(hold=other, user=buyer)
+        orders.place_order(hold=other, user=buyer)
     assert exc.value.code == "hold_not_active"
     assert not Order.objects.exists()
 
@@ -206,7 +206,9 @@ def test_fulfilment_after_the_hold_expired_refuses_and_frees_seats(order, showti
 
 def test_fulfilment_when_a_seat_was_taken_after_expiry_changes_nothing(order, showtime, make_user):
     with time_machine.travel(order.hold.expires_at + timedelta(seconds=1)):
-        rival = holds.hold_seats(showtime=showtime, seat_codes=["3-5", "3-6"], user=make_user())
+        rival = holds.place_hold(
+            showtime=showtime, seat_codes=["3-5", "3-6"], user=make_user()
+        ).hold
         assert pay(order) is False
     assert not Ticket.objects.exists()
     row = SeatInventory.objects.get(showtime=showtime, seat__row_label="3", seat__number="5")
@@ -278,8 +280,8 @@ def test_a_free_order_completes_without_a_payment(world, buyer):
         prices=dict.fromkeys(PRICES, 0),
         service_fee_minor=0,
     )
-    hold = holds.hold_seats(showtime=free, seat_codes=["2-1"], user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=free, seat_codes=["2-1"], user=buyer).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     started = orders.pay_order(order=order, user=buyer)
     assert started.payment_id is None
     assert started.order.status == Order.Status.PAID

@@ -75,7 +75,7 @@ def test_drafts_are_seen_by_their_schedulers_only(world, make_user, make_org):
 
 
 def test_seat_map_states_without_revealing_holders(showtime, buyer, make_user):
-    holds.hold_seats(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer)
+    holds.place_hold(showtime=showtime, seat_codes=["2-1", "2-2"], user=buyer)
     SeatInventory.objects.filter(showtime=showtime, seat__row_label="4", seat__number="8").update(
         state="sold"
     )
@@ -97,7 +97,7 @@ def test_seat_map_states_without_revealing_holders(showtime, buyer, make_user):
 
 
 def test_seat_map_treats_expired_holds_as_free(showtime, buyer):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1"], user=buyer).hold
     with time_machine.travel(hold.expires_at + timedelta(seconds=1)):
         seat_map = seatmap.seat_map(user=None, showtime_id=showtime.pk)
     assert {s.code: s.state for s in seat_map.seats}["2-1"] == "free"
@@ -118,7 +118,7 @@ def test_seat_map_of_unknown_showtime(db):
 
 
 def test_holds_and_orders_are_private(showtime, buyer, make_user):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["2-1"], user=buyer).hold
     assert queries.hold_of(user=buyer, hold_id=hold.pk) == hold
     for who in (None, make_user()):
         with pytest.raises(NotFound):

@@ -176,8 +176,8 @@ def test_tickets_of_another_order_are_refused(order, buyer, showtime):
 
 
 def test_a_pending_order_is_not_refundable(showtime, buyer):
-    hold = holds.hold_seats(showtime=showtime, seat_codes=["3-3"], user=buyer)
-    pending = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=showtime, seat_codes=["3-3"], user=buyer).hold
+    pending = orders.place_order(hold=hold, user=buyer).order
     with pytest.raises(Conflict) as exc:
         refund_tickets(order=pending, actor=buyer)
     assert exc.value.code == "order_not_refundable"

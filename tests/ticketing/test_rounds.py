@@ -58,7 +58,7 @@ def free(showtime) -> int:
 
 def test_before_general_sale_without_a_round_nothing_sells(presale_showtime, buyer):
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "sales_not_open"
     assert "sales_open_at" in exc.value.detail
     assert free(presale_showtime) == 40
@@ -67,11 +67,11 @@ def test_before_general_sale_without_a_round_nothing_sells(presale_showtime, buy
 
 def test_an_open_round_sells_and_general_sale_needs_no_round(presale_showtime, buyer, staff, world):
     presale = make_round(staff, world)
-    hold = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer).hold
     assert hold.round_id == presale.pk
     assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 1
     with time_machine.travel(presale_showtime.sales_open_at + timedelta(seconds=1)):
-        general = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-2"], user=buyer)
+        general = holds.place_hold(showtime=presale_showtime, seat_codes=["2-2"], user=buyer).hold
     assert general.round_id is None
     assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 1
 
@@ -84,7 +84,7 @@ def test_an_open_round_sells_and_general_sale_needs_no_round(presale_showtime, b
 def test_outside_the_round_window_nothing_sells(presale_showtime, buyer, staff, world, moment):
     make_round(staff, world)
     with time_machine.travel(NOW + moment), pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "sales_not_open"
     assert free(presale_showtime) == 40
 
@@ -93,10 +93,10 @@ def test_round_limited_to_venues_and_cities(presale_showtime, buyer, staff, worl
     elsewhere = build_world(make_user)
     make_round(staff, world, venue_slugs=[elsewhere.venue.slug])
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "sales_not_open"
     in_city = make_round(staff, world, name="City round", city_codes=[world.city.code])
-    hold = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+    hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer).hold
     assert hold.round_id == in_city.pk
 
 
@@ -111,63 +111,67 @@ def test_per_account_limit_counts_held_seats_across_the_round(
         hall=second_hall,
         sales_open_at=presale_showtime.sales_open_at,
     )
-    holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1", "2-2", "2-3"], user=buyer)
+    holds.place_hold(showtime=presale_showtime, seat_codes=["2-1", "2-2", "2-3"], user=buyer)
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=other_showtime, seat_codes=["2-1", "2-2"], user=buyer)
+        holds.place_hold(showtime=other_showtime, seat_codes=["2-1", "2-2"], user=buyer)
     assert exc.value.code == "round_limit_exceeded"
     assert exc.value.detail == {"limit": 4, "used": 3, "requested": 2}
     # nothing held by the refused request
     assert free(other_showtime) == 40
     assert Hold.objects.filter(user=buyer).count() == 1
     assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 3
-    assert holds.hold_seats(showtime=other_showtime, seat_codes=["2-1"], user=buyer).pk
+    assert holds.place_hold(showtime=other_showtime, seat_codes=["2-1"], user=buyer).hold.pk
     assert round_usage(round_id=presale.pk, user=buyer) == 4
 
 
 def test_release_gives_seats_back_to_the_allowance(presale_showtime, buyer, staff, world):
     presale = make_round(staff, world, per_account_limit=2)
-    hold = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer)
+    hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer).hold
     with pytest.raises(Conflict):
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-3"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-3"], user=buyer)
     holds.release_hold(hold=hold, user=buyer)
     assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 0
-    assert holds.hold_seats(showtime=presale_showtime, seat_codes=["2-3", "2-4"], user=buyer).pk
+    assert holds.place_hold(
+        showtime=presale_showtime, seat_codes=["2-3", "2-4"], user=buyer
+    ).hold.pk
 
 
 def test_expired_holds_give_their_seats_back_exactly_once(presale_showtime, buyer, staff, world):
     presale = make_round(staff, world, per_account_limit=2)
-    lapsed = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer)
+    lapsed = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer).hold
     with time_machine.travel(lapsed.expires_at + timedelta(seconds=1)):
         assert round_usage(round_id=presale.pk, user=buyer) == 0
-        again = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer)
+        again = holds.place_hold(
+            showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer
+        ).hold
         assert Hold.objects.get(pk=lapsed.pk).status == Hold.Status.EXPIRED
         assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 2
         with pytest.raises(Conflict):
-            holds.hold_seats(showtime=presale_showtime, seat_codes=["2-3"], user=buyer)
+            holds.place_hold(showtime=presale_showtime, seat_codes=["2-3"], user=buyer)
         holds.release_hold(hold=again, user=buyer)
     assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 0
 
 
 def test_paid_seats_keep_counting(presale_showtime, buyer, staff, world):
     presale = make_round(staff, world, per_account_limit=2)
-    hold = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer)
-    assert pay(orders.create_order_from_hold(hold=hold, user=buyer))
+    hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1", "2-2"], user=buyer).hold
+    assert pay(orders.place_order(hold=hold, user=buyer).order)
     with time_machine.travel(hold.expires_at + timedelta(minutes=1)), pytest.raises(Conflict):
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-3"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-3"], user=buyer)
     assert RoundAllowance.objects.get(round=presale, user=buyer).tickets == 2
 
 
 def test_want_to_see_round_needs_registration(presale_showtime, buyer, staff, world):
     make_round(staff, world, audience=PresaleRound.Audience.WANT_TO_SEE)
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "not_eligible"
     assert "want to see" in exc.value.message
     assert rounds.register_want_to_see(user=buyer, title=world.title) is True
-    assert holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer).pk
+    assert holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer).hold.pk
     assert rounds.unregister_want_to_see(user=buyer, title=world.title) is True
     with pytest.raises(DomainError):
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-2"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-2"], user=buyer)
 
 
 def test_want_to_see_is_idempotent_and_counted(world, make_user):
@@ -187,29 +191,29 @@ def test_invitation_round(presale_showtime, buyer, staff, world, make_user):
     presale = make_round(staff, world, audience=PresaleRound.Audience.INVITATION)
     [code] = rounds.create_invitation_codes(actor=staff, presale=presale)
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
+        holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
     assert exc.value.code == "not_eligible"
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(
+        holds.place_hold(
             showtime=presale_showtime, seat_codes=["2-1"], user=buyer, invitation_code="NOPE"
         )
     assert exc.value.code == "invitation_invalid"
-    hold = holds.hold_seats(
+    hold = holds.place_hold(
         showtime=presale_showtime,
         seat_codes=["2-1"],
         user=buyer,
         invitation_code=code.code.lower(),
-    )
+    ).hold
     assert hold.round_id == presale.pk
     assert InvitationCode.objects.get(pk=code.pk).uses == 1
     # redeemed once: the account stays eligible without the code
-    assert holds.hold_seats(showtime=presale_showtime, seat_codes=["2-2"], user=buyer).pk
-    assert holds.hold_seats(
+    assert holds.place_hold(showtime=presale_showtime, seat_codes=["2-2"], user=buyer).hold.pk
+    assert holds.place_hold(
         showtime=presale_showtime, seat_codes=["2-3"], user=buyer, invitation_code=code.code
-    ).pk
+    ).hold.pk
     assert InvitationCode.objects.get(pk=code.pk).uses == 1
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(
+        holds.place_hold(
             showtime=presale_showtime,
             seat_codes=["2-4"],
             user=make_user(),
@@ -227,9 +231,9 @@ def test_a_failed_hold_does_not_spend_the_invitation(
     rival = make_user()
     rounds.register_want_to_see(user=rival, title=world.title)
     make_round(staff, world, name="Fans", audience=PresaleRound.Audience.WANT_TO_SEE)
-    holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=rival)
+    holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=rival)
     with pytest.raises(Conflict):
-        holds.hold_seats(
+        holds.place_hold(
             showtime=presale_showtime, seat_codes=["2-1"], user=buyer, invitation_code=code.code
         )
     assert InvitationCode.objects.get(pk=code.pk).uses == 0
@@ -240,30 +244,30 @@ def test_code_issued_to_one_account(presale_showtime, buyer, staff, world, make_
     presale = make_round(staff, world, audience=PresaleRound.Audience.INVITATION)
     [code] = rounds.create_invitation_codes(actor=staff, presale=presale, user=buyer)
     with pytest.raises(DomainError) as exc:
-        holds.hold_seats(
+        holds.place_hold(
             showtime=presale_showtime,
             seat_codes=["2-1"],
             user=make_user(),
             invitation_code=code.code,
         )
     assert exc.value.code == "invitation_invalid"
-    assert holds.hold_seats(
+    assert holds.place_hold(
         showtime=presale_showtime, seat_codes=["2-1"], user=buyer, invitation_code=code.code
-    ).pk
+    ).hold.pk
 
 
 def test_multi_use_code_admits_that_many_accounts(presale_showtime, staff, world, make_user):
     presale = make_round(staff, world, audience=PresaleRound.Audience.INVITATION)
     [code] = rounds.create_invitation_codes(actor=staff, presale=presale, max_uses=2)
     for n in (1, 2):
-        holds.hold_seats(
+        holds.place_hold(
             showtime=presale_showtime,
             seat_codes=[f"2-{n}"],
             user=make_user(),
             invitation_code=code.code,
         )
     with pytest.raises(Conflict):
-        holds.hold_seats(
+        holds.place_hold(
             showtime=presale_showtime,
             seat_codes=["2-3"],
             user=make_user(),
@@ -280,8 +284,8 @@ def test_round_price_override_per_type_then_flat(presale_showtime, buyer, staff,
         price_override_minor=3900,
         price_overrides={"vip": 5900},
     )
-    hold = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1", "3-1"], user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1", "3-1"], user=buyer).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     prices = {line.seat.code: line.price_minor for line in order.lines.select_related("seat")}
     assert prices == {"2-1": 3900, "3-1": 5900}
     assert order.subtotal_minor == 3900 + 5900
@@ -290,8 +294,8 @@ def test_round_price_override_per_type_then_flat(presale_showtime, buyer, staff,
 
 def test_override_in_another_currency_does_not_apply(presale_showtime, buyer, staff, world):
     make_round(staff, world, currency="HKD", price_override_minor=1)
-    hold = holds.hold_seats(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     assert order.subtotal_minor == PRICES["standard"]
 
 

@@ -229,8 +229,8 @@ def test_published_showtime_only_changes_languages_and_sales_opening(world):
 
 def test_cancel_closes_seats_ends_holds_and_publishes_event(world, buyer, make_user):
     st = make_showtime(world, starts_at=START)
-    hold = holds.hold_seats(showtime=st, seat_codes=["2-1", "2-2"], user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
+    hold = holds.place_hold(showtime=st, seat_codes=["2-1", "2-2"], user=buyer).hold
+    order = orders.place_order(hold=hold, user=buyer).order
     with pytest.raises(PermissionDenied):
         services.cancel_showtime(actor=make_user(), showtime=st)  # moviegoers may not
     before = OutboxEvent.objects.count()
@@ -252,7 +252,7 @@ def test_cancel_closes_seats_ends_holds_and_publishes_event(world, buyer, make_u
         services.cancel_showtime(actor=world.operator, showtime=st)
     assert exc.value.code == "showtime_already_cancelled"
     with pytest.raises(Conflict) as exc:
-        holds.hold_seats(showtime=Showtime.objects.get(pk=st.pk), seat_codes=["3-3"], user=buyer)
+        holds.place_hold(showtime=Showtime.objects.get(pk=st.pk), seat_codes=["3-3"], user=buyer)
     assert exc.value.code == "showtime_not_on_sale"
 
 

@@ -48,7 +48,7 @@ def test_without_a_room_nobody_waits(showtime, make_user):
     for n, buyer in enumerate(buyers, start=1):
         status = waiting_room.check_in(showtime=showtime, user=buyer)
         assert (status.admitted, status.position, status.size) == (True, None, 0)
-        holds.hold_seats(showtime=showtime, seat_codes=[f"2-{n}"], user=buyer)
+        holds.place_hold(showtime=showtime, seat_codes=[f"2-{n}"], user=buyer)
     assert not WaitingRoomEntry.objects.exists()
 
 
@@ -88,15 +88,15 @@ def test_the_room_lets_two_in_and_the_third_waits_with_its_place(rush, make_user
 
 def test_losing_a_seat_race_keeps_the_admission(rush, make_user):
     first, second, third = make_user(), make_user(), make_user()
-    holds.hold_seats(showtime=rush, seat_codes=["2-1"], user=first)
+    holds.place_hold(showtime=rush, seat_codes=["2-1"], user=first)
     with pytest.raises(DomainError) as lost:
-        holds.hold_seats(showtime=rush, seat_codes=["2-1"], user=second)
+        holds.place_hold(showtime=rush, seat_codes=["2-1"], user=second)
     assert lost.value.code == "seats_unavailable"
     # second is still in (one of two places); third waits.
     assert waiting_room.check_in(showtime=rush, user=second).admitted
     assert waiting_room.check_in(showtime=rush, user=make_user()).admitted
     assert not waiting_room.check_in(showtime=rush, user=third).admitted
-    holds.hold_seats(showtime=rush, seat_codes=["2-2"], user=second)
+    holds.place_hold(showtime=rush, seat_codes=["2-2"], user=second)
 
 
 def test_an_admission_left_unused_runs_out_and_frees_the_place(rush, make_user, settings):
@@ -169,7 +169,7 @@ def test_an_exchange_into_a_rush_waits_in_its_room_like_a_hold(world, showtime, 
     assert (exc.value.code, exc.value.detail["position"]) == ("in_waiting_room", 1)
     assert Ticket.objects.get(pk=ticket_ids[0]).status == "valid"
     assert seat_states(later, "2-4") == ["free"]
-    holds.hold_seats(showtime=later, seat_codes=["2-1"], user=first)  # frees the place
+    holds.place_hold(showtime=later, seat_codes=["2-1"], user=first)  # frees the place
     result = exchange()
     assert [t.seat.code for t in result.new_tickets] == ["2-4"]
     assert not WaitingRoomEntry.objects.filter(showtime=later).exists()

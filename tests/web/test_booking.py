@@ -81,7 +81,7 @@ def test_hold_opens_an_order_and_checkout_shows_summary_and_countdown(web, clien
 
 def test_a_seat_taken_meanwhile_gives_a_clear_message_and_a_fresh_map(web, client_as):
     showtime = web.showtimes["long-night-13"]
-    holds.hold_seats(showtime=showtime, seat_codes=["6-5"], user=web.users["rival"])
+    holds.place_hold(showtime=showtime, seat_codes=["6-5"], user=web.users["rival"])
     r = _hold(client_as("fan"), showtime, ["6-5", "6-6"])
     assert r.status_code == 409
     page = r.content.decode()

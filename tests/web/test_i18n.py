@@ -95,7 +95,7 @@ def test_checkout_and_errors_are_translated(web, client_as):
 
     client = client_as("fan")
     showtime = web.showtimes["long-night-13"]
-    holds.hold_seats(showtime=showtime, seat_codes=["6-5"], user=web.users["rival"])
+    holds.place_hold(showtime=showtime, seat_codes=["6-5"], user=web.users["rival"])
     r = client.post(
         f"/showtimes/{showtime.pk}/seats/", {"seats": ["6-5"]}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )

@@ -38,15 +38,15 @@ def start_checkout(
     waiting room and its round allowance), exactly as a client of the API that
     holds and then orders; the release is the hold's own undo.
     """
-    hold = holds.hold_seats(
+    hold = holds.place_hold(
         showtime=showtime,
         seat_codes=seat_codes,
         user=user,
         invitation_code=invitation_code,
         now=now,
-    )
+    ).hold
     try:
-        return orders.create_order_from_hold(hold=hold, user=user, now=now)
+        return orders.place_order(hold=hold, user=user, now=now).order
     except DomainError as exc:
         with contextlib.suppress(DomainError):
             holds.release_hold(hold=hold, user=user)

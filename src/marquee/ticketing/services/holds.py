@@ -151,24 +151,6 @@ class PlacedHold:
     seats: list[Seat]
 
 
-def hold_seats(
-    *,
-    showtime: Showtime,
-    seat_codes: Sequence[str],
-    user: User,
-    invitation_code: str | None = None,
-    now: datetime | None = None,
-) -> Hold:
-    """:func:`place_hold`, returning the hold only."""
-    return place_hold(
-        showtime=showtime,
-        seat_codes=seat_codes,
-        user=user,
-        invitation_code=invitation_code,
-        now=now,
-    ).hold
-
-
 def place_hold(
     *,
     showtime: Showtime,

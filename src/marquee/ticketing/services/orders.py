@@ -77,11 +77,6 @@ class PlacedOrder:
     lines: list[OrderLine]
 
 
-def create_order_from_hold(*, hold: Hold | int, user: User, now: datetime | None = None) -> Order:
-    """:func:`place_order`, returning the order only."""
-    return place_order(hold=hold, user=user, now=now).order
-
-
 def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) -> PlacedOrder:
     """Turn ``user``'s live hold (a :class:`Hold` or its id) into a pending order.
 
@@ -91,7 +86,7 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
     fee per ticket, in the venue's currency. One order per hold. Raises
     :class:`NotFound` ``hold_not_found`` and :class:`Conflict`
     ``hold_already_ordered`` (with ``order_id``), ``hold_not_active``, ``hold_expired``.
-    ``now`` as for :func:`~marquee.ticketing.services.holds.hold_seats`.
+    ``now`` as for :func:`~marquee.ticketing.services.holds.place_hold`.
     """
     now = now or timezone.now()
     hold_id = hold if isinstance(hold, int) else hold.pk
