@@ -26,7 +26,6 @@ import os
 import pstats
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ import psycopg
 
 from bench import cpu
 from bench import server as srv
+from bench.loadgen import command as loadgen_command
 from bench.stats import table
 from bench.verify import CHECKS, violations
 
@@ -114,29 +114,17 @@ def loadgen(
     """One load-generator process; its JSON result."""
     out = OUT_DIR / f"run-{scenario}-{concurrency}.json"
     out.unlink(missing_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "bench.loadgen",
-        "--world",
-        str(world_path),
-        "--port",
-        str(server.port),
-        "--scenario",
-        scenario,
-        "--concurrency",
-        str(concurrency),
-        "--duration",
-        str(duration),
-        "--showtime",
-        str(showtime),
-        "--max-purchases",
-        str(max_purchases),
-        "--out",
-        str(out),
-        "--seed",
-        str(next(_SEEDS)),
-    ]
+    command = loadgen_command(
+        world=world_path,
+        port=server.port,
+        scenario=scenario,
+        concurrency=concurrency,
+        duration=duration,
+        showtime=showtime,
+        max_purchases=max_purchases,
+        seed=next(_SEEDS),
+        out=out,
+    )
     before = cpu.sample(server.pid, DATABASE[0])
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, check=True, timeout=duration + 120)  # noqa: S603

@@ -305,6 +305,36 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def command(
+    *,
+    world: object,
+    port: int,
+    scenario: str,
+    concurrency: int,
+    duration: float,
+    out: object,
+    **options: object,
+) -> list[str]:
+    """The command line that runs this load generator in its own process.
+
+    ``options`` are further flags by their argument names (``timeout=20`` →
+    ``--timeout 20``, ``max_purchases=10`` → ``--max-purchases 10``).
+    """
+    flags = {
+        "world": world,
+        "port": port,
+        "scenario": scenario,
+        "concurrency": concurrency,
+        "duration": duration,
+        **options,
+        "out": out,
+    }
+    args = [sys.executable, "-m", "bench.loadgen"]
+    for name, value in flags.items():
+        args += ["--" + name.replace("_", "-"), str(value)]
+    return args
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__)
     parser.add_argument("--world", required=True, help="the world JSON written by bench.flash")

@@ -107,18 +107,10 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 
 
 @api.exception_handler(AuthorizationError)
-def _authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return problem(
-        request,
-        status=403,
-        code=CoreErrorCode.FORBIDDEN,
-        title="Forbidden",
-        detail=str(exc) or "You may not do this.",
-    )
-
-
 @api.exception_handler(DjangoPermissionDenied)
-def _permission_denied(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+def _forbidden(
+    request: HttpRequest, exc: AuthorizationError | DjangoPermissionDenied
+) -> HttpResponse:
     return problem(
         request,
         status=403,

@@ -28,11 +28,16 @@ from marquee.ticketing.models import (
     SeatInventory,
     Ticket,
 )
-from marquee.ticketing.services import holds, orders, rounds
+from marquee.ticketing.services import holds, orders
 from marquee.ticketing.services._common import Guard, lock_inventory, without_guard
 from marquee.ticketing.services.fulfilment import fulfil_paid_order
 from marquee.venues.models import Seat
-from tests.ticketing.conftest import build_world, make_showtime
+from tests.ticketing.conftest import (
+    build_world,
+    make_presale_round,
+    make_presale_showtime,
+    make_showtime,
+)
 
 from .conftest import race
 
@@ -161,17 +166,9 @@ def test_control_without_the_claim_guard_double_books(showtime, make_user):
 def presale(world, make_user):
     from marquee.accounts.models import Role
 
-    now = timezone.now()
-    showtime = make_showtime(
-        world, starts_at=now + timedelta(days=10), sales_open_at=now + timedelta(days=5)
-    )
-    presale = rounds.create_presale_round(
-        actor=make_user(role=Role.DISTRIBUTION),
-        title=world.title,
-        name="Flash pre-sale",
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=4),
-        per_account_limit=4,
+    showtime = make_presale_showtime(world)
+    presale = make_presale_round(
+        world, make_user(role=Role.DISTRIBUTION), name="Flash pre-sale", per_account_limit=4
     )
     return showtime, presale
 

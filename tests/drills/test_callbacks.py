@@ -9,10 +9,7 @@ without money taken. Nothing paid is lost and no seat is sold twice.
 
 from __future__ import annotations
 
-import json
 import random
-import secrets
-import time
 from datetime import timedelta
 
 import pytest
@@ -22,6 +19,7 @@ from marquee.payments.models import CallbackLog, Payment, Refund, SimulatedCallb
 from marquee.payments.providers.base import SIGNATURE_HEADER, sign_body
 from marquee.payments.providers.sim import webhook_secret
 from marquee.payments.services import FULFILMENT_FAILED
+from marquee.payments.simulator import gateway
 from marquee.ticketing.models import Hold, Order, SeatInventory, Ticket
 
 from .conftest import Api, check_invariants, together
@@ -31,22 +29,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def event(payment_id: str, *, succeeded: bool) -> bytes:
     """A gateway event for the payment, as the simulated gateway writes them."""
-    payment = Payment.objects.get(pk=payment_id)
-    data = {
-        "payment_id": str(payment.pk),
-        "provider_ref": payment.provider_ref,
-        "amount_minor": payment.amount_minor,
-        "currency": payment.currency,
-    }
-    if not succeeded:
-        data["reason"] = "card_declined"
-    doc = {
-        "id": f"evt_{secrets.token_hex(12)}",
-        "type": "payment.succeeded" if succeeded else "payment.failed",
-        "created": int(time.time()),
-        "data": data,
-    }
-    return json.dumps(doc, separators=(",", ":")).encode()
+    return gateway.event_body(Payment.objects.get(pk=payment_id), succeeded=succeeded).encode()
 
 
 def post_callback(api: Api, body: bytes):

@@ -20,11 +20,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from bench.loadgen import command as loadgen_command
 from bench.server import ROOT, port_open
 from django.db import connection
 
@@ -89,25 +89,15 @@ def test_postgres_restart_gives_503_problems_then_recovers(drill_world, serve, t
     world_path.write_text(json.dumps(drill_world.as_json()))
     out = tmp_path / "load.json"
     load = subprocess.Popen(  # noqa: S603 - our own load generator
-        [
-            sys.executable,
-            "-m",
-            "bench.loadgen",
-            "--world",
-            str(world_path),
-            "--port",
-            str(server.port),
-            "--scenario",
-            "spread",
-            "--concurrency",
-            "8",
-            "--duration",
-            "12",
-            "--timeout",
-            "20",
-            "--out",
-            str(out),
-        ],
+        loadgen_command(
+            world=world_path,
+            port=server.port,
+            scenario="spread",
+            concurrency=8,
+            duration=12,
+            timeout=20,
+            out=out,
+        ),
         cwd=ROOT,
     )
     try:

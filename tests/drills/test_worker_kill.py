@@ -15,11 +15,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
+from bench.loadgen import command as loadgen_command
 from bench.server import ROOT
 
 from .conftest import Api, check_invariants
@@ -33,25 +33,15 @@ def test_sigkill_of_a_worker_mid_checkout_loses_nothing(drill_world, serve, tmp_
     world_path.write_text(json.dumps(drill_world.as_json()))
     out = tmp_path / "load.json"
     load = subprocess.Popen(  # noqa: S603 - our own load generator
-        [
-            sys.executable,
-            "-m",
-            "bench.loadgen",
-            "--world",
-            str(world_path),
-            "--port",
-            str(server.port),
-            "--scenario",
-            "spread",
-            "--concurrency",
-            "16",
-            "--duration",
-            "9",
-            "--timeout",
-            "20",
-            "--out",
-            str(out),
-        ],
+        loadgen_command(
+            world=world_path,
+            port=server.port,
+            scenario="spread",
+            concurrency=16,
+            duration=9,
+            timeout=20,
+            out=out,
+        ),
         cwd=ROOT,
     )
     killed = []

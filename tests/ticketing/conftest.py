@@ -21,7 +21,8 @@ from django.utils import timezone
 from marquee.accounts.models import Organisation, Role, User
 from marquee.catalog.models import Title
 from marquee.places.models import City
-from marquee.ticketing.models import Showtime
+from marquee.ticketing.models import PresaleRound, Showtime
+from marquee.ticketing.services import rounds
 from marquee.ticketing.services import showtimes as showtime_services
 from marquee.venues.models import Chain, Hall, Seat, SeatType, Venue
 from tests.venues.factories import GridHallFactory
@@ -129,6 +130,25 @@ def make_showtime(
     return Showtime.objects.select_related("hall__venue", "venue__city", "title").get(
         pk=showtime.pk
     )
+
+
+def make_presale_showtime(world: World, *, now: datetime | None = None, **kwargs) -> Showtime:
+    """A showtime that starts in 10 days and whose general sale opens in 5."""
+    now = now or timezone.now()
+    return make_showtime(
+        world, starts_at=now + timedelta(days=10), sales_open_at=now + timedelta(days=5), **kwargs
+    )
+
+
+def make_presale_round(
+    world: World, actor: User, *, now: datetime | None = None, **kwargs
+) -> PresaleRound:
+    """A pre-sale round of the world's title, open from an hour ago to day 4."""
+    now = now or timezone.now()
+    kwargs.setdefault("name", "Early birds")
+    kwargs.setdefault("opens_at", now - timedelta(hours=1))
+    kwargs.setdefault("closes_at", now + timedelta(days=4))
+    return rounds.create_presale_round(actor=actor, title=world.title, **kwargs)
 
 
 @pytest.fixture

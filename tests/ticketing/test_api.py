@@ -14,24 +14,11 @@ from marquee.accounts.models import Role
 from marquee.payments.models import Payment
 from marquee.ticketing import etickets
 from marquee.ticketing.models import Hold, Order, SeatInventory, Showtime, Ticket
+from tests.ticketing.api_calls import API, post, problem
 
 from .conftest import FEE, PRICES
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/ticketing"
-
-
-def post(client: Client, path: str, body: dict | None = None, **headers):
-    return client.post(f"{API}{path}", body or {}, content_type="application/json", **headers)
-
-
-def problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code
-    return body
 
 
 @pytest.fixture

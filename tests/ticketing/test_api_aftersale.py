@@ -12,25 +12,12 @@ from django.test import Client
 
 from marquee.accounts.models import Role
 from marquee.ticketing.models import Order, OrderRefund, Scan, TicketExchange
+from tests.ticketing.api_calls import API, post, problem
 
 from .buying import buy, tickets
 from .conftest import FEE, PRICES, build_world, make_showtime
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/ticketing"
-
-
-def post(client: Client, path: str, body: dict | None = None, **headers):
-    return client.post(f"{API}{path}", body or {}, content_type="application/json", **headers)
-
-
-def problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 @pytest.fixture

@@ -23,12 +23,20 @@ from marquee.ticketing.models import (
     Ticket,
     TicketExchange,
 )
-from marquee.ticketing.services import holds, rounds
+from marquee.ticketing.services import holds
 from marquee.ticketing.services.exchanges import exchange_tickets
 from marquee.ticketing.services.refunds import refund_cutoff
 
 from .buying import buy, payment_of, seat_states, tickets
-from .conftest import FEE, PRICES, build_hall, build_world, make_showtime
+from .conftest import (
+    FEE,
+    PRICES,
+    build_hall,
+    build_world,
+    make_presale_round,
+    make_presale_showtime,
+    make_showtime,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +54,19 @@ def order(showtime, buyer):
 def ids(order, *codes):
     by_seat = tickets(order)
     return [by_seat[c].pk for c in codes]
+
+
+def refusal(order, *, later, actor, old=("3-4",), new=("3-1",), error=DomainError):
+    """The error with which exchanging seats ``old`` of ``order`` for ``new`` of ``later`` fails."""
+    with pytest.raises(error) as exc:
+        exchange_tickets(
+            order=order,
+            ticket_ids=ids(order, *old),
+            new_showtime=later,
+            seat_codes=list(new),
+            actor=actor,
+        )
+    return exc.value
 
 
 def test_exchange_moves_tickets_to_the_new_seats(order, buyer, showtime, later):
@@ -119,16 +140,9 @@ def test_cheaper_seats_refund_the_difference(order, buyer, later):
 
 def test_dearer_seats_are_refused_and_nothing_changes(showtime, buyer, later):
     order = buy(showtime, buyer, "2-4")  # standard
-    with pytest.raises(DomainError) as exc:
-        exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, "2-4"),
-            new_showtime=later,
-            seat_codes=["3-4"],  # VIP
-            actor=buyer,
-        )
-    assert exc.value.code == "exchange_costs_more"
-    assert exc.value.detail["difference_minor"] == PRICES["vip"] - PRICES["standard"]
+    refused = refusal(order, later=later, actor=buyer, old=["2-4"], new=["3-4"])  # to VIP
+    assert refused.code == "exchange_costs_more"
+    assert refused.detail["difference_minor"] == PRICES["vip"] - PRICES["standard"]
     assert Ticket.objects.get(order=order).status == "valid"
     assert seat_states(later, "3-4") == ["free"]
     assert not Order.objects.filter(showtime=later).exists()
@@ -136,16 +150,11 @@ def test_dearer_seats_are_refused_and_nothing_changes(showtime, buyer, later):
 
 def test_if_a_new_seat_is_taken_the_old_seats_stay_sold(order, buyer, showtime, later, make_user):
     holds.place_hold(showtime=later, seat_codes=["3-2"], user=make_user())
-    with pytest.raises(Conflict) as exc:
-        exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, "3-4", "3-5"),
-            new_showtime=later,
-            seat_codes=["3-1", "3-2"],
-            actor=buyer,
-        )
-    assert exc.value.code == "seats_unavailable"
-    assert exc.value.detail["seats"] == ["3-2"]
+    refused = refusal(
+        order, later=later, actor=buyer, old=["3-4", "3-5"], new=["3-1", "3-2"], error=Conflict
+    )
+    assert refused.code == "seats_unavailable"
+    assert refused.detail["seats"] == ["3-2"]
     assert seat_states(showtime, "3-4", "3-5") == ["sold", "sold"]
     assert seat_states(later, "3-1", "3-2") == ["free", "held"]
     assert {t.status for t in tickets(order).values()} == {"valid"}
@@ -197,14 +206,7 @@ def test_the_rules(world, order, buyer, showtime, later, make_user):
     elsewhere = build_world(make_user)
     elsewhere.title = world.title
     assert attempt(new_showtime=make_showtime(elsewhere)) == "exchange_other_venue"
-    with pytest.raises(NotFound):
-        exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, "3-4"),
-            new_showtime=later,
-            seat_codes=["3-1"],
-            actor=make_user(),
-        )
+    refusal(order, later=later, actor=make_user(), error=NotFound)
     with time_machine.travel(refund_cutoff(showtime)):
         assert attempt() == "exchange_window_closed"
     world.venue.exchange_allowed = False
@@ -215,30 +217,16 @@ def test_the_rules(world, order, buyer, showtime, later, make_user):
 
 def test_a_used_ticket_is_not_exchanged(order, buyer, later):
     Ticket.objects.filter(pk=ids(order, "3-4")[0]).update(status="used")
-    with pytest.raises(Conflict) as exc:
-        exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, "3-4"),
-            new_showtime=later,
-            seat_codes=["3-1"],
-            actor=buyer,
-        )
-    assert exc.value.code == "ticket_not_exchangeable"
+    refused = refusal(order, later=later, actor=buyer, error=Conflict)
+    assert refused.code == "ticket_not_exchangeable"
 
 
 def test_a_cancelled_or_started_target_is_refused(world, order, buyer, later):
     from marquee.ticketing.services.showtimes import cancel_showtime
 
     cancel_showtime(actor=world.operator, showtime=later)
-    with pytest.raises(Conflict) as exc:
-        exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, "3-4"),
-            new_showtime=later,
-            seat_codes=["3-1"],
-            actor=buyer,
-        )
-    assert exc.value.code == "showtime_not_on_sale"
+    refused = refusal(order, later=later, actor=buyer, error=Conflict)
+    assert refused.code == "showtime_not_on_sale"
 
 
 def test_the_exchanged_tickets_can_be_exchanged_or_refunded_again(order, buyer, world, later):
@@ -282,9 +270,7 @@ def test_idempotency_key(order, buyer, later):
 def test_a_presale_exchange_moves_the_round_allowance(world, make_user):
     now = timezone.now()
     staff = make_user(role=Role.DISTRIBUTION)
-    first = make_showtime(
-        world, starts_at=now + timedelta(days=10), sales_open_at=now + timedelta(days=5)
-    )
+    first = make_presale_showtime(world, now=now)
     second_hall, _ = build_hall(world.venue, name="Hall 2")
     second = make_showtime(
         world,
@@ -292,14 +278,7 @@ def test_a_presale_exchange_moves_the_round_allowance(world, make_user):
         starts_at=now + timedelta(days=11),
         sales_open_at=now + timedelta(days=5),
     )
-    presale = rounds.create_presale_round(
-        actor=staff,
-        title=world.title,
-        name="Pre-sale",
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=4),
-        per_account_limit=2,
-    )
+    presale = make_presale_round(world, staff, now=now, name="Pre-sale", per_account_limit=2)
     fan = make_user()
     order = buy(first, fan, "2-1", "2-2")
     exchange_tickets(

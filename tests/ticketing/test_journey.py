@@ -22,11 +22,12 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from tests.ticketing.api_calls import API, post
+
 from .conftest import FEE, PRICES
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1/ticketing"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "tickets.md"
 
 
@@ -37,10 +38,6 @@ def reference_verifier() -> dict:
     namespace: dict = {}
     exec(compile(source, str(DOCS), "exec"), namespace)  # noqa: S102 - our own docs
     return namespace
-
-
-def post(client: Client, path: str, body: dict | None = None, **headers):
-    return client.post(f"{API}{path}", body or {}, content_type="application/json", **headers)
 
 
 def ok(response, status: int = 200) -> dict:

@@ -23,13 +23,11 @@ from marquee.accounts.services import create_api_token
 from marquee.core.models import IdempotencyRecord
 from marquee.ticketing import seatmap
 from marquee.ticketing.models import Hold, Order
+from tests.ticketing.api_calls import API, post
 
 from .conftest import make_showtime
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/ticketing"
-
 
 # Every test starts with cold caches (tests/conftest.py: ``forget_local_caches``).
 
@@ -42,10 +40,6 @@ def token_client(buyer) -> Client:
     assert client.get(f"{API}/orders").status_code == 200
     assert ApiToken.objects.get(user=buyer).last_used_at is not None
     return client
-
-
-def post(client: Client, path: str, body: dict | None = None, **headers):
-    return client.post(f"{API}{path}", body or {}, content_type="application/json", **headers)
 
 
 def reference_map(showtime_id: int) -> dict:

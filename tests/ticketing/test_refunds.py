@@ -16,11 +16,11 @@ from marquee.payments.models import Refund
 from marquee.ticketing import events
 from marquee.ticketing.models import Order, OrderRefund, RoundAllowance, Ticket
 from marquee.ticketing.seatmap import seat_map
-from marquee.ticketing.services import checkin, holds, orders, rounds
+from marquee.ticketing.services import checkin, holds, orders
 from marquee.ticketing.services.refunds import quote_refund, refund_cutoff, refund_tickets
 
 from .buying import buy, payment_of, seat_states, tickets
-from .conftest import FEE, PRICES, make_showtime
+from .conftest import FEE, PRICES, make_presale_round, make_presale_showtime, make_showtime
 
 pytestmark = pytest.mark.django_db
 
@@ -204,17 +204,9 @@ def test_idempotency_key_replays_and_refuses_another_request(order, buyer):
 
 
 def test_a_round_purchase_gives_its_allowance_back(world, make_user):
-    now = timezone.now()
-    showtime = make_showtime(
-        world, starts_at=now + timedelta(days=10), sales_open_at=now + timedelta(days=5)
-    )
-    presale = rounds.create_presale_round(
-        actor=make_user(role=Role.DISTRIBUTION),
-        title=world.title,
-        name="Early",
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=4),
-        per_account_limit=2,
+    showtime = make_presale_showtime(world)
+    presale = make_presale_round(
+        world, make_user(role=Role.DISTRIBUTION), name="Early", per_account_limit=2
     )
     fan = make_user()
     order = buy(showtime, fan, "2-1", "2-2")

@@ -22,7 +22,14 @@ from marquee.ticketing.models import (
 from marquee.ticketing.queries import round_usage, want_to_see_count, wants_to_see
 from marquee.ticketing.services import holds, orders, rounds
 
-from .conftest import PRICES, build_hall, build_world, make_showtime
+from .conftest import (
+    PRICES,
+    build_hall,
+    build_world,
+    make_presale_round,
+    make_presale_showtime,
+    make_showtime,
+)
 from .test_orders import pay
 
 pytestmark = pytest.mark.django_db
@@ -38,18 +45,11 @@ def staff(make_user):
 @pytest.fixture
 def presale_showtime(world):
     """Starts in 10 days; general sale opens in 5."""
-    return make_showtime(
-        world,
-        starts_at=NOW + timedelta(days=10),
-        sales_open_at=NOW + timedelta(days=5),
-    )
+    return make_presale_showtime(world, now=NOW)
 
 
 def make_round(staff, world, **kwargs) -> PresaleRound:
-    kwargs.setdefault("name", "Early birds")
-    kwargs.setdefault("opens_at", NOW - timedelta(hours=1))
-    kwargs.setdefault("closes_at", NOW + timedelta(days=4))
-    return rounds.create_presale_round(actor=staff, title=world.title, **kwargs)
+    return make_presale_round(world, staff, now=NOW, **kwargs)
 
 
 def free(showtime) -> int:

@@ -103,7 +103,8 @@ class SimAuthorization:
     pending_callbacks: int = 0
 
 
-def _event_body(payment: Payment, *, succeeded: bool) -> str:
+def event_body(payment: Payment, *, succeeded: bool) -> str:
+    """The JSON of the gateway's event for ``payment``, as the gateway writes it."""
     data = {
         "payment_id": str(payment.pk),
         "provider_ref": payment.provider_ref,
@@ -214,7 +215,7 @@ def authorize_sim_payment(*, payment_id: uuid.UUID, user: User, outcome: str) ->
             )
         PaymentAttempt.objects.create(payment=payment, outcome=choice.value)
         if choice in DECISIVE:
-            body = _event_body(payment, succeeded=choice != SimOutcome.DECLINE)
+            body = event_body(payment, succeeded=choice != SimOutcome.DECLINE)
             callback = SimulatedCallback.objects.create(
                 payment=payment, event_id=json.loads(body)["id"], body=body
             )
@@ -230,7 +231,7 @@ def authorize_sim_payment(*, payment_id: uuid.UUID, user: User, outcome: str) ->
         # The gateway's retry: the very same event, signed again.
         auth.deliveries.append(send_callback(to_send[0].body.encode()))
     elif choice == SimOutcome.FORGED:
-        forged = _event_body(payment, succeeded=True).encode()
+        forged = event_body(payment, succeeded=True).encode()
         auth.deliveries.append(send_callback(forged, secret=_forger_secret()))
     payment.refresh_from_db()
     auth.pending_callbacks = payment.sim_callbacks.filter(delivered_at__isnull=True).count()
