@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from bench import server as srv
+from bench.loadgen import command as loadgen_command
 from bench.verify import verify, violations
 from bench.world import FlashWorld, seed_flash_world
 from django.conf import settings
@@ -85,6 +87,45 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., srv.Server]]:
     yield _serve
     for server in started:
         server.stop()
+
+
+@dataclass
+class SpreadLoad:
+    """The load generator running the spread scenario against ``server``; its result lands in ``out``."""
+
+    server: srv.Server
+    process: subprocess.Popen
+    out: Path
+
+    def result(self) -> dict[str, Any]:
+        return json.loads(self.out.read_text())
+
+
+@pytest.fixture
+def spread_load(drill_world, serve, tmp_path: Path) -> Callable[..., SpreadLoad]:
+    """``spread_load(concurrency=8, duration=12)``: serve the drill world (2 workers × 4 threads)
+    and start buyers on its spread showtimes, each request timing out after 20 s."""
+
+    def _start(*, concurrency: int, duration: float) -> SpreadLoad:
+        server = serve(workers=2, threads=4)
+        world_path = tmp_path / "world.json"
+        world_path.write_text(json.dumps(drill_world.as_json()))
+        out = tmp_path / "load.json"
+        process = subprocess.Popen(  # noqa: S603 - our own load generator
+            loadgen_command(
+                world=world_path,
+                port=server.port,
+                scenario="spread",
+                concurrency=concurrency,
+                duration=duration,
+                timeout=20,
+                out=out,
+            ),
+            cwd=srv.ROOT,
+        )
+        return SpreadLoad(server=server, process=process, out=out)
+
+    return _start
 
 
 @dataclass

@@ -16,7 +16,6 @@ it starts PostgreSQL again in a ``finally`` whatever happens.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,8 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bench.loadgen import command as loadgen_command
-from bench.server import ROOT, port_open
+from bench.server import port_open
 from django.db import connection
 
 from .conftest import Api, check_invariants
@@ -83,23 +81,9 @@ def _wait_for_postgres(seconds: float) -> None:
     raise AssertionError("PostgreSQL did not come back")
 
 
-def test_postgres_restart_gives_503_problems_then_recovers(drill_world, serve, tmp_path, cluster):
-    server = serve(workers=2, threads=4)
-    world_path = tmp_path / "world.json"
-    world_path.write_text(json.dumps(drill_world.as_json()))
-    out = tmp_path / "load.json"
-    load = subprocess.Popen(  # noqa: S603 - our own load generator
-        loadgen_command(
-            world=world_path,
-            port=server.port,
-            scenario="spread",
-            concurrency=8,
-            duration=12,
-            timeout=20,
-            out=out,
-        ),
-        cwd=ROOT,
-    )
+def test_postgres_restart_gives_503_problems_then_recovers(drill_world, spread_load, cluster):
+    started = spread_load(concurrency=8, duration=12)
+    server, load = started.server, started.process
     try:
         time.sleep(3)
         subprocess.run([*cluster, "stop"], check=True, timeout=60)  # noqa: S603
@@ -110,7 +94,7 @@ def test_postgres_restart_gives_503_problems_then_recovers(drill_world, serve, t
     finally:
         if load.poll() is None:
             load.kill()
-    result = json.loads(out.read_text())
+    result = started.result()
     connection.close()  # this process's connection died with the server
 
     server_errors = {k: n for k, n in result["errors"].items() if k.split(": ")[1][:1] == "5"}

@@ -11,39 +11,21 @@ tickets, and no payment kept money without tickets or a refund.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
 import time
 from datetime import timedelta
 
 import pytest
-from bench.loadgen import command as loadgen_command
-from bench.server import ROOT
 
 from .conftest import Api, check_invariants
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_sigkill_of_a_worker_mid_checkout_loses_nothing(drill_world, serve, tmp_path):
-    server = serve(workers=2, threads=4)
-    world_path = tmp_path / "world.json"
-    world_path.write_text(json.dumps(drill_world.as_json()))
-    out = tmp_path / "load.json"
-    load = subprocess.Popen(  # noqa: S603 - our own load generator
-        loadgen_command(
-            world=world_path,
-            port=server.port,
-            scenario="spread",
-            concurrency=16,
-            duration=9,
-            timeout=20,
-            out=out,
-        ),
-        cwd=ROOT,
-    )
+def test_sigkill_of_a_worker_mid_checkout_loses_nothing(drill_world, spread_load):
+    started = spread_load(concurrency=16, duration=9)
+    server, load = started.server, started.process
     killed = []
     try:
         for pause in (2.5, 3.0):
@@ -55,7 +37,7 @@ def test_sigkill_of_a_worker_mid_checkout_loses_nothing(drill_world, serve, tmp_
     finally:
         if load.poll() is None:
             load.kill()
-    result = json.loads(out.read_text())
+    result = started.result()
 
     assert len(set(killed)) == 2
     assert server.alive(), server.log_tail()
