@@ -31,6 +31,7 @@ from tests.permission_world import ROLES, PermWorld, build_perm_world, png_bytes
 from tests.venues.conftest import small_layout
 
 API = "/api/v1"
+PRICES = {"standard": 4500, "vip": 6500, "couple": 9000, "wheelchair": 3000, "companion": 3000}
 
 # fmt: off
 #: (method, path) → one cell per role, in the order of ROLES:
@@ -208,13 +209,7 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
             "title": w.title_slug,
             "hall_id": w.hall_a_id,
             "starts_at": _future(5),
-            "prices": {
-                "standard": 4500,
-                "vip": 6500,
-                "couple": 9000,
-                "wheelchair": 3000,
-                "companion": 3000,
-            },
+            "prices": PRICES,
         },
         ("PATCH", "/ticketing/showtimes/{showtime_id}"): {"subtitle_language": "en"},
         ("POST", "/ticketing/showtimes/{showtime_id}/cancel"): {"reason": "matrix"},
@@ -368,13 +363,7 @@ def _chain_b_call(w: PermWorld, method: str, template: str) -> Call:
                 "title": w.title_slug,
                 "hall_id": w.hall_b2_id,
                 "starts_at": _future(5),
-                "prices": {
-                    "standard": 4500,
-                    "vip": 6500,
-                    "couple": 9000,
-                    "wheelchair": 3000,
-                    "companion": 3000,
-                },
+                "prices": PRICES,
             },
         )
     if template == "/ticketing/checkins":

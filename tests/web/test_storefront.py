@@ -37,6 +37,8 @@ def test_home_lists_now_showing_and_coming_soon_for_the_default_city(web, client
     assert "Pre-sale" in moon
     assert "3 want to see" in moon  # fan, fan2 and rival registered
     assert re.search(r"Opens [A-Z][a-z]+ \d+", _card(soon, "Iron River"))
+    long_night = _card(now, "The Long Night")  # the film's facts, as on its page
+    assert "118 minutes" in long_night and ">IIB</abbr>" in long_night
 
 
 def test_city_is_remembered_from_the_picker(web, client_as):
