@@ -26,6 +26,7 @@ from django.http import HttpRequest
 
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import has_role, organisation_ids
+from marquee.core.admin import ReadOnlyAdmin
 from marquee.core.errors import DomainError
 from marquee.ticketing.models import (
     Hold,
@@ -53,8 +54,8 @@ from marquee.ticketing.services import settlement as settlement_services
 from marquee.ticketing.services import showtimes as showtime_services
 
 
-class _ReadOnly:
-    """Role-based, read-only admin; ``venue_path`` scopes rows to an operator's chain."""
+class _ReadOnly(ReadOnlyAdmin):
+    """Role-based, read-only admin (no add, change or delete); ``venue_path`` scopes rows to an operator's chain."""
 
     roles: tuple[str, ...] = (Role.CINEMA_OPERATOR, Role.DISTRIBUTION)
     #: Lookup from the model to its Venue, or None when operators must not see it at all.
@@ -65,15 +66,6 @@ class _ReadOnly:
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_role(request.user, *self.roles)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)  # type: ignore[misc]
