@@ -116,6 +116,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/payments/sim/{payment_id}/authorize"):         "no   ok no no no no no no no no no no",
     ("POST", "/payments/sim/{payment_id}/deliver"):           "no   ok no no no no no no no no no ok",
     ("POST", "/payments/{payment_id}/refunds"):               "no   no no no no no no no ok no no ok",
+    # finance: the books are read and written by finance staff and admins only
+    ("GET", "/finance/accounts"):                             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/segments"):                             "no   no no no no no no no ok no no ok",
 }
 # fmt: on
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "marquee.venues",
     "marquee.ticketing",
     "marquee.payments",
+    "marquee.finance",
     "marquee.web",
 ]
 
@@ -221,3 +222,6 @@ MARQUEE_RATE_LIMITS = {
     },
 }
 MARQUEE_TRUSTED_PROXIES = int(os.environ.get("MARQUEE_TRUSTED_PROXIES", "0"))
+
+# Finance: the month the fiscal year starts in (the demo company's starts in April).
+MARQUEE_FISCAL_YEAR_START_MONTH = int(os.environ.get("MARQUEE_FISCAL_YEAR_START_MONTH", "4"))

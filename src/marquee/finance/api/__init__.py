@@ -1,0 +1,14 @@
+"""HTTP API of the finance domain (mounted by ``marquee.api`` at ``/api/v1/finance``).
+
+Finance staff and administrators only: nobody else reads the books. One
+router per resource, assembled here; later resources add a module and a line.
+"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from marquee.finance.api.chart import router as chart_router
+
+router = Router(tags=["finance"])
+router.add_router("", chart_router)
