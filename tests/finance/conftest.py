@@ -34,3 +34,11 @@ def dr(account: str, amount: int, *, currency: str = "CNY", segment: str = "corp
 
 def cr(account: str, amount: int, *, currency: str = "CNY", segment: str = "corporate", **kw):
     return LineSpec(account=account, segment=segment, currency=currency, credit_minor=amount, **kw)
+
+
+# The ticketing world (a cinema, a hall, a film, showtimes) for the posting-rule tests.
+from tests.ticketing.conftest import (  # noqa: E402
+    buyer,  # noqa: F401
+    showtime,  # noqa: F401
+    world,  # noqa: F401
+)
