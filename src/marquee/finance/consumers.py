@@ -22,7 +22,13 @@ _TICKETING = {
 }
 
 
-@consumer("finance.ledger.ticketing", events=[*_TICKETING, ticket_events.SETTLEMENT_PAID])
+#: Deliveries a drainer posts per transaction: a flash sale's entries share commits.
+BATCH = 200
+
+
+@consumer(
+    "finance.ledger.ticketing", events=[*_TICKETING, ticket_events.SETTLEMENT_PAID], batch=BATCH
+)
 def post_ticketing_event(event: OutboxEvent) -> None:
     day = rules.event_day(event.created_at)
     if event.type == ticket_events.SETTLEMENT_PAID:
@@ -36,7 +42,7 @@ def post_ticketing_event(event: OutboxEvent) -> None:
     _TICKETING[event.type](event_id=event.pk, day=day, payload=event.payload)
 
 
-@consumer("finance.ledger.gateway_fees", events=[payment_events.PAYMENT_SUCCEEDED])
+@consumer("finance.ledger.gateway_fees", events=[payment_events.PAYMENT_SUCCEEDED], batch=BATCH)
 def post_gateway_fee(event: OutboxEvent) -> None:
     rules.post_gateway_fee(
         event_id=event.pk, day=rules.event_day(event.created_at), payload=event.payload

@@ -28,10 +28,13 @@ def lock_open_period(day: dt.date) -> Period:
     no entry lands in a month after it was closed. Raises ``period_closed``.
     """
     start = month_start(day)
-    _ensure_period(start)
     lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
     sql = f"SELECT id, start, status FROM finance_period WHERE start = %s{lock}"  # noqa: S608
-    period = Period.objects.raw(sql, [start.isoformat()])[0]
+    found = list(Period.objects.raw(sql, [start.isoformat()]))
+    if not found:
+        _ensure_period(start)
+        found = list(Period.objects.raw(sql, [start.isoformat()]))
+    period = found[0]
     if not period.is_open:
         raise PeriodClosed(
             FinanceErrorCode.PERIOD_CLOSED,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -29,10 +30,8 @@ from marquee.finance.errors import (
 )
 from marquee.finance.models import (
     FUNCTIONAL_CURRENCY,
-    Account,
     JournalEntry,
     JournalLine,
-    Segment,
 )
 from marquee.finance.services.periods import lock_open_period
 
@@ -135,32 +134,38 @@ def _check_currencies(lines: Sequence[LineSpec]) -> None:
             )
 
 
-def _load_accounts(lines: Sequence[LineSpec]) -> dict[str, Account]:
-    codes = {line.account for line in lines}
-    accounts = {a.code: a for a in Account.objects.filter(code__in=codes).only("code", "active")}
-    for code in sorted(codes):
-        account = accounts.get(code)
-        if account is None:
+def _load_chart(lines: Sequence[LineSpec]) -> tuple[dict[str, int], dict[str, int]]:
+    """Ids of the lines' accounts and segments, in one query; refuses unknown or closed ones."""
+    accounts = sorted({line.account for line in lines})
+    segments = sorted({line.segment for line in lines})
+    marks_a = ", ".join(["%s"] * len(accounts))
+    marks_s = ", ".join(["%s"] * len(segments))
+    sql = (
+        f"SELECT 'a', id, code, active FROM finance_account WHERE code IN ({marks_a})"  # noqa: S608
+        f" UNION ALL SELECT 's', id, code, active FROM finance_segment WHERE code IN ({marks_s})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*accounts, *segments])
+        rows = cursor.fetchall()
+    found = {(kind, code): (pk, bool(active)) for kind, pk, code, active in rows}
+    for code in accounts:
+        if ("a", code) not in found:
             raise _refuse(
                 FinanceErrorCode.UNKNOWN_ACCOUNT, f"No account {code!r} in the chart.", account=code
             )
-        if not account.active:
+        if not found[("a", code)][1]:
             raise _refuse(
                 FinanceErrorCode.INACTIVE_ACCOUNT, f"Account {code!r} is closed.", account=code
             )
-    return accounts
-
-
-def _load_segments(lines: Sequence[LineSpec]) -> dict[str, Segment]:
-    codes = {line.segment for line in lines}
-    segments = {s.code: s for s in Segment.objects.filter(code__in=codes).only("code", "active")}
-    for code in sorted(codes):
-        segment = segments.get(code)
-        if segment is None or not segment.active:
+    for code in segments:
+        if not found.get(("s", code), (0, False))[1]:
             raise _refuse(
                 FinanceErrorCode.UNKNOWN_SEGMENT, f"No active segment {code!r}.", segment=code
             )
-    return segments
+    return (
+        {code: found[("a", code)][0] for code in accounts},
+        {code: found[("s", code)][0] for code in segments},
+    )
 
 
 def _rates(lines: Sequence[LineSpec], day: dt.date) -> dict[str, Fraction]:
@@ -278,6 +283,9 @@ def post_entry(
 ) -> JournalEntry:
     """Post one balanced entry, its lines and the running balances, in one transaction.
 
+    The transaction is the caller's when there is one (every refusal is raised
+    before anything is written), else its own.
+
     Refuses (:class:`FinanceError`, nothing written): ``empty_entry``,
     ``invalid_line``, ``unknown_currency``, ``unknown_account``,
     ``inactive_account``, ``unknown_segment``, ``missing_rate`` (no rate to
@@ -289,74 +297,143 @@ def post_entry(
     """
     if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
         raise TypeError("date is a date (the business day), not a datetime.")
-    if source_event_id is not None:
-        source_event_id = str(source_event_id)
-        existing = JournalEntry.objects.filter(source_event_id=source_event_id).first()
-        if existing is not None:
-            return existing
+    key = None if source_event_id is None else str(source_event_id)
     lines = list(lines)
-    _check_shape(lines)
-    _check_currencies(lines)
-    with transaction.atomic():
-        accounts = _load_accounts(lines)
-        segments = _load_segments(lines)
-        rates = _rates(lines, date)
-        functional = _functional_amounts(lines, rates)
-        debit = sum(f for f, line in zip(functional, lines, strict=True) if line.is_debit)
-        credit = sum(f for f, line in zip(functional, lines, strict=True) if not line.is_debit)
-        if debit != credit:
-            raise _refuse(
-                FinanceErrorCode.UNBALANCED_ENTRY,
-                f"Debits ({debit}) and credits ({credit}) in {FUNCTIONAL_CURRENCY} differ.",
-                currency=FUNCTIONAL_CURRENCY,
-                debit_minor=debit,
-                credit_minor=credit,
-            )
-        period = lock_open_period(date)
-        try:
-            with transaction.atomic():
-                entry = JournalEntry.objects.create(
-                    date=date,
-                    memo=memo[:500],
-                    source=source,
-                    source_event_id=source_event_id,
-                    reverses=reverses,
-                    period=period,
-                    posted_by=posted_by,
-                    created_at=timezone.now(),
-                )
-        except IntegrityError:
-            if source_event_id is not None:
-                existing = JournalEntry.objects.filter(source_event_id=source_event_id).first()
-                if existing is not None:
-                    return existing
-            if reverses is not None:
-                raise AlreadyReversed(
-                    FinanceErrorCode.ALREADY_REVERSED,
-                    f"Entry #{reverses.pk} is already reversed.",
-                    entry_id=reverses.pk,
-                ) from None
+    try:
+        _check_shape(lines)
+        _check_currencies(lines)
+        write = partial(
+            _write,
+            date=date,
+            memo=memo,
+            lines=lines,
+            key=key,
+            source=source,
+            posted_by=posted_by,
+            reverses=reverses,
+        )
+        if connection.in_atomic_block:
+            # Inside the caller's transaction (an outbox consumer's savepoint): every
+            # refusal is raised before the first write, so no savepoint of our own.
+            return write()
+        with transaction.atomic():
+            return write()
+    except FinanceError:
+        # A replay of a posted event returns its entry even if it would be refused
+        # now (its period closed since, an account retired).
+        existing = _existing(key)
+        if existing is None:
             raise
-        rows = [
-            JournalLine(
-                entry=entry,
-                account=accounts[line.account],
-                segment=segments[line.segment],
-                currency=line.currency,
-                debit_minor=line.debit_minor,
-                credit_minor=line.credit_minor,
-                functional_debit_minor=amount if line.is_debit else 0,
-                functional_credit_minor=0 if line.is_debit else amount,
-                rate=_line_rate(line, amount, rates),
-                venue_id=line.venue_id,
-                title_id=line.title_id,
-                project=line.project,
-                reference=line.reference,
-            )
-            for line, amount in zip(lines, functional, strict=True)
-        ]
-        JournalLine.objects.bulk_create(rows)
-        _upsert_balances(rows, period.start)
+        return existing
+
+
+def _existing(key: str | None) -> JournalEntry | None:
+    if key is None:
+        return None
+    return JournalEntry.objects.filter(source_event_id=key).first()
+
+
+_INSERT_ENTRY = (
+    "INSERT INTO finance_journalentry"
+    " (date, memo, source, source_event_id, reverses_id, period_id, posted_by_id, created_at)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (source_event_id) DO NOTHING RETURNING id"
+)
+
+
+def _insert_entry(entry: JournalEntry) -> bool:
+    """INSERT the entry unless its event id is posted already (then False, nothing written)."""
+    ops = connection.ops
+    params = [
+        ops.adapt_datefield_value(entry.date),
+        entry.memo,
+        entry.source,
+        entry.source_event_id,
+        entry.reverses_id,
+        entry.period_id,
+        entry.posted_by_id,
+        ops.adapt_datetimefield_value(entry.created_at),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_ENTRY, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk = row[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return True
+
+
+def _write(
+    *,
+    date: dt.date,
+    memo: str,
+    lines: list[LineSpec],
+    key: str | None,
+    source: str,
+    posted_by: Any,
+    reverses: JournalEntry | None,
+) -> JournalEntry:
+    """The posting itself, inside the caller's transaction: validate, then write."""
+    accounts, segments = _load_chart(lines)
+    rates = _rates(lines, date)
+    functional = _functional_amounts(lines, rates)
+    debit = sum(f for f, line in zip(functional, lines, strict=True) if line.is_debit)
+    credit = sum(f for f, line in zip(functional, lines, strict=True) if not line.is_debit)
+    if debit != credit:
+        raise _refuse(
+            FinanceErrorCode.UNBALANCED_ENTRY,
+            f"Debits ({debit}) and credits ({credit}) in {FUNCTIONAL_CURRENCY} differ.",
+            currency=FUNCTIONAL_CURRENCY,
+            debit_minor=debit,
+            credit_minor=credit,
+        )
+    period = lock_open_period(date)
+    entry = JournalEntry(
+        date=date,
+        memo=memo[:500],
+        source=source,
+        source_event_id=key,
+        reverses=reverses,
+        period=period,
+        posted_by=posted_by,
+        created_at=timezone.now(),
+    )
+    if reverses is None:
+        inserted = _insert_entry(entry)
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: the reversed-once constraint may refuse
+                inserted = _insert_entry(entry)
+        except IntegrityError:
+            raise AlreadyReversed(
+                FinanceErrorCode.ALREADY_REVERSED,
+                f"Entry #{reverses.pk} is already reversed.",
+                entry_id=reverses.pk,
+            ) from None
+    if not inserted:
+        return _existing(key)  # posted by a concurrent delivery of the same event
+    rows = [
+        JournalLine(
+            entry=entry,
+            account_id=accounts[line.account],
+            segment_id=segments[line.segment],
+            currency=line.currency,
+            debit_minor=line.debit_minor,
+            credit_minor=line.credit_minor,
+            functional_debit_minor=amount if line.is_debit else 0,
+            functional_credit_minor=0 if line.is_debit else amount,
+            rate=_line_rate(line, amount, rates),
+            venue_id=line.venue_id,
+            title_id=line.title_id,
+            project=line.project,
+            reference=line.reference,
+        )
+        for line, amount in zip(lines, functional, strict=True)
+    ]
+    JournalLine.objects.bulk_create(rows)
+    _upsert_balances(rows, period.start)
     return entry
 
 
