@@ -5,28 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from marquee.accounts.models import Role
-from marquee.accounts.permissions import has_role
 from marquee.finance.models import Account, Balance, JournalEntry, JournalLine, Period, Segment
 
-
-class FinanceReadOnlyAdmin(admin.ModelAdmin):
-    """Visible to finance staff and administrators; nobody edits the books by hand."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return has_role(request.user, Role.FINANCE)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return has_role(request.user, Role.FINANCE)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+# Visible to finance staff and administrators; nobody edits the books by hand.
+from marquee.payments.admin import ReadOnlyFinanceAdmin as FinanceReadOnlyAdmin
 
 
 class JournalLineInline(admin.TabularInline):

@@ -124,14 +124,18 @@ def _check_currencies(lines: Sequence[LineSpec]) -> None:
         by_currency[line.currency][1] += line.credit_minor
     if len(by_currency) == 1:
         ((currency, (debit, credit)),) = by_currency.items()
-        if debit != credit:
-            raise _refuse(
-                FinanceErrorCode.UNBALANCED_ENTRY,
-                f"Debits ({debit}) and credits ({credit}) in {currency} differ.",
-                currency=currency,
-                debit_minor=debit,
-                credit_minor=credit,
-            )
+        _check_balanced(currency, debit, credit)
+
+
+def _check_balanced(currency: str, debit: int, credit: int) -> None:
+    if debit != credit:
+        raise _refuse(
+            FinanceErrorCode.UNBALANCED_ENTRY,
+            f"Debits ({debit}) and credits ({credit}) in {currency} differ.",
+            currency=currency,
+            debit_minor=debit,
+            credit_minor=credit,
+        )
 
 
 def _load_chart(lines: Sequence[LineSpec]) -> tuple[dict[str, int], dict[str, int]]:
@@ -381,14 +385,7 @@ def _write(
     functional = _functional_amounts(lines, rates)
     debit = sum(f for f, line in zip(functional, lines, strict=True) if line.is_debit)
     credit = sum(f for f, line in zip(functional, lines, strict=True) if not line.is_debit)
-    if debit != credit:
-        raise _refuse(
-            FinanceErrorCode.UNBALANCED_ENTRY,
-            f"Debits ({debit}) and credits ({credit}) in {FUNCTIONAL_CURRENCY} differ.",
-            currency=FUNCTIONAL_CURRENCY,
-            debit_minor=debit,
-            credit_minor=credit,
-        )
+    _check_balanced(FUNCTIONAL_CURRENCY, debit, credit)
     period = lock_open_period(date)
     entry = JournalEntry(
         date=date,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -61,36 +62,25 @@ def _post(
     return post_entry(date=day, memo=memo, lines=kept, source_event_id=str(event_id), source=source)
 
 
+def _platform_line(payload: dict[str, Any], ref: str) -> Any:
+    """``line(account, amount)`` in the payload's currency for segment promotion_distribution."""
+    return partial(
+        signed,
+        currency=payload["currency"],
+        segment=PLATFORM,
+        reference=ref,
+        venue_id=payload["venue_id"],
+        title_id=payload["title_id"],
+    )
+
+
 def post_order_paid(*, event_id: int, day: dt.date, payload: dict[str, Any]) -> JournalEntry | None:
     """Dr gateway receivable (total) / Cr payable to the cinema (seats), Cr service fees."""
-    currency = payload["currency"]
-    party = {"venue_id": payload["venue_id"], "title_id": payload["title_id"]}
-    ref = f"order:{payload['order_id']}"
+    line = _platform_line(payload, f"order:{payload['order_id']}")
     lines = [
-        signed(
-            GATEWAY_RECEIVABLE,
-            payload["total_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            reference=ref,
-            **party,
-        ),
-        signed(
-            CINEMA_PAYABLE,
-            -payload["subtotal_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            reference=ref,
-            **party,
-        ),
-        signed(
-            SERVICE_FEES,
-            -payload["fees_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            reference=ref,
-            **party,
-        ),
+        line(GATEWAY_RECEIVABLE, payload["total_minor"]),
+        line(CINEMA_PAYABLE, -payload["subtotal_minor"]),
+        line(SERVICE_FEES, -payload["fees_minor"]),
     ]
     return _post(
         lines,
@@ -109,27 +99,11 @@ def post_ticket_refunded(
     Dr service fees (fee), Dr payable to the cinema (price − kept), Cr gateway
     receivable (what went back to the buyer): price + fee = back + kept.
     """
-    currency = payload["currency"]
-    party = {"venue_id": payload["venue_id"], "title_id": payload["title_id"]}
-    ref = f"ticket:{payload['ticket_id']}"
+    line = _platform_line(payload, f"ticket:{payload['ticket_id']}")
     lines = [
-        signed(SERVICE_FEES, payload["fee_minor"], currency=currency, segment=PLATFORM, **party),
-        signed(
-            CINEMA_PAYABLE,
-            payload["price_minor"] - payload["venue_fee_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            reference=ref,
-            **party,
-        ),
-        signed(
-            GATEWAY_RECEIVABLE,
-            -payload["refund_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            reference=ref,
-            **party,
-        ),
+        line(SERVICE_FEES, payload["fee_minor"]),
+        line(CINEMA_PAYABLE, payload["price_minor"] - payload["venue_fee_minor"]),
+        line(GATEWAY_RECEIVABLE, -payload["refund_minor"]),
     ]
     return _post(
         lines,
@@ -149,22 +123,13 @@ def post_ticket_exchanged(
     buyer got back (``difference_refunded_minor`` is the exchange's total and
     repeats on every ticket's event, so it is not used here).
     """
-    currency = payload["currency"]
-    party = {"venue_id": payload["venue_id"], "title_id": payload["title_id"]}
-    ref = f"ticket:{payload['ticket_id']}"
+    line = _platform_line(payload, f"ticket:{payload['ticket_id']}")
     price = payload["old_price_minor"] - payload["new_price_minor"]
     fee = payload["old_fee_minor"] - payload["new_fee_minor"]
     lines = [
-        signed(SERVICE_FEES, fee, currency=currency, segment=PLATFORM, reference=ref, **party),
-        signed(CINEMA_PAYABLE, price, currency=currency, segment=PLATFORM, reference=ref, **party),
-        signed(
-            GATEWAY_RECEIVABLE,
-            -(price + fee),
-            currency=currency,
-            segment=PLATFORM,
-            reference=ref,
-            **party,
-        ),
+        line(SERVICE_FEES, fee),
+        line(CINEMA_PAYABLE, price),
+        line(GATEWAY_RECEIVABLE, -(price + fee)),
     ]
     return _post(
         lines,
