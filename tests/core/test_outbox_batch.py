@@ -54,3 +54,25 @@ def test_one_failure_in_a_batch_fails_alone(register_consumer, worker_mode):
 def test_batch_must_be_a_sensible_int(batch):
     with pytest.raises(ValueError, match="batch"):
         outbox.consumer("x", events=["a"], batch=batch)(lambda e: None)
+
+
+def test_a_bulk_consumer_gets_the_batch_whole_and_one_by_one_after_a_failure(
+    register_consumer, worker_mode
+):
+    calls: list[list[int]] = []
+
+    def fn(events):
+        ns = [e.payload["n"] for e in events]
+        calls.append(ns)
+        if 3 in ns:
+            raise RuntimeError("bad event")
+
+    register_consumer("bulk", ["test.batched"], fn, batch=3, bulk=True)
+    _publish(6)
+    assert outbox.drain() == 6
+    # [0, 1, 2] whole; [3, 4, 5] whole fails, then each alone: only 3 fails.
+    assert calls == [[0, 1, 2], [3, 4, 5], [3], [4], [5]]
+    rows = {d.event.payload["n"]: d for d in EventDelivery.objects.select_related("event")}
+    assert rows[3].status == "pending" and rows[3].attempts == 1
+    assert {rows[n].status for n in (0, 1, 2, 4, 5)} == {"done"}
+    assert {rows[n].attempts for n in (0, 1, 2, 4, 5)} == {1}

@@ -75,8 +75,8 @@ def test_a_replayed_event_posts_nothing(showtime, buyer):
     _drain()
     event = OutboxEvent.objects.get(type=ticket_events.ORDER_PAID)
     before = (JournalEntry.objects.count(), JournalLine.objects.count())
-    consumers.post_ticketing_event(event)
-    consumers.post_ticketing_event(event)
+    consumers.post_ticketing_events([event])
+    consumers.post_ticketing_events([event, event])
     assert (JournalEntry.objects.count(), JournalLine.objects.count()) == before
 
 

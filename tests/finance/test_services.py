@@ -162,3 +162,40 @@ def test_posted_rows_refuse_save_and_delete(chart):
         entry.save()
     with pytest.raises(ImmutableRow):
         entry.lines.first().delete()
+
+
+def test_post_entries_posts_a_batch_all_or_nothing(chart):
+    from marquee.finance.services import EntryRequest, post_entries
+
+    good = [
+        EntryRequest(DAY, "a", [dr("1010", 10), cr("4010", 10)], source_event_id="b1"),
+        EntryRequest(DAY, "b", [dr("1010", 20), cr("4010", 20)], source_event_id="b2"),
+        EntryRequest(DAY, "a again", [dr("1010", 10), cr("4010", 10)], source_event_id="b1"),
+        EntryRequest(dt.date(2026, 7, 1), "c", [dr("1010", 5), cr("4010", 5)]),
+    ]
+    bad = EntryRequest(DAY, "bad", [dr("1010", 1), cr("4010", 2)], source_event_id="b3")
+    with pytest.raises(DomainError) as exc_info:
+        post_entries([*good, bad])
+    assert exc_info.value.code == "unbalanced_entry"
+    assert not JournalEntry.objects.exists()
+
+    entries = post_entries(good)
+    assert entries[0].pk == entries[2].pk  # the same event id twice: posted once
+    assert JournalEntry.objects.count() == 3
+    assert JournalLine.objects.count() == 6
+    assert Balance.objects.get(account__code="4010", month=dt.date(2026, 5, 1)).credit_minor == 30
+    assert Balance.objects.get(account__code="4010", month=dt.date(2026, 7, 1)).credit_minor == 5
+    again = post_entries(good[:2])
+    assert [e.pk for e in again] == [entries[0].pk, entries[1].pk]
+    assert JournalEntry.objects.count() == 3
+
+
+def test_a_replayed_event_returns_its_entry_after_the_period_closed(chart):
+    first = post_entry(
+        date=DAY, memo="fee", lines=[dr("1010", 10), cr("4010", 10)], source_event_id="late"
+    )
+    close_period(month=DAY)
+    again = post_entry(
+        date=DAY, memo="fee", lines=[dr("1010", 10), cr("4010", 10)], source_event_id="late"
+    )
+    assert again.pk == first.pk

@@ -63,9 +63,10 @@ class Consumer:
 
     name: str
     events: tuple[str, ...]
-    fn: ConsumerFn
+    fn: Callable[..., None]  # takes one event, or a list of them when bulk
     max_attempts: int
     batch: int = 1
+    bulk: bool = False
 
     def wants(self, event_type: str) -> bool:
         return any(fnmatchcase(event_type, pattern) for pattern in self.events)
@@ -84,8 +85,13 @@ def _setting(name: str, default: int) -> int:
 
 
 def consumer(
-    name: str, *, events: Iterable[str], max_attempts: int | None = None, batch: int = 1
-) -> Callable[[ConsumerFn], ConsumerFn]:
+    name: str,
+    *,
+    events: Iterable[str],
+    max_attempts: int | None = None,
+    batch: int = 1,
+    bulk: bool = False,
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register ``fn(event) -> None`` as consumer ``name`` of the ``events`` types.
 
     ``name`` is stored on every delivery row, so never rename a consumer that
@@ -96,7 +102,10 @@ def consumer(
     ``settings.MARQUEE_OUTBOX_MAX_ATTEMPTS`` (8). ``batch`` > 1 lets a drainer
     claim up to that many of the consumer's due deliveries in one transaction:
     each still runs in its own savepoint and succeeds or fails alone, but they
-    share one commit (a high-volume consumer such as the ledger's).
+    share one commit (a high-volume consumer such as the ledger's). With
+    ``bulk=True`` the function takes a *list* of events: a claimed batch is
+    first offered whole, in one savepoint; if that raises, each event is run
+    alone (``fn([event])``) so that only the bad one retries.
 
     Registering a different function under a taken name raises
     :class:`ValueError`; re-registering the same function (a module
@@ -116,7 +125,7 @@ def consumer(
     ):
         raise ValueError("max_attempts must be a positive int.")
 
-    def register(fn: ConsumerFn) -> ConsumerFn:
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
         with _registry_lock:
             existing = _registry.get(name)
             if existing is not None and _identity(existing.fn) != _identity(fn):
@@ -131,6 +140,7 @@ def consumer(
                 max_attempts=max_attempts
                 or _setting("MARQUEE_OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS),
                 batch=batch,
+                bulk=bulk,
             )
         return fn
 
@@ -324,12 +334,17 @@ def _process_next(
             more = due.filter(consumer=spec.name, id__gt=delivery.pk).order_by("id")
             claimed += list(_lock(more)[: size - 1])
         events = OutboxEvent.objects.in_bulk([d.event_id for d in claimed])
+        together = spec.bulk and len(claimed) > 1 and _run_together(spec, claimed, events)
         for claim in claimed:
             event = events[claim.event_id]
             claim.attempts += 1
+            if together:
+                claim.status = EventDelivery.Status.DONE
+                claim.processed_at = timezone.now()
+                continue
             try:
                 with transaction.atomic():
-                    spec.fn(event)
+                    spec.fn([event] if spec.bulk else event)
             except Exception as exc:
                 _settle_failure(claim, spec, event, exc)
             else:
@@ -348,6 +363,24 @@ def _process_next(
             if len(done) <= 1 or claim.pk not in done:
                 claim.save(update_fields=fields)
     return len(claimed)
+
+
+def _run_together(
+    spec: Consumer, claimed: list[EventDelivery], events: dict[int, OutboxEvent]
+) -> bool:
+    """Offer a bulk consumer its whole batch in one savepoint; False if it raised."""
+    try:
+        with transaction.atomic():
+            spec.fn([events[c.event_id] for c in claimed])
+    except Exception as exc:
+        logger.warning(
+            "consumer %s: a batch of %s failed (%r); running its events one by one",
+            spec.name,
+            len(claimed),
+            exc,
+        )
+        return False
+    return True
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

@@ -11,42 +11,56 @@ from django.conf import settings
 
 from marquee.core.models import OutboxEvent
 from marquee.core.outbox import consumer
+from marquee.finance.services import EntryRequest, post_entries
 from marquee.finance.services import ticketing as rules
 from marquee.payments import events as payment_events
 from marquee.ticketing import events as ticket_events
 
 _TICKETING = {
-    ticket_events.ORDER_PAID: rules.post_order_paid,
-    ticket_events.TICKET_REFUNDED: rules.post_ticket_refunded,
-    ticket_events.TICKET_EXCHANGED: rules.post_ticket_exchanged,
+    ticket_events.ORDER_PAID: rules.order_paid_entry,
+    ticket_events.TICKET_REFUNDED: rules.ticket_refunded_entry,
+    ticket_events.TICKET_EXCHANGED: rules.ticket_exchanged_entry,
 }
 
-
-#: Deliveries a drainer posts per transaction: a flash sale's entries share commits.
+#: Deliveries a drainer posts per transaction: a flash sale's entries share statements.
 BATCH = 200
 
 
-@consumer(
-    "finance.ledger.ticketing", events=[*_TICKETING, ticket_events.SETTLEMENT_PAID], batch=BATCH
-)
-def post_ticketing_event(event: OutboxEvent) -> None:
+def ticketing_entry(event: OutboxEvent) -> EntryRequest | None:
+    """The entry a ticketing event posts (None when no money moved)."""
     day = rules.event_day(event.created_at)
     if event.type == ticket_events.SETTLEMENT_PAID:
-        rules.post_settlement_paid(
+        return rules.settlement_paid_entry(
             event_id=event.pk,
             day=day,
             payload=event.payload,
             studio_titles=studio_distributed_titles(event.payload),
         )
-        return
-    _TICKETING[event.type](event_id=event.pk, day=day, payload=event.payload)
+    return _TICKETING[event.type](event_id=event.pk, day=day, payload=event.payload)
 
 
-@consumer("finance.ledger.gateway_fees", events=[payment_events.PAYMENT_SUCCEEDED], batch=BATCH)
-def post_gateway_fee(event: OutboxEvent) -> None:
-    rules.post_gateway_fee(
-        event_id=event.pk, day=rules.event_day(event.created_at), payload=event.payload
+@consumer(
+    "finance.ledger.ticketing",
+    events=[*_TICKETING, ticket_events.SETTLEMENT_PAID],
+    batch=BATCH,
+    bulk=True,
+)
+def post_ticketing_events(events: list[OutboxEvent]) -> None:
+    post_entries([e for e in map(ticketing_entry, events) if e is not None])
+
+
+@consumer(
+    "finance.ledger.gateway_fees",
+    events=[payment_events.PAYMENT_SUCCEEDED],
+    batch=BATCH,
+    bulk=True,
+)
+def post_gateway_fees(events: list[OutboxEvent]) -> None:
+    entries = (
+        rules.gateway_fee_entry(event_id=e.pk, day=rules.event_day(e.created_at), payload=e.payload)
+        for e in events
     )
+    post_entries([e for e in entries if e is not None])
 
 
 def studio_distributed_titles(payload: dict) -> set[int]:

@@ -5,8 +5,9 @@ the cinema (a payable to it, per venue), and only the service fee is the
 platform's revenue (segment ``promotion_distribution``). Money collected
 through the gateway is a receivable from the gateway until it settles.
 
-Every rule posts one entry whose ``source_event_id`` is the outbox event's
-id, so a redelivered event posts nothing. Amounts are in the order's
+Every rule builds one entry (an :class:`EntryRequest`, or None when nothing
+moved) whose ``source_event_id`` is the outbox event's id, so a redelivered
+event posts nothing; ``finance.consumers`` posts them in batches. Amounts are in the order's
 currency; the posting service converts to CNY at the day's rate.
 """
 
@@ -21,8 +22,7 @@ from typing import Any
 from django.conf import settings
 
 from marquee.core.money import round_half_even
-from marquee.finance.models import JournalEntry
-from marquee.finance.services.posting import LineSpec, post_entry
+from marquee.finance.services.posting import EntryRequest, LineSpec
 
 # Account codes (see marquee.finance.chart).
 BANK = "1010"
@@ -53,13 +53,15 @@ def signed(account: str, amount: int, *, currency: str, segment: str, **kw: Any)
     return LineSpec(account, segment, currency, credit_minor=-amount, **kw)
 
 
-def _post(
+def _entry(
     lines: list[LineSpec | None], *, day: dt.date, memo: str, event_id: int, source: str
-) -> JournalEntry | None:
+) -> EntryRequest | None:
     kept = [line for line in lines if line is not None and line.amount_minor]
     if not kept:
         return None  # nothing moved (a free order, an even exchange)
-    return post_entry(date=day, memo=memo, lines=kept, source_event_id=str(event_id), source=source)
+    return EntryRequest(
+        date=day, memo=memo, lines=kept, source_event_id=str(event_id), source=source
+    )
 
 
 def _platform_line(payload: dict[str, Any], ref: str) -> Any:
@@ -74,7 +76,9 @@ def _platform_line(payload: dict[str, Any], ref: str) -> Any:
     )
 
 
-def post_order_paid(*, event_id: int, day: dt.date, payload: dict[str, Any]) -> JournalEntry | None:
+def order_paid_entry(
+    *, event_id: int, day: dt.date, payload: dict[str, Any]
+) -> EntryRequest | None:
     """Dr gateway receivable (total) / Cr payable to the cinema (seats), Cr service fees."""
     line = _platform_line(payload, f"order:{payload['order_id']}")
     lines = [
@@ -82,7 +86,7 @@ def post_order_paid(*, event_id: int, day: dt.date, payload: dict[str, Any]) -> 
         line(CINEMA_PAYABLE, -payload["subtotal_minor"]),
         line(SERVICE_FEES, -payload["fees_minor"]),
     ]
-    return _post(
+    return _entry(
         lines,
         day=day,
         memo=f"Ticket order {payload['order_id']} paid",
@@ -91,9 +95,9 @@ def post_order_paid(*, event_id: int, day: dt.date, payload: dict[str, Any]) -> 
     )
 
 
-def post_ticket_refunded(
+def ticket_refunded_entry(
     *, event_id: int, day: dt.date, payload: dict[str, Any]
-) -> JournalEntry | None:
+) -> EntryRequest | None:
     """Give back the fee and the cinema's part of the price; the cinema keeps its refund fee.
 
     Dr service fees (fee), Dr payable to the cinema (price − kept), Cr gateway
@@ -105,7 +109,7 @@ def post_ticket_refunded(
         line(CINEMA_PAYABLE, payload["price_minor"] - payload["venue_fee_minor"]),
         line(GATEWAY_RECEIVABLE, -payload["refund_minor"]),
     ]
-    return _post(
+    return _entry(
         lines,
         day=day,
         memo=f"Ticket {payload['ticket_id']} refunded ({payload.get('reason', '')})",
@@ -114,9 +118,9 @@ def post_ticket_refunded(
     )
 
 
-def post_ticket_exchanged(
+def ticket_exchanged_entry(
     *, event_id: int, day: dt.date, payload: dict[str, Any]
-) -> JournalEntry | None:
+) -> EntryRequest | None:
     """One old ticket for one new: the price and fee differences, refunded through the gateway.
 
     Summed over an exchange's tickets the gateway line is the difference the
@@ -131,7 +135,7 @@ def post_ticket_exchanged(
         line(CINEMA_PAYABLE, price),
         line(GATEWAY_RECEIVABLE, -(price + fee)),
     ]
-    return _post(
+    return _entry(
         lines,
         day=day,
         memo=f"Ticket {payload['ticket_id']} exchanged for {payload['new_ticket_id']}",
@@ -145,9 +149,9 @@ def gateway_fee_rate() -> Fraction:
     return Fraction(Decimal(str(getattr(settings, "MARQUEE_FINANCE_GATEWAY_FEE_RATE", "0.006"))))
 
 
-def post_gateway_fee(
+def gateway_fee_entry(
     *, event_id: int, day: dt.date, payload: dict[str, Any]
-) -> JournalEntry | None:
+) -> EntryRequest | None:
     """The gateway keeps its fee out of what it settles: Dr payment fees / Cr gateway receivable.
 
     The payments domain records no fee, so it is the configured rate of the
@@ -161,7 +165,7 @@ def post_gateway_fee(
         signed(PAYMENT_FEES, fee, currency=currency, segment=segment, reference=ref),
         signed(GATEWAY_RECEIVABLE, -fee, currency=currency, segment=segment, reference=ref),
     ]
-    return _post(
+    return _entry(
         lines,
         day=day,
         memo=f"Gateway fee on payment {payload['payment_id']}",
@@ -170,9 +174,9 @@ def post_gateway_fee(
     )
 
 
-def post_settlement_paid(
+def settlement_paid_entry(
     *, event_id: int, day: dt.date, payload: dict[str, Any], studio_titles: set[int]
-) -> JournalEntry | None:
+) -> EntryRequest | None:
     """A cinema's day settled: Dr payable to the cinema / Cr bank, plus the studio's share.
 
     For every title the studio distributes in the venue's territory, the
@@ -211,7 +215,7 @@ def post_settlement_paid(
         lines.append(
             signed(DISTRIBUTION_REVENUE, -share, currency=currency, segment=CONTENT, **party)
         )
-    return _post(
+    return _entry(
         lines,
         day=day,
         memo=f"Settlement paid to venue {venue} for {payload['day']}",
