@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from marquee.finance.errors import AlreadyReversed, EntryNotFound, FinanceError, FinanceErrorCode
-from marquee.finance.models import FUNCTIONAL_CURRENCY, JournalEntry, JournalLine, Period
+from marquee.finance.models import FUNCTIONAL_CURRENCY, JournalEntry, Period
 from marquee.finance.services.periods import lock_open_period
 from marquee.finance.services.validation import (
     LineSpec,
@@ -29,7 +29,12 @@ from marquee.finance.services.validation import (
     load_chart,
     rates,
 )
-from marquee.finance.services.writes import insert_entries, upsert_balances
+from marquee.finance.services.writes import (
+    LineRow,
+    insert_entries,
+    insert_lines,
+    upsert_balances,
+)
 
 __all__ = ["EntryRequest", "LineSpec", "post_entries", "post_entry", "reverse_entry"]
 
@@ -158,34 +163,30 @@ def _write(requests: list[EntryRequest]) -> list[JournalEntry]:
     fresh = list({id(e): e for e in entries}.values())
     inserted = _insert(fresh)
     done = {id(e) for e in inserted}
-    rows: list[tuple[JournalLine, dt.date]] = []
+    rows: list[tuple[LineRow, dt.date]] = []
     for entry, (request, functional, day_rates) in zip(entries, prepared, strict=True):
         if id(entry) not in done:
             continue
         done.discard(id(entry))  # a repeated event id in the batch: lines once
         for line, amount in zip(request.lines, functional, strict=True):
-            rows.append(
-                (
-                    JournalLine(
-                        entry=entry,
-                        account_id=accounts[line.account],
-                        segment_id=segments[line.segment],
-                        currency=line.currency,
-                        debit_minor=line.debit_minor,
-                        credit_minor=line.credit_minor,
-                        functional_debit_minor=amount if line.is_debit else 0,
-                        functional_credit_minor=0 if line.is_debit else amount,
-                        rate=line_rate(line, amount, day_rates),
-                        venue_id=line.venue_id,
-                        title_id=line.title_id,
-                        project=line.project,
-                        reference=line.reference,
-                    ),
-                    entry.period.start,
-                )
+            row = LineRow(
+                entry.pk,
+                accounts[line.account],
+                segments[line.segment],
+                line.currency,
+                line.debit_minor,
+                line.credit_minor,
+                amount if line.is_debit else 0,
+                0 if line.is_debit else amount,
+                line_rate(line, amount, day_rates),
+                line.venue_id,
+                line.title_id,
+                line.project,
+                line.reference,
             )
+            rows.append((row, entry.period.start))
     if rows:
-        JournalLine.objects.bulk_create([line for line, _ in rows])
+        insert_lines([row for row, _ in rows])
         upsert_balances(rows)
     skipped = [e.source_event_id for e in fresh if e.pk is None]
     if skipped:
