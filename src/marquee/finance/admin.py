@@ -10,25 +10,16 @@ from marquee.finance.models import Account, Balance, JournalEntry, JournalLine, 
 # Visible to finance staff and administrators; nobody edits the books by hand.
 from marquee.payments.admin import ReadOnlyFinanceAdmin as FinanceReadOnlyAdmin
 
+#: Where a line or a rollup row sits and what it holds.
+_KEY = ["account", "segment", "currency"]
+_SUMS = ["debit_minor", "credit_minor", "functional_debit_minor", "functional_credit_minor"]
+
 
 class JournalLineInline(admin.TabularInline):
     model = JournalLine
     extra = 0
     can_delete = False
-    fields = [
-        "account",
-        "segment",
-        "currency",
-        "debit_minor",
-        "credit_minor",
-        "functional_debit_minor",
-        "functional_credit_minor",
-        "rate",
-        "venue_id",
-        "title_id",
-        "project",
-        "reference",
-    ]
+    fields = [*_KEY, *_SUMS, "rate", "venue_id", "title_id", "project", "reference"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -67,15 +58,5 @@ class JournalEntryAdmin(FinanceReadOnlyAdmin):
 
 @admin.register(Balance)
 class BalanceAdmin(FinanceReadOnlyAdmin):
-    list_display = [
-        "month",
-        "account",
-        "segment",
-        "currency",
-        "debit_minor",
-        "credit_minor",
-        "functional_debit_minor",
-        "functional_credit_minor",
-        "line_count",
-    ]
+    list_display = ["month", *_KEY, *_SUMS, "line_count"]
     list_filter = ["month", "currency", "segment"]
