@@ -29,7 +29,7 @@ def _fresh_cache():
     """Rate-limit counters and cached layouts must not leak between tests (ids are reused)."""
     from django.core.cache import cache
 
-    from marquee.ticketing.queries import forget_local_caches
+    from marquee.ticketing.seatmap import forget_local_caches
 
     cache.clear()
     forget_local_caches()

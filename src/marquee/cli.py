@@ -15,7 +15,11 @@ def _serve(argv: list[str]) -> None:
     import argparse
 
     parser = argparse.ArgumentParser(prog="marquee serve", description="Serve with gunicorn.")
-    parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))  # noqa: S104
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("MARQUEE_HOST", "127.0.0.1"),
+        help="address to bind (also MARQUEE_HOST; default 127.0.0.1, this machine only)",
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "0")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
@@ -26,6 +30,7 @@ def _serve(argv: list[str]) -> None:
         help="do not log every request (also MARQUEE_ACCESS_LOG=off), e.g. behind a proxy that does",
     )
     args = parser.parse_args(argv)
+    host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
     workers = args.workers or max(2, (os.cpu_count() or 1))
     command = [
         sys.executable,
@@ -33,7 +38,7 @@ def _serve(argv: list[str]) -> None:
         "gunicorn",
         "marquee.wsgi:application",
         "--bind",
-        f"{args.host}:{args.port}",
+        f"{host}:{args.port}",
         "--workers",
         str(workers),
         "--threads",
@@ -43,15 +48,27 @@ def _serve(argv: list[str]) -> None:
     ]
     if not args.no_access_log:
         command += ["--access-logfile", "-"]
-    shown = "127.0.0.1" if args.host in {"0.0.0.0", ""} else args.host  # noqa: S104
-    print(f"Marquee is serving on http://{shown}:{args.port}/  (API docs: /api/v1/docs)")
+    print(f"Marquee is serving on http://{host}:{args.port}/  (API docs: /api/v1/docs)")
     sys.stdout.flush()
     os.execv(sys.executable, command)  # noqa: S606
+
+
+def _load_settings() -> None:
+    """Read the settings now, so a production server missing a secret stops with one line."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - importing the settings is the check
+    except ImproperlyConfigured as exc:
+        print(f"marquee: refusing to start: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marquee.settings")
+    _load_settings()
     if len(argv) > 1 and argv[1] == "serve":
         _serve(argv[2:])
         return

@@ -49,8 +49,13 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
+#: Outside production only the local names answer: a forged ``Host`` header
+#: (which would end up in password-reset links) is refused with a 400.
+LOCAL_HOSTS = "localhost,127.0.0.1,[::1],testserver"
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else LOCAL_HOSTS).split(",")
+    if h.strip()
 ]
 if PRODUCTION and not ALLOWED_HOSTS:
     from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "csp",
     "marquee.core",
     "marquee.accounts",
     "marquee.catalog",
@@ -79,6 +85,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "marquee.core.middleware.RejectNulMiddleware",
+    "marquee.core.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -231,3 +240,122 @@ MARQUEE_FINANCE_GATEWAY_FEE_RATE = os.environ.get("MARQUEE_FINANCE_GATEWAY_FEE_R
 MARQUEE_FINANCE_STUDIO_COMPANY = os.environ.get(
     "MARQUEE_FINANCE_STUDIO_COMPANY", "marquee-pictures"
 )
+
+# --- payments: the provider for new payments and each provider's credentials -----
+# MARQUEE_PAYMENT_PROVIDER names the provider new payments use: "alipay",
+# "wechatpay" or "stripe"; "sim" (the simulated gateway, the default outside
+# production) does not exist in production, where a real provider is required.
+# Every credential comes from the environment; a key may instead be read from the
+# file named by the same variable with a _FILE suffix. docs/payments.md has the table.
+MARQUEE_PAYMENT_PROVIDER = (
+    os.environ.get("MARQUEE_PAYMENT_PROVIDER", "" if PRODUCTION else "sim").strip().lower()
+)
+if PRODUCTION and MARQUEE_PAYMENT_PROVIDER in {"", "sim"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "MARQUEE_ENV=production needs MARQUEE_PAYMENT_PROVIDER set to a real provider "
+        "(alipay, wechatpay or stripe): the simulated gateway gives tickets away and "
+        "does not exist in production."
+    )
+
+
+def _env_secret(name: str) -> str:
+    """``$NAME``, else the contents of the file named by ``$NAME_FILE``, else ""."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if not value and path:
+        value = Path(path).read_text()
+    return value.strip()
+
+
+#: HMAC secret of the simulated gateway's callbacks (outside production only).
+MARQUEE_SIM_PROVIDER_SECRET = _env_secret("MARQUEE_SIM_PROVIDER_SECRET")
+#: The site's public base URL (https://tickets.example.com): gateways call back and
+#: send buyers back to absolute URLs under it.
+MARQUEE_PUBLIC_URL = os.environ.get("MARQUEE_PUBLIC_URL", "").strip().rstrip("/")
+MARQUEE_ALIPAY = {
+    "app_id": os.environ.get("MARQUEE_ALIPAY_APP_ID", "").strip(),
+    "private_key": _env_secret("MARQUEE_ALIPAY_PRIVATE_KEY"),
+    "alipay_public_key": _env_secret("MARQUEE_ALIPAY_PUBLIC_KEY"),
+    "gateway": os.environ.get("MARQUEE_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+}
+MARQUEE_WECHATPAY = {
+    "mchid": os.environ.get("MARQUEE_WECHATPAY_MCHID", "").strip(),
+    "appid": os.environ.get("MARQUEE_WECHATPAY_APPID", "").strip(),
+    "private_key": _env_secret("MARQUEE_WECHATPAY_PRIVATE_KEY"),
+    "cert_serial_no": os.environ.get("MARQUEE_WECHATPAY_CERT_SERIAL_NO", "").strip(),
+    "apiv3_key": _env_secret("MARQUEE_WECHATPAY_APIV3_KEY"),
+    "platform_public_key": _env_secret("MARQUEE_WECHATPAY_PLATFORM_PUBLIC_KEY"),
+    "platform_serial": os.environ.get("MARQUEE_WECHATPAY_PLATFORM_SERIAL", "").strip(),
+    "api_base": os.environ.get("MARQUEE_WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com"),
+}
+MARQUEE_STRIPE = {
+    "secret_key": _env_secret("MARQUEE_STRIPE_SECRET_KEY"),
+    "webhook_secret": _env_secret("MARQUEE_STRIPE_WEBHOOK_SECRET"),
+}
+# Provider webhooks, per client address: gateways retry a 429 later, so this only
+# slows a flood; raise it if one gateway address sends more at the busiest minute.
+MARQUEE_RATE_LIMITS["payment_webhooks"] = {
+    "ip": os.environ.get("MARQUEE_WEBHOOK_RATE_IP", "600/min"),
+}
+
+# --- production hardening -----------------------------------------------------
+# Ticket signing keys, the checks that keep a production server from starting
+# with a weak or missing secret, the login/sign-up throttles and the
+# Content-Security-Policy. Keep this block together.
+from csp.constants import NONCE as CSP_NONCE  # noqa: E402
+
+from marquee.core.deploy import check_production_settings  # noqa: E402
+
+#: Base64 of the 32-byte Ed25519 seed that signs tickets. Without it a key is
+#: generated under var/ (development only: production refuses to start).
+MARQUEE_TICKET_SIGNING_KEY = os.environ.get("MARQUEE_TICKET_SIGNING_KEY", "").strip()
+#: Public keys (base64 of the raw 32 bytes, comma-separated) of retired signing
+#: keys: tickets they signed keep verifying after a rotation.
+MARQUEE_TICKET_RETIRED_PUBLIC_KEYS = [
+    k.strip()
+    for k in os.environ.get("MARQUEE_TICKET_RETIRED_PUBLIC_KEYS", "").replace(" ", ",").split(",")
+    if k.strip()
+]
+
+# Failed logins per account and per address before a lock-out; each further
+# lock-out doubles, up to the cap (seconds).
+MARQUEE_LOGIN_FAILURES = int(os.environ.get("MARQUEE_LOGIN_FAILURES", "5"))
+MARQUEE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("MARQUEE_LOGIN_FAILURES_PER_ADDRESS", "20"))
+MARQUEE_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_LOGIN_LOCKOUT_SECONDS", "60"))
+MARQUEE_LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("MARQUEE_LOGIN_LOCKOUT_MAX_SECONDS", "3600"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+
+MARQUEE_RATE_LIMITS["signup"] = {"ip": os.environ.get("MARQUEE_SIGNUP_RATE_IP", "10/h")}
+
+# Scripts: our static files, and inline ones only with the request's nonce
+# (``<script nonce="{{ request.csp_nonce }}">``). Styles may be inline: the seat
+# map places every seat with a ``style`` attribute, which no nonce can cover.
+# Swagger UI (/api/v1/docs) is served from ninja's static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+if PRODUCTION:
+    check_production_settings(
+        secret_key=SECRET_KEY,
+        ticket_signing_key=MARQUEE_TICKET_SIGNING_KEY,
+        retired_public_keys=MARQUEE_TICKET_RETIRED_PUBLIC_KEYS,
+        email_backend=EMAIL_BACKEND,
+        cache_backend=CACHES["default"]["BACKEND"],
+    )

@@ -3,7 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from marquee.accounts.forms import AdminLoginForm
 from marquee.api import api
+
+# The admin's log-in is throttled like the site's (marquee.accounts.throttle).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

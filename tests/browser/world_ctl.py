@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
             SeatInventory.objects.filter(hold_id=order.hold_id).update(hold_expires_at=at)
         return 0
     if command == "deliver-callbacks":
-        from marquee.payments.providers.sim import deliver_sim_callbacks
+        from marquee.payments.simulator.gateway import deliver_sim_callbacks
 
         print(len(deliver_sim_callbacks()))
         return 0

@@ -431,9 +431,11 @@ def test_openapi_lists_the_catalog(client):
         "/companies/a%00b",
     ],
 )
-def test_nul_bytes_in_reads_never_cause_a_server_error(client, guilty, path):
+def test_nul_bytes_in_reads_are_refused_as_invalid_text(client, guilty, path):
     r = client.get(f"{BASE}{path}")
-    assert r.status_code in (200, 404), r.content
+    assert r.status_code == 400, r.content
+    assert r["Content-Type"] == "application/problem+json"
+    assert r.json()["code"] == "invalid_text"
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,11 @@ from marquee.core.errors import DomainError
 from marquee.core.money import (
     CURRENCIES,
     Money,
+    MoneyAttribute,
     babel_locale,
     format_money,
     get_currency,
+    is_supported_currency,
     sum_money,
 )
 
@@ -392,3 +394,88 @@ def test_formatting_never_fails(m):
     for locale in ("en", "zh-hans", "zh-hant"):
         text = format_money(m, locale)
         assert text.startswith("-") == (m.minor < 0)
+
+
+# --- the model descriptor -------------------------------------------------------------
+
+
+class _Order:
+    total = MoneyAttribute("total_minor")
+
+    def __init__(self, total_minor, currency):
+        self.total_minor = total_minor
+        self.currency = currency
+
+
+class _Line:
+    price = MoneyAttribute("price_minor", currency="order.currency")
+
+    def __init__(self, price_minor, order):
+        self.price_minor = price_minor
+        self.order = order
+
+
+def test_money_attribute_joins_the_minor_column_and_the_rows_currency():
+    order = _Order(4500, "CNY")
+    assert order.total == Money(4500, "CNY")
+    order.total_minor, order.currency = 100, "HKD"  # read fresh each time, never cached
+    assert order.total == Money(100, "HKD")
+    assert _Line(1200, order).price == Money(1200, "HKD")  # a currency through a relation
+    assert _Order(None, "CNY").total is None
+    assert isinstance(_Order.total, MoneyAttribute)  # on the class: the descriptor itself
+
+
+def test_money_attribute_is_read_only_and_refuses_what_money_refuses():
+    order = _Order(4500, "CNY")
+    with pytest.raises(AttributeError, match="total_minor"):
+        order.total = Money(1, "CNY")
+    with pytest.raises(DomainError) as exc:
+        _ = _Order(1, "XYZ").total
+    assert exc.value.code == "unknown_currency"
+
+
+def test_models_expose_their_money(db):
+    from marquee.payments.models import Payment, Refund
+    from marquee.venues.models import Venue
+
+    payment = Payment(amount_minor=8800, refunded_minor=800, currency="HKD")
+    assert (payment.amount, payment.refunded) == (Money(8800, "HKD"), Money(800, "HKD"))
+    assert Refund(amount_minor=5, currency="USD").amount == Money(5, "USD")
+    assert Venue(refund_fee_minor=300, currency="CNY").refund_fee == Money(300, "CNY")
+
+
+def test_ticketing_models_expose_their_money_in_the_right_currency(db):
+    from marquee.ticketing.models import (
+        Order,
+        OrderLine,
+        OrderRefund,
+        Showtime,
+        ShowtimePrice,
+        TicketExchange,
+    )
+
+    showtime = Showtime(currency="HKD", service_fee_minor=500)
+    assert showtime.service_fee == Money(500, "HKD")
+    assert ShowtimePrice(showtime=showtime, price_minor=9000).price == Money(9000, "HKD")
+    order = Order(
+        currency="HKD", subtotal_minor=9000, fees_minor=500, total_minor=9500, refunded_minor=0
+    )
+    assert (order.subtotal, order.fees, order.total, order.refunded) == (
+        Money(9000, "HKD"),
+        Money(500, "HKD"),
+        Money(9500, "HKD"),
+        Money(0, "HKD"),
+    )
+    assert order.subtotal + order.fees == order.total
+    line = OrderLine(order=order, price_minor=9000, fee_minor=500)
+    assert (line.price, line.fee) == (Money(9000, "HKD"), Money(500, "HKD"))
+    refund = OrderRefund(currency="HKD", amount_minor=9000, fee_minor=500)
+    assert (refund.amount, refund.fee) == (Money(9000, "HKD"), Money(500, "HKD"))
+    exchange = TicketExchange(currency="HKD", old_value_minor=9500, new_value_minor=8000)
+    assert exchange.old_value - exchange.new_value == Money(1500, "HKD")
+
+
+def test_supported_currencies_are_the_known_list_not_a_shape():
+    assert all(is_supported_currency(code) for code in CURRENCIES)
+    for code in ("XYZ", "ABC", "cny", "CNYY", "", None, 156):
+        assert not is_supported_currency(code), code

@@ -79,7 +79,7 @@ def new_payment(shop, buyer):
 
 @pytest.fixture
 def paid_payment(new_payment, buyer):
-    from marquee.payments.providers.sim import authorize_sim_payment
+    from marquee.payments.simulator.gateway import authorize_sim_payment
 
     def _make(amount_minor: int = 8800, **kw):
         payment = new_payment(amount_minor=amount_minor, **kw)

@@ -113,7 +113,7 @@ def test_admin_lists_payments_read_only_for_finance(client_for, paid_payment, ma
         "/admin/payments/callbacklog/",
         "/admin/payments/refund/",
         "/admin/payments/simulatedcallback/",
-        "/admin/payments/idempotencyrecord/",
+        "/admin/core/idempotencyrecord/",
         "/admin/payments/paymentattempt/",
     ]:
         assert c.get(url).status_code == 200, url

@@ -15,8 +15,9 @@ from marquee.accounts.models import Organisation
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.payments import services
 from marquee.payments.models import CallbackLog, Payment, PaymentAttempt, Refund, SimulatedCallback
-from marquee.payments.providers import sim
 from marquee.payments.providers.base import InvalidCallback, InvalidSignature
+from marquee.payments.providers.sim import SimProvider
+from marquee.payments.simulator import gateway as sim
 from tests.payments.conftest import TEST_PURPOSE, callback_body, signed_headers
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def test_start_payment_is_pending_at_the_sim_provider(new_payment, buyer):
         ({"amount_minor": True}, "invalid_amount"),
         ({"currency": "cny"}, "invalid_currency"),
         ({"currency": "CNYY"}, "invalid_currency"),
+        ({"currency": "ABC"}, "invalid_currency"),  # shaped like a code, not one
         ({"return_url": "javascript:alert(1)"}, "invalid_return_url"),
         ({"return_url": "//evil.example/x"}, "invalid_return_url"),
         ({"return_url": "/ok\nSet-Cookie: x"}, "invalid_return_url"),
@@ -494,7 +496,7 @@ def test_provider_refund_failure_rolls_everything_back(paid_payment, monkeypatch
     def refuse(self, **kwargs):
         raise ProviderError("the gateway is down")
 
-    monkeypatch.setattr(sim.SimProvider, "refund", refuse)
+    monkeypatch.setattr(SimProvider, "refund", refuse)
     with pytest.raises(ProviderError):
         services.refund_payment(payment=payment, amount_minor=100, reason="x")
     payment.refresh_from_db()

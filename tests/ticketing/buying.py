@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marquee.accounts.models import User
 from marquee.payments.models import Payment
-from marquee.payments.providers.sim import authorize_sim_payment
+from marquee.payments.simulator.gateway import authorize_sim_payment
 from marquee.ticketing.models import Order, SeatInventory, Showtime, Ticket
 from marquee.ticketing.services import holds, orders
 

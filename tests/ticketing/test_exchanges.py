@@ -12,6 +12,7 @@ from marquee.accounts.models import Role
 from marquee.catalog.models import Title
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.core.models import OutboxEvent
+from marquee.core.money import Money
 from marquee.payments.models import Refund
 from marquee.ticketing import etickets, events
 from marquee.ticketing.models import (
@@ -96,6 +97,8 @@ def test_cheaper_seats_refund_the_difference(order, buyer, later):
     )
     difference = PRICES["vip"] - PRICES["standard"]
     assert result.refunded_minor == difference
+    assert result.refunded == Money(difference, result.order.currency)
+    assert result.exchange.old_value - result.exchange.new_value == result.refunded
     # one ticket still admits: the old order is partially refunded
     assert result.order.status == Order.Status.PARTIALLY_REFUNDED
     assert Order.objects.get(pk=order.pk).refunded_minor == difference

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory
-from marquee.ticketing.queries import seat_map
+from marquee.ticketing.seatmap import seat_map
 from marquee.ticketing.services import holds, orders
 
 pytestmark = pytest.mark.django_db

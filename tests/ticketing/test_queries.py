@@ -10,7 +10,7 @@ import time_machine
 
 from marquee.accounts.models import Role
 from marquee.core.errors import NotFound
-from marquee.ticketing import queries
+from marquee.ticketing import queries, seatmap
 from marquee.ticketing.models import SeatInventory
 from marquee.ticketing.services import holds
 
@@ -79,7 +79,7 @@ def test_seat_map_states_without_revealing_holders(showtime, buyer, make_user):
     SeatInventory.objects.filter(showtime=showtime, seat__row_label="4", seat__number="8").update(
         state="sold"
     )
-    seat_map = queries.seat_map(user=None, showtime_id=showtime.pk)
+    seat_map = seatmap.seat_map(user=None, showtime_id=showtime.pk)
     by_code = {s.code: s for s in seat_map.seats}
     assert len(by_code) == 40
     assert by_code["2-1"].state == "held"
@@ -99,7 +99,7 @@ def test_seat_map_states_without_revealing_holders(showtime, buyer, make_user):
 def test_seat_map_treats_expired_holds_as_free(showtime, buyer):
     hold = holds.hold_seats(showtime=showtime, seat_codes=["2-1"], user=buyer)
     with time_machine.travel(hold.expires_at + timedelta(seconds=1)):
-        seat_map = queries.seat_map(user=None, showtime_id=showtime.pk)
+        seat_map = seatmap.seat_map(user=None, showtime_id=showtime.pk)
     assert {s.code: s.state for s in seat_map.seats}["2-1"] == "free"
     assert seat_map.counts == {"free": 40}
 
@@ -107,13 +107,13 @@ def test_seat_map_treats_expired_holds_as_free(showtime, buyer):
 def test_seat_map_is_three_queries_whatever_the_hall_size(showtime, django_assert_num_queries):
     # showtime + prices + one query for every seat's state with its layout
     with django_assert_num_queries(3):
-        seat_map = queries.seat_map(user=None, showtime_id=showtime.pk)
+        seat_map = seatmap.seat_map(user=None, showtime_id=showtime.pk)
     assert len(seat_map.seats) == 40
 
 
 def test_seat_map_of_unknown_showtime(db):
     with pytest.raises(NotFound) as exc:
-        queries.seat_map(user=None, showtime_id=123456)
+        seatmap.seat_map(user=None, showtime_id=123456)
     assert exc.value.code == "showtime_not_found"
 
 

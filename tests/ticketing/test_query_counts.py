@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from marquee.accounts.models import ApiToken
 from marquee.accounts.services import create_api_token
-from marquee.payments.models import IdempotencyRecord
-from marquee.ticketing import queries
+from marquee.core.models import IdempotencyRecord
+from marquee.ticketing import seatmap
 from marquee.ticketing.models import Hold, Order
 
 from .conftest import make_showtime
@@ -49,7 +49,7 @@ def post(client: Client, path: str, body: dict | None = None, **headers):
 
 def reference_map(showtime_id: int) -> dict:
     """The seat map as the plain query builds it, JSON round-tripped."""
-    body = queries.seat_map_body(queries.seat_map(user=None, showtime_id=showtime_id))
+    body = seatmap.seat_map_body(seatmap.seat_map(user=None, showtime_id=showtime_id))
     return json.loads(json.dumps(body))
 
 
@@ -63,7 +63,7 @@ def test_seat_map_is_two_queries_then_none_within_the_microcache(
         cold = client.get(url)
     assert cold.status_code == 200
     assert cold["Content-Type"] == "application/json"
-    queries.forget_seat_maps()
+    seatmap.forget_seat_maps()
     # Layout and prices cached: the showtime row and the states.
     with django_assert_num_queries(2):
         warm = client.get(url)
@@ -84,7 +84,7 @@ def test_seat_map_ignores_the_callers_token_for_a_public_showtime(
 ):
     url = f"{API}/showtimes/{showtime.pk}/seats"
     assert token_client.get(url).status_code == 200
-    queries.forget_seat_maps()
+    seatmap.forget_seat_maps()
     with django_assert_num_queries(2):  # no token lookup, no membership query
         response = token_client.get(url)
     assert response.json()["counts"] == {"free": 40}

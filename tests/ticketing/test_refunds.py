@@ -11,10 +11,11 @@ from django.utils import timezone
 from marquee.accounts.models import Role
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.core.models import OutboxEvent
+from marquee.core.money import Money
 from marquee.payments.models import Refund
 from marquee.ticketing import events
 from marquee.ticketing.models import Order, OrderRefund, RoundAllowance, Ticket
-from marquee.ticketing.queries import seat_map
+from marquee.ticketing.seatmap import seat_map
 from marquee.ticketing.services import checkin, holds, orders, rounds
 from marquee.ticketing.services.refunds import quote_refund, refund_cutoff, refund_tickets
 
@@ -58,6 +59,9 @@ def test_refunding_every_ticket_gives_back_price_plus_fee_minus_the_venue_fee(
     payment = payment_of(order)
     assert payment.refunded_minor == result.amount_minor
     assert payment.status == "partially_refunded"  # the venue kept its fees
+    # The same sums as Money, in the order's currency, from the models and the result.
+    assert result.amount == fresh.refunded == payment.refunded == Money(3 * (STANDARD - 500), "CNY")
+    assert result.record.fee == Money(3 * 500, "CNY")
     [refund] = Refund.objects.filter(payment=payment)
     assert refund.reason == "ticket_refund"
     assert OrderRefund.objects.get(order=order).payment_refund_id == refund.pk
@@ -106,6 +110,10 @@ def test_refunds_close_at_the_venue_cutoff(order, buyer, showtime):
         quote = quote_refund(order=order, actor=buyer)
         assert quote.refundable and quote.window_open
         assert quote.refund_minor == 3 * (STANDARD - 500)
+        assert (quote.refund, quote.fee) == (
+            Money(3 * (STANDARD - 500), "CNY"),
+            Money(3 * 500, "CNY"),
+        )
     with time_machine.travel(cutoff):
         quote = quote_refund(order=order, actor=buyer)
         assert not quote.refundable

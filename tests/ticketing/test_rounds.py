@@ -304,6 +304,7 @@ def test_override_in_another_currency_does_not_apply(presale_showtime, buyer, st
         ({"name": ""}, "invalid_round"),
         ({"price_override_minor": 100}, "invalid_round"),  # no currency
         ({"price_overrides": {"balcony": 1}, "currency": "CNY"}, "invalid_round"),
+        ({"price_override_minor": 100, "currency": "XYZ"}, "invalid_round"),
         ({"venue_slugs": ["nowhere"]}, "venue_not_found"),
         ({"city_codes": ["atlantis"]}, "city_not_found"),
     ],

@@ -151,6 +151,8 @@ def test_create_venue_checks_chain_and_fields(two_chains, city):
         {"name_en": "  "},
         {"time_zone": "Mars/Olympus"},
         {"currency": "yuan"},
+        {"currency": "XYZ"},  # three capitals, but no currency Marquee knows
+        {"currency": "cny"},
         {"kind": "stadium"},
         {"refund_fee_minor": -1},
     ):

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from marquee.payments.models import Payment
-from marquee.payments.providers import sim
+from marquee.payments.simulator import gateway as sim
 from marquee.ticketing.models import Hold, Order, SeatInventory, Ticket
 from marquee.ticketing.services import holds
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from marquee.accounts import services
+from marquee.accounts import queries, services
 from marquee.accounts.auth import AUTH
-from marquee.accounts.models import ApiToken
 from marquee.accounts.permissions import roles_of
+from marquee.core.ratelimit import enforce_rate_limits
 
 router = Router(tags=["accounts"])
 
@@ -31,14 +31,14 @@ class MeOut(Schema):
 
 
 class SignUpIn(Schema):
-    username: str
-    password: str
-    email: str | None = None
-    display_name: str = ""
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    email: str | None = Field(None, max_length=254)
+    display_name: str = Field("", max_length=100)
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(max_length=100)
 
 
 class TokenOut(Schema):
@@ -80,6 +80,7 @@ def me(request: HttpRequest):
 
 @router.post("/signup", response={201: MeOut}, auth=None, summary="Create a moviegoer account")
 def signup(request: HttpRequest, payload: SignUpIn):
+    enforce_rate_limits(request, "signup")
     user = services.sign_up(
         username=payload.username,
         password=payload.password,
@@ -91,7 +92,7 @@ def signup(request: HttpRequest, payload: SignUpIn):
 
 @router.get("/tokens", response=list[TokenOut], auth=AUTH, summary="My API tokens")
 def list_tokens(request: HttpRequest):
-    return list(ApiToken.objects.filter(user=request.user).order_by("-created_at"))
+    return list(queries.api_tokens_of(request.user))
 
 
 @router.post(

@@ -32,7 +32,7 @@ def _token_lookup(digest: str):
 
 
 #: Every authenticated API request runs this lookup: compiled once (core.prepared).
-_TOKEN_LOOKUP = Prepared(_token_lookup, digest="\x01digest")
+_TOKEN_LOOKUP = Prepared(_token_lookup, digest=str)
 
 
 def user_for_token(raw: str) -> User | None:
@@ -63,7 +63,18 @@ class TokenAuth(HttpBearer):
 
 
 class MarqueeSessionAuth(SessionAuth):
-    """Session cookie auth with Django's CSRF check (ninja's default behaviour)."""
+    """Session cookie auth with Django's CSRF check (ninja's default behaviour).
+
+    Only a signed-in session is checked for CSRF: an anonymous caller has no
+    session to protect, and is answered 401 (log in or send a token) rather
+    than a misleading 403 about a CSRF token.
+    """
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 #: The auth every write endpoint uses: a bearer token or a logged-in session.

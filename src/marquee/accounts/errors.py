@@ -7,3 +7,6 @@ class AccountsErrorCode(StrEnum):
     WEAK_PASSWORD = "weak_password"
     TOKEN_NOT_FOUND = "token_not_found"
     INVALID_ROLE = "invalid_role"
+    INVALID_USERNAME = "invalid_username"
+    INVALID_EMAIL = "invalid_email"
+    INVALID_DISPLAY_NAME = "invalid_display_name"

@@ -13,7 +13,9 @@ from marquee.accounts.auth import TOKEN_PREFIX, digest_token
 from marquee.accounts.errors import AccountsErrorCode
 from marquee.accounts.models import ApiToken, Membership, Organisation, Role, User
 from marquee.accounts.permissions import clear_role_cache
+from marquee.accounts.validation import clean_display_name, clean_email, clean_username
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.core.text import clean_text
 
 
 def sign_up(
@@ -27,12 +29,16 @@ def sign_up(
     """Create a moviegoer account.
 
     Raises :class:`Conflict` when the username or email is taken and
-    :class:`DomainError` (``weak_password``) when the password fails the validators.
+    :class:`DomainError` when the username, email or display name is not
+    acceptable (``invalid_username``, ``invalid_email``, ``invalid_display_name``,
+    ``invalid_text``; see ``accounts.validation``) or the password fails the
+    validators (``weak_password``).
     """
-    username = username.strip()
-    email = (email or "").strip().lower() or None
-    if not username:
-        raise DomainError(AccountsErrorCode.USERNAME_TAKEN, "A username is required.")
+    username = clean_username(username)
+    email = clean_email(email)
+    display_name = clean_display_name(display_name)
+    if not isinstance(password, str) or "\x00" in password or len(password) > 4096:
+        raise DomainError(AccountsErrorCode.WEAK_PASSWORD, "This password cannot be used.")
     candidate = User(username=username, email=email, display_name=display_name)
     try:
         validate_password(password, user=candidate)
@@ -74,12 +80,15 @@ def grant_role(*, user: User, organisation: Organisation, role: str) -> Membersh
 
 
 def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a token; the raw value is returned once and never stored."""
+    """Issue a token; the raw value is returned once and never stored.
+
+    Raises :class:`~marquee.core.text.InvalidText` for a name with a NUL or
+    longer than 100 characters.
+    """
+    name = clean_text(name, field="name", max_length=100) or "token"
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100] or "token", prefix=prefix, digest=digest_token(raw)
-    )
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=digest_token(raw))
     return token, raw
 
 

@@ -65,6 +65,8 @@ class CoreErrorCode(StrEnum):
     NO_RATE = "no_exchange_rate"
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_MISMATCH = "idempotency_key_reused"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_request_in_progress"
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
     SERVICE_UNAVAILABLE = "service_unavailable"
     INVALID_AMOUNT = "invalid_amount"
     AMOUNT_TOO_PRECISE = "amount_too_precise"

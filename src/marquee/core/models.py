@@ -1,7 +1,9 @@
-"""Shared tables: dated exchange rates and the outbox (events and their deliveries)."""
+"""Shared tables: dated exchange rates, the outbox (events and their deliveries) and
+the idempotency records of requests that move money (``core.idempotency``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
@@ -115,3 +117,38 @@ class EventDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} ← event #{self.event_id} ({self.status})"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to an ``Idempotency-Key``, replayed for retries (Stripe semantics)."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_records"
+    )
+    scope = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
+    lock_token = models.CharField(max_length=32)
+    locked_at = models.DateTimeField()
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    #: A replayable DomainError: {"class", "code", "message", "status", "detail"}.
+    error = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="idempotency_unique_user_scope_key"
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="core_idempotency_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ({self.state})"

@@ -351,6 +351,65 @@ def sum_money(items: Iterable[Money], *, currency: str | None = None) -> Money:
     return total
 
 
+class MoneyAttribute:
+    """A read-only model attribute: the :class:`Money` of a ``*_minor`` column and its currency.
+
+    Models keep money as two columns (an integer of minor units and an ISO 4217
+    code); this descriptor joins them::
+
+        class Order(models.Model):
+            currency = models.CharField(max_length=3)
+            total_minor = models.PositiveIntegerField()
+            total = MoneyAttribute("total_minor")      # order.total → Money(…, order.currency)
+
+        class OrderLine(models.Model):
+            price_minor = models.PositiveIntegerField()
+            price = MoneyAttribute("price_minor", currency="order.currency")
+
+    ``currency`` names the row's currency field, or a dotted path through
+    related objects when the row has none of its own (load them with
+    ``select_related``, or each read is a query). A ``None`` amount gives
+    ``None``. It is not a database field (no migration, no lookups: filter on
+    ``total_minor``) and it cannot be assigned: a service writes the
+    ``*_minor`` column, from ``money.minor``.
+    """
+
+    __slots__ = ("currency_path", "minor_field", "name")
+
+    def __init__(self, minor_field: str, *, currency: str = "currency") -> None:
+        self.minor_field = minor_field
+        self.currency_path = tuple(currency.split("."))
+        self.name = minor_field
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        minor = getattr(instance, self.minor_field)
+        if minor is None:
+            return None
+        currency: Any = instance
+        for part in self.currency_path:
+            currency = getattr(currency, part)
+        return Money(minor, currency)
+
+    def __set__(self, instance: object, value: object) -> None:
+        raise AttributeError(
+            f"{self.name} is read-only: set {self.minor_field} (and the currency) instead."
+        )
+
+
+def is_supported_currency(code: object) -> bool:
+    """Whether ``code`` is, exactly, the upper-case code of a currency Marquee handles.
+
+    For validating input that is stored as given; :func:`get_currency` also
+    accepts lower case and raises instead.
+    """
+    return isinstance(code, str) and code in CURRENCIES
+
+
 def babel_locale(locale: str | None = None) -> Locale:
     """The Babel locale for a Django language code or a Babel/CLDR identifier.
 

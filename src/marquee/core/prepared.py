@@ -14,7 +14,15 @@ related objects of ``select_related`` and annotations included.
 Use it for fixed-shape lookups on hot paths only; anything with a variable
 number of parameters (``__in`` lists) or built from user input stays an
 ordinary queryset. A ``select_for_update`` lookup must run inside a
-transaction, as the ORM would insist.
+transaction, as the ORM would insist. This is the one place that keeps
+compiled SQL: no module caches ``sql_with_params()`` by hand.
+
+It leans on Django internals (``SQLCompiler.as_sql``/``select``/``col_count``/
+``get_converters``/``klass_info``/``annotation_col_map``, ``ModelIterable``,
+``get_related_populators``, ``Model.from_db``). ``tests/core/test_prepared.py``
+pins the Django version and checks each of them against the ORM's own answers:
+on a Django upgrade, that test fails first; re-read ``ModelIterable.__iter__``
+and move the pin.
 """
 
 from __future__ import annotations
@@ -31,6 +39,20 @@ from django.db.models.query import ModelIterable, get_related_populators
 
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
+# Stand-ins are odd values no real query holds as a constant: negative ids
+# (spaced by a prime, and within 32 bits, where the ORM compiles every integer
+# lookup) and strings starting with a control character.
+_INT_STAND_IN, _INT_STEP = -7_340_033, 1_000_003
+
+
+def stand_in(kind: type, index: int, name: str) -> int | str:
+    """The generated stand-in for parameter ``name``, the ``index``-th of a lookup."""
+    if kind is int:
+        return _INT_STAND_IN - _INT_STEP * index
+    if kind is str:
+        return f"\x01{name}\x02"
+    raise RuntimeError(f"Parameter {name!r} must be int or str, not {kind!r}.")
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -46,25 +68,30 @@ class _Plan:
 
 
 class Prepared:
-    """A fixed-shape SELECT, compiled from ``build(**examples)`` once per database.
+    """A fixed-shape SELECT, compiled from ``build(**params)`` once per database.
 
-    ``examples`` are stand-in values, one per parameter of ``build``; each must
-    reach the SQL as a parameter of its own and be unlike any constant the
-    query holds (use odd values such as ``-7_340_033`` or ``"\\x01digest"``).
-    Stand-ins are ints or strings only: the ORM adapts other values (UUIDs,
-    datetimes) per database, so their stand-in is not found and the query is
-    refused with :class:`RuntimeError` rather than run with a wrong value.
+    ``params`` name each parameter of ``build`` and its type, ``int`` or
+    ``str``: ``Prepared(lambda pk: Order.objects.filter(pk=pk)[:1], pk=int)``.
+    ``build`` is called once with generated stand-in values (:func:`stand_in`),
+    each of which must reach the SQL as a parameter of its own. Other types
+    are refused with :class:`RuntimeError`: the ORM adapts them (UUIDs,
+    datetimes) per database, so their stand-in would not be found again.
     A values/values_list queryset returns tuples; a model queryset returns
     instances of its model as the ORM would (``select_related`` objects
-    attached, annotations set as attributes).
+    attached, annotations set as attributes). With ``raw=True`` rows are
+    tuples exactly as the driver returns them (no field converters: SQLite's
+    JSON stays text, its datetimes naive), for the few reads that decode
+    values themselves.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], /, **examples: Any) -> None:
-        for name, example in examples.items():
-            if type(example) not in (int, str):
-                raise RuntimeError(f"Stand-in {name!r} must be an int or a str.")
+    def __init__(
+        self, build: Callable[..., QuerySet], /, *, raw: bool = False, **params: type
+    ) -> None:
         self._build = build
-        self._examples = examples
+        self._raw = raw
+        self._examples = {
+            name: stand_in(kind, index, name) for index, (name, kind) in enumerate(params.items())
+        }
         self._plans: dict[tuple[str, str], _Plan] = {}
         self._lock = threading.Lock()
 
@@ -83,7 +110,9 @@ class Prepared:
             plan = _Plan(
                 sql=sql,
                 slots=self._slots(params),
-                converters=[
+                converters=[]
+                if self._raw
+                else [
                     (pos, convs, expression)
                     for pos, (convs, expression) in compiler.get_converters(
                         [col for col, _, _ in compiler.select[: compiler.col_count]]
@@ -91,7 +120,7 @@ class Prepared:
                 ],
                 model=None,
             )
-            if queryset._iterable_class is ModelIterable:
+            if queryset._iterable_class is ModelIterable and not self._raw:
                 info = compiler.klass_info
                 fields = info["select_fields"]
                 start, end = fields[0], fields[-1] + 1

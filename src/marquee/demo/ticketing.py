@@ -538,7 +538,7 @@ class _SeatPicker:
 def _sell_online(
     showtime: Showtime, buyer: User, codes: list[str], *, invitation: str | None = None
 ) -> list[Ticket]:
-    from marquee.payments.providers.sim import authorize_sim_payment
+    from marquee.payments.simulator.gateway import authorize_sim_payment
 
     hold = holds.hold_seats(
         showtime=showtime, seat_codes=codes, user=buyer, invitation_code=invitation

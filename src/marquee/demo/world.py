@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -284,6 +286,18 @@ def _load_accounts(organisations: dict[str, Organisation]) -> list[DemoAccount]:
 # --- the world ------------------------------------------------------------------------
 
 
+PRODUCTION_REFUSAL = (
+    "MARQUEE_ENV=production: the demo world is never loaded here (its accounts, "
+    "a superuser among them, share one published password). Use `marquee setup --no-demo`."
+)
+
+
+def refuse_in_production() -> None:
+    """Raise ``ImproperlyConfigured`` when running with ``MARQUEE_ENV=production``."""
+    if getattr(settings, "PRODUCTION", False):
+        raise ImproperlyConfigured(PRODUCTION_REFUSAL)
+
+
 def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[str, Any]:
     """Create or refresh the whole demo world; safe to run any number of times.
 
@@ -293,6 +307,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     Returns counts of what the world holds and the demo accounts (``accounts``:
     dicts with username, password, role, organisation, display_name).
     """
+    refuse_in_production()
     if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
         raise ValueError("scale must be a whole number of at least 1")
     enabled = stdout is not None

@@ -7,9 +7,9 @@ from django.http import HttpRequest
 
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import has_role
+from marquee.core.models import IdempotencyRecord
 from marquee.payments.models import (
     CallbackLog,
-    IdempotencyRecord,
     Payment,
     PaymentAttempt,
     Refund,

@@ -1,7 +1,8 @@
 """HTTP API of the payments domain (mounted by ``marquee.api`` at ``/api/v1/payments``).
 
-Moviegoers read their own payments and, for the simulated gateway, choose an
-outcome as a scripted buyer would on its payment page. Gateways post their
+Moviegoers read their own payments (outside production the simulated
+gateway's API is mounted under ``/sim``: :mod:`marquee.payments.simulator.api`).
+Gateways post their
 signed callbacks to ``/webhooks/{provider}``. Finance staff may refund.
 Endpoints that move money take an ``Idempotency-Key`` header.
 """
@@ -12,29 +13,24 @@ import uuid
 from datetime import datetime
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
-from ninja import Header, P, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
 
 from marquee.accounts.auth import AUTH
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import require_role
 from marquee.core.errors import DomainError
+from marquee.core.idempotency import IdempotencyKey, idempotent
+from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments import queries, services
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment, Refund
-from marquee.payments.providers import sim
+from marquee.payments.registry import get_provider, simulator_allowed
 
 router = Router(tags=["payments"])
 
-IdempotencyKey = Header[
-    str | None,
-    P(
-        alias="Idempotency-Key",
-        description="Repeat a request safely: the same key and request return the first response.",
-        max_length=255,
-    ),
-]
+#: ``settings.MARQUEE_RATE_LIMITS`` scope of the provider webhooks (per client address).
+WEBHOOK_RATE_SCOPE = "payment_webhooks"
 
 
 class RefundOut(Schema):
@@ -65,30 +61,6 @@ class PaymentOut(Schema):
     created_at: datetime
     succeeded_at: datetime | None
     refunds: list[RefundOut]
-
-
-class AuthorizeIn(Schema):
-    outcome: sim.SimOutcome
-
-
-class DeliveryOut(Schema):
-    event_id: str
-    http_status: int
-    code: str
-    duplicate: bool
-
-
-class AuthorizeOut(Schema):
-    payment_id: uuid.UUID
-    outcome: str
-    status: str
-    return_url: str
-    deliveries: list[DeliveryOut]
-    pending_callbacks: int
-
-
-class DeliverOut(Schema):
-    deliveries: list[DeliveryOut]
 
 
 class CallbackOut(Schema):
@@ -141,74 +113,36 @@ def get_payment(request: HttpRequest, payment_id: uuid.UUID):
     "/webhooks/{provider}",
     response=CallbackOut,
     auth=None,
-    summary="Provider callback (signed with X-Marquee-Signature)",
+    summary="Provider callback (signed; each provider's own scheme)",
     description=(
-        "Gateways post their signed callbacks here. A bad or missing signature or a stale "
-        "timestamp → 400 `invalid_signature` and nothing changes; a repeated callback → 200 "
-        "with the same result; an unknown payment → 404."
+        "Gateways post their signed callbacks here (docs/payments.md says how each provider "
+        "signs). A bad or missing signature or a stale timestamp → 400 `invalid_signature` and "
+        "nothing changes; a repeated callback → 200 with the same result; an unknown payment → "
+        "404. Rate-limited per client address (429 with Retry-After); bodies over 64 KiB → 413."
     ),
 )
 def webhook(request: HttpRequest, provider: str):
+    enforce_rate_limits(request, WEBHOOK_RATE_SCOPE)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > services.MAX_CALLBACK_BODY:
+        raise _too_large()
     try:
         body = request.body
     except RequestDataTooBig:
-        raise DomainError(
-            PaymentsErrorCode.INVALID_CALLBACK, "The callback body is too large.", status=413
-        ) from None
+        raise _too_large() from None
+    if len(body) > services.MAX_CALLBACK_BODY:
+        raise _too_large()
     result = services.handle_callback(provider=provider, body=body, headers=request.headers)
+    ack = get_provider(provider).acknowledgement()
+    if ack is not None:
+        content_type, content = ack
+        return HttpResponse(content, content_type=content_type)
     return result.as_dict()
 
 
-@router.post(
-    "/sim/{payment_id}/authorize",
-    response=AuthorizeOut,
-    auth=AUTH,
-    summary="Simulated gateway: the payer chooses the outcome",
-    description=(
-        "`succeed`, `decline`, `timeout` (no callback; stays pending), `duplicate` (callback "
-        "sent twice), `delay` (callback stored; deliver it with `/deliver`), `forged` (callback "
-        "with a wrong signature, refused by the webhook). Payer only."
-    ),
-)
-def sim_authorize(
-    request: HttpRequest,
-    payment_id: uuid.UUID,
-    payload: AuthorizeIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    def run() -> tuple[int, dict]:
-        auth = sim.authorize_sim_payment(
-            payment_id=payment_id, user=request.user, outcome=payload.outcome
-        )
-        body = AuthorizeOut(
-            payment_id=auth.payment.pk,
-            outcome=auth.outcome.value,
-            status=auth.payment.status,
-            return_url=auth.payment.return_url,
-            deliveries=[DeliveryOut(**d.__dict__) for d in auth.deliveries],
-            pending_callbacks=auth.pending_callbacks,
-        )
-        return 200, body.model_dump(mode="json")
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=request.user,
-        scope="payments.sim.authorize",
-        fingerprint={"payment_id": str(payment_id), "outcome": payload.outcome.value},
-        fn=run,
+def _too_large() -> DomainError:
+    return DomainError(
+        PaymentsErrorCode.INVALID_CALLBACK, "The callback body is too large.", status=413
     )
-    return Status(status, body)
-
-
-@router.post(
-    "/sim/{payment_id}/deliver",
-    response=DeliverOut,
-    auth=AUTH,
-    summary="Simulated gateway: deliver the delayed callbacks of a payment now",
-)
-def sim_deliver(request: HttpRequest, payment_id: uuid.UUID):
-    deliveries = sim.deliver_sim_callbacks(payment_id=payment_id, user=request.user)
-    return DeliverOut(deliveries=[DeliveryOut(**d.__dict__) for d in deliveries])
 
 
 @router.post(
@@ -218,33 +152,33 @@ def sim_deliver(request: HttpRequest, payment_id: uuid.UUID):
     summary="Refund part or all of a payment (finance staff)",
     description="Never more than was paid in total. Send an `Idempotency-Key`.",
 )
+@idempotent(
+    scope="payments.refund",
+    guard=lambda request, **_: require_role(request.user, Role.FINANCE),
+    fingerprint=lambda payment_id, payload, **_: {
+        "payment_id": str(payment_id),
+        "amount_minor": payload.amount_minor,
+        "reason": payload.reason,
+    },
+)
 def create_refund(
     request: HttpRequest,
     payment_id: uuid.UUID,
     payload: RefundIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    require_role(request.user, Role.FINANCE)
-
-    def run() -> tuple[int, dict]:
-        payment = queries.get_visible_payment(request.user, payment_id)
-        refund = services.refund_payment(
-            payment=payment,
-            amount_minor=payload.amount_minor,
-            reason=payload.reason,
-            idempotency_key=idempotency_key,
-        )
-        return 201, _refund_out(refund)
-
-    status, body = run_idempotent(
-        key=idempotency_key,
-        user=request.user,
-        scope="payments.refund",
-        fingerprint={
-            "payment_id": str(payment_id),
-            "amount_minor": payload.amount_minor,
-            "reason": payload.reason,
-        },
-        fn=run,
+    payment = queries.get_visible_payment(request.user, payment_id)
+    refund = services.refund_payment(
+        payment=payment,
+        amount_minor=payload.amount_minor,
+        reason=payload.reason,
+        idempotency_key=idempotency_key,
     )
-    return Status(status, body)
+    return 201, _refund_out(refund)
+
+
+if simulator_allowed():
+    # Not in production: there the simulator's API does not exist at all.
+    from marquee.payments.simulator.api import router as simulator_router
+
+    router.add_router("/sim", simulator_router)

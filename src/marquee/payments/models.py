@@ -1,4 +1,6 @@
-"""Payments: the payment, every callback received, refunds, idempotency records.
+"""Payments: the payment, every callback received, refunds.
+
+(Idempotency records are ``marquee.core.models.IdempotencyRecord``.)
 
 A :class:`Payment` is created by :func:`marquee.payments.services.start_payment`
 and only ever moved by the services: ``pending`` → ``succeeded`` | ``failed``;
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from marquee.core.money import MoneyAttribute
 
 
 class Payment(models.Model):
@@ -40,8 +44,9 @@ class Payment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     provider = models.CharField(max_length=30, default="sim")
     provider_ref = models.CharField(max_length=100, blank=True)
-    #: The provider's payment page for this payment (what start() returned).
-    checkout_url = models.CharField(max_length=500, blank=True)
+    #: The provider's payment page for this payment (what start() returned); a
+    #: signed Alipay page-pay URL runs to about 1,500 characters.
+    checkout_url = models.CharField(max_length=4000, blank=True)
     return_url = models.CharField(max_length=500, blank=True)
     refunded_minor = models.BigIntegerField(default=0)
     failure_reason = models.CharField(max_length=200, blank=True)
@@ -49,6 +54,9 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+
+    amount = MoneyAttribute("amount_minor")
+    refunded = MoneyAttribute("refunded_minor")
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,7 +133,11 @@ class CallbackLog(models.Model):
     event_id = models.CharField(max_length=100, blank=True)
     event_type = models.CharField(max_length=50, blank=True)
     signature_header = models.CharField(max_length=500, blank=True)
+    #: The body as received, cut to its first 2 KiB unless the signature verified.
     body = models.TextField(blank=True)
+    #: The whole body's length in bytes and SHA-256 (hex), whatever was kept of it.
+    body_length = models.PositiveIntegerField(default=0)
+    body_sha256 = models.CharField(max_length=64, blank=True)
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     detail = models.CharField(max_length=300, blank=True)
     #: The payment's status after this callback (what the webhook answered).
@@ -155,6 +167,8 @@ class Refund(models.Model):
     idempotency_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    amount = MoneyAttribute("amount_minor")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -192,38 +206,3 @@ class SimulatedCallback(models.Model):
     def __str__(self) -> str:
         state = "delivered" if self.delivered_at else "pending"
         return f"{self.event_id} for {self.payment_id} ({state})"
-
-
-class IdempotencyRecord(models.Model):
-    """The first response to an ``Idempotency-Key``, replayed for retries (Stripe semantics)."""
-
-    class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_records"
-    )
-    scope = models.CharField(max_length=100)
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
-    lock_token = models.CharField(max_length=32)
-    locked_at = models.DateTimeField()
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    #: A replayable DomainError: {"class", "code", "message", "status", "detail"}.
-    error = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "scope", "key"], name="idempotency_unique_user_scope_key"
-            )
-        ]
-        indexes = [models.Index(fields=["expires_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key} ({self.state})"

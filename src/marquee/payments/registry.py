@@ -11,8 +11,10 @@ succeeded, with the payment row locked, exactly once per payment. It returns
 payments then refunds the whole amount (reason ``fulfilment_failed``).
 ``on_failed(payment)`` runs once when the provider declines.
 
-Providers are looked up by name; ``settings.MARQUEE_PAYMENT_PROVIDER``
-(default ``"sim"``) is the one new payments use.
+Providers are looked up by name; ``settings.MARQUEE_PAYMENT_PROVIDER`` is
+the one new payments use. ``PaymentsConfig.ready()`` registers them at start-up
+(:mod:`marquee.payments.providers.setup`): the real providers that are
+configured and, outside production only, the simulator.
 """
 
 from __future__ import annotations
@@ -68,16 +70,18 @@ def register_provider(provider: PaymentProvider) -> None:
     _PROVIDERS[provider.name] = provider
 
 
-def _ensure_builtin_providers() -> None:
-    if "sim" not in _PROVIDERS:
-        from marquee.payments.providers.sim import SimProvider
+def unregister_provider(name: str) -> None:
+    """Forget the provider called ``name`` (tests use it to clean up)."""
+    _PROVIDERS.pop(name, None)
 
-        register_provider(SimProvider())
+
+def provider_names() -> list[str]:
+    """The names of the registered providers, sorted."""
+    return sorted(_PROVIDERS)
 
 
 def get_provider(name: str) -> PaymentProvider:
     """The provider called ``name``; :class:`NotFound` (``unknown_provider``) otherwise."""
-    _ensure_builtin_providers()
     provider = _PROVIDERS.get(name)
     if provider is None:
         raise NotFound(PaymentsErrorCode.UNKNOWN_PROVIDER, f"No payment provider {name!r}.")
@@ -85,4 +89,10 @@ def get_provider(name: str) -> PaymentProvider:
 
 
 def default_provider_name() -> str:
-    return getattr(settings, "MARQUEE_PAYMENT_PROVIDER", "sim") or "sim"
+    """``settings.MARQUEE_PAYMENT_PROVIDER``: the provider new payments use."""
+    return getattr(settings, "MARQUEE_PAYMENT_PROVIDER", "") or "sim"
+
+
+def simulator_allowed() -> bool:
+    """Whether the simulated gateway may exist: never in production."""
+    return not getattr(settings, "PRODUCTION", False)

@@ -13,8 +13,8 @@ for it is answered with its current state and changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,14 +27,16 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
+from marquee.core.money import is_supported_currency
 from marquee.payments import events
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.models import CallbackLog, IdempotencyRecord, Payment, Refund
+from marquee.payments.models import CallbackLog, Payment, Refund
 from marquee.payments.providers.base import (
-    SIGNATURE_HEADER,
     CallbackEvent,
     InvalidCallback,
     InvalidSignature,
+    ProviderError,
+    header,
 )
 from marquee.payments.registry import default_provider_name, get_provider, get_purpose
 
@@ -43,8 +45,11 @@ logger = logging.getLogger("marquee.payments")
 #: The reason of the automatic refund when the purpose could not deliver the goods.
 FULFILMENT_FAILED = "fulfilment_failed"
 
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-_MAX_LOGGED_BODY = 64 * 1024
+CHECKOUT_URL_MAX = Payment._meta.get_field("checkout_url").max_length
+#: The largest callback body the webhook reads (larger → 413, nothing stored).
+MAX_CALLBACK_BODY = 64 * 1024
+#: What is kept of a body whose signature did not verify: anyone can send one.
+MAX_UNVERIFIED_BODY = 2 * 1024
 
 
 def _publish(event_type: str, *, payment: Payment, payload: dict[str, Any]) -> None:
@@ -126,9 +131,10 @@ def start_payment(
             PaymentsErrorCode.UNKNOWN_PURPOSE, f"No payment purpose {purpose!r} is registered."
         )
     _check_amount(amount_minor)
-    if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
+    if not is_supported_currency(currency):
         raise DomainError(
-            PaymentsErrorCode.INVALID_CURRENCY, "A currency is an ISO 4217 code such as CNY."
+            PaymentsErrorCode.INVALID_CURRENCY,
+            "The currency must be one Marquee supports (an ISO 4217 code such as CNY).",
         )
     reference = str(reference)
     if not reference or len(reference) > 100 or not reference.isprintable():
@@ -147,6 +153,8 @@ def start_payment(
             return_url=url,
         )
         started = provider.start(payment)
+        if len(started.redirect_url) > CHECKOUT_URL_MAX or len(started.provider_ref) > 100:
+            raise ProviderError("The provider answered with a page address or reference too long.")
         payment.provider_ref = started.provider_ref
         payment.checkout_url = started.redirect_url
         payment.save(update_fields=["provider_ref", "checkout_url", "updated_at"])
@@ -173,14 +181,6 @@ class CallbackResult:
         }
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return ""
-
-
 def _text(value: str, limit: int) -> str:
     # PostgreSQL text cannot hold NUL; a hostile body must not turn logging into a 500.
     return value.replace("\x00", "\ufffd")[:limit]
@@ -197,13 +197,18 @@ def _log_callback(
     event: CallbackEvent | None = None,
     status_after: str = "",
 ) -> CallbackLog:
+    # Only a verified body (an event was parsed) is kept whole; anything else is cut
+    # to its start, with its length and digest to recognise it by.
+    kept = body[:MAX_CALLBACK_BODY] if event is not None else body[:MAX_UNVERIFIED_BODY]
     return CallbackLog.objects.create(
-        provider=provider,
+        provider=_text(provider, 30),
         payment=payment,
         event_id=_text(event.event_id if event else "", 100),
         event_type=_text(event.event_type if event else "", 50),
         signature_header=_text(signature, 500),
-        body=_text(body[:_MAX_LOGGED_BODY].decode("utf-8", "replace"), _MAX_LOGGED_BODY),
+        body=_text(kept.decode("utf-8", "replace"), MAX_CALLBACK_BODY),
+        body_length=len(body),
+        body_sha256=hashlib.sha256(body).hexdigest(),
         verdict=verdict,
         detail=_text(detail, 300),
         status_after=status_after,
@@ -228,23 +233,20 @@ def handle_callback(*, provider: str, body: bytes, headers: Mapping[str, str]) -
     ``unknown_provider`` / ``payment_not_found``.
     """
     gateway = get_provider(provider)
-    signature = _header(headers, SIGNATURE_HEADER)
+    signature = header(headers, gateway.signature_header) if gateway.signature_header else ""
     try:
         event = gateway.parse_callback(body=body, headers=headers)
-    except InvalidSignature as exc:
-        verdict = CallbackLog.Verdict.STALE if exc.stale else CallbackLog.Verdict.INVALID_SIGNATURE
+    except (InvalidSignature, InvalidCallback) as exc:
+        if isinstance(exc, InvalidCallback):
+            verdict = CallbackLog.Verdict.MALFORMED
+        elif exc.stale:
+            verdict = CallbackLog.Verdict.STALE
+        else:
+            verdict = CallbackLog.Verdict.INVALID_SIGNATURE
         _log_callback(
             provider=provider, body=body, signature=signature, verdict=verdict, detail=exc.message
         )
-        raise
-    except InvalidCallback as exc:
-        _log_callback(
-            provider=provider,
-            body=body,
-            signature=signature,
-            verdict=CallbackLog.Verdict.MALFORMED,
-            detail=exc.message,
-        )
+        _warn_refused(provider, verdict, body, exc.message)
         raise
 
     with transaction.atomic():
@@ -263,6 +265,7 @@ def handle_callback(*, provider: str, body: bytes, headers: Mapping[str, str]) -
                 verdict=CallbackLog.Verdict.UNKNOWN_PAYMENT,
                 event=event,
             )
+            _warn_refused(provider, "unknown_payment", body, str(event.payment_id))
             result = None
             refusal = NotFound(
                 PaymentsErrorCode.PAYMENT_NOT_FOUND, f"No payment {event.payment_id}."
@@ -272,6 +275,18 @@ def handle_callback(*, provider: str, body: bytes, headers: Mapping[str, str]) -
         raise refusal
     assert result is not None  # noqa: S101 - every path without a refusal sets it
     return result
+
+
+def _warn_refused(provider: str, verdict: str, body: bytes, detail: str) -> None:
+    # The log line names the body by length and digest; the body itself stays out of it.
+    logger.warning(
+        "payments: %s callback refused (%s): %s; body %d bytes sha256=%s",
+        provider[:30],
+        verdict,
+        detail[:200],
+        len(body),
+        hashlib.sha256(body).hexdigest(),
+    )
 
 
 def _apply_callback(
@@ -313,6 +328,7 @@ def _apply_callback(
             f"payment is {payment.amount_minor} {payment.currency}"
         )
         log(CallbackLog.Verdict.MISMATCH, payment.status, detail)
+        _warn_refused(payment.provider, "mismatch", body, detail)
         refusal = DomainError(
             PaymentsErrorCode.CALLBACK_MISMATCH,
             "The callback's amount or currency does not match the payment.",
@@ -493,12 +509,3 @@ def _sync(target: Payment, source: Payment) -> None:
         target.refunded_minor = source.refunded_minor
         target.status = source.status
         target.updated_at = source.updated_at
-
-
-# --- housekeeping ---------------------------------------------------------------------
-
-
-def purge_expired_idempotency_records() -> int:
-    """Delete idempotency records past their 24 h expiry; returns how many."""
-    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted

@@ -1,12 +1,15 @@
-"""HTML of the simulated gateway; the root URLconf mounts it at ``payments/``."""
+"""Pages of the payments domain, mounted by the root URLconf at ``payments/``.
 
-from django.urls import path
+Today these are only the simulated gateway's pages, which do not exist in
+production: there the list is empty and ``/payments/sim/…`` is a 404.
+"""
 
-from marquee.payments import views
+from marquee.payments.registry import simulator_allowed
 
 app_name = "payments"
 
-urlpatterns = [
-    path("sim/<uuid:payment_id>/", views.sim_page, name="sim-page"),
-    path("sim/<uuid:payment_id>/done/", views.sim_done, name="sim-done"),
-]
+urlpatterns = []
+if simulator_allowed():
+    from marquee.payments.simulator.urls import urlpatterns as _simulator_patterns
+
+    urlpatterns += _simulator_patterns

@@ -47,7 +47,7 @@ from marquee.ticketing.models import (
     TitleSettlementRule,
     WantToSee,
 )
-from marquee.ticketing.queries import can_plan_rounds
+from marquee.ticketing.permissions import can_plan_rounds
 from marquee.ticketing.services import rounds as round_services
 from marquee.ticketing.services import settlement as settlement_services
 from marquee.ticketing.services import showtimes as showtime_services

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from marquee.core.errors import Conflict
-from marquee.core.money import Money, format_money
+from marquee.core.money import format_money
 from marquee.ticketing import etickets
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, Ticket
@@ -61,8 +61,8 @@ def ticket_document(ticket: Ticket) -> etickets.TicketDocument:
     """What a ticket prints, in the active language; ``ticket`` with seat, line and showtime details."""
     showtime = ticket.showtime
     venue = showtime.venue
-    price = format_money(Money(ticket.line.price_minor, showtime.currency))
-    fee = format_money(Money(ticket.line.fee_minor, showtime.currency))
+    price = format_money(ticket.line.price)
+    fee = format_money(ticket.line.fee)
     return etickets.TicketDocument(
         code=ticket.code,
         title=showtime.title.title,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import Organisation
 from marquee.catalog.models import Territory, pick_localized
+from marquee.core.money import MoneyAttribute
 
 
 class City(models.Model):
@@ -80,6 +81,8 @@ class Venue(models.Model):
     refund_fee_minor = models.PositiveIntegerField(default=0)
     exchange_allowed = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
+
+    refund_fee = MoneyAttribute("refund_fee_minor")
 
     class Meta:
         ordering = ["city__name_en", "name_en"]

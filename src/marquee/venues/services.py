@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from marquee.accounts.models import User
 from marquee.accounts.permissions import is_admin
 from marquee.core.errors import Conflict, DomainError, PermissionDenied
+from marquee.core.money import is_supported_currency
 from marquee.venues.errors import VenuesErrorCode
 from marquee.venues.layouts import Layout, parse_layout, seat_code
 from marquee.venues.models import Chain, City, Hall, Seat, Venue
@@ -255,12 +256,8 @@ def check_venue_fields(values: dict[str, Any]) -> None:
             zoneinfo.ZoneInfo(values["time_zone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             problems.append(f"time_zone {values['time_zone']!r} is not a known IANA zone")
-    if "currency" in values and not (
-        len(values["currency"]) == 3
-        and values["currency"].isascii()
-        and values["currency"].isupper()
-    ):
-        problems.append(f"currency {values['currency']!r} is not an ISO 4217 code")
+    if "currency" in values and not is_supported_currency(values["currency"]):
+        problems.append(f"currency {values['currency']!r} is not a supported ISO 4217 code")
     if problems:
         raise DomainError(
             VenuesErrorCode.INVALID_VENUE, "The venue was refused: " + "; ".join(problems) + "."

@@ -172,16 +172,15 @@ def showtime_initial(showtime) -> dict[str, Any]:
         "format": showtime.format,
         "audio_language": showtime.audio_language,
         "subtitle_language": showtime.subtitle_language,
-        "service_fee": Money(showtime.service_fee_minor, showtime.currency).to_decimal(),
+        "service_fee": showtime.service_fee.to_decimal(),
     }
     if showtime.sales_open_at:
         opens = showtime.sales_open_at.astimezone(zone)
         initial["sales_open_day"] = opens.date()
         initial["sales_open_time"] = opens.time().replace(second=0, microsecond=0)
     for price in showtime.prices.all():
-        initial[f"price_{price.seat_type}"] = Money(
-            price.price_minor, showtime.currency
-        ).to_decimal()
+        # price.showtime is the showtime itself (the related manager sets it): no query.
+        initial[f"price_{price.seat_type}"] = price.price.to_decimal()
     return initial
 
 

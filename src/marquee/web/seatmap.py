@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from marquee.ticketing.queries import SeatMap, SeatState
+from marquee.ticketing.seatmap import SeatMap, SeatState
 from marquee.venues.models import SeatType
 from marquee.web.templatetags.marquee_web import money
 

@@ -39,6 +39,7 @@ urlpatterns = [
         name="exchange-seats",
     ),
     path("account/", account.account, name="account"),
+    path("account/tokens/", account.tokens, name="account-tokens"),
     path("scan/", scanner.index, name="scanner"),
     path("scan/<slug:slug>/", scanner.scan, name="scanner-venue"),
     path("console/", console.index, name="console"),

@@ -17,6 +17,7 @@ from marquee.catalog.errors import CatalogErrorCode
 from marquee.catalog.models import Company, Credit, Genre, Territory, Title
 from marquee.catalog.permissions import require_catalog_editor
 from marquee.core.errors import DomainError
+from marquee.core.text import clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -73,22 +74,10 @@ def _invalid(code: CatalogErrorCode, message: str, field: str, **detail: Any) ->
 
 
 def _text(value: Any, *, field: str, max_length: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise _invalid(CatalogErrorCode.INVALID_TEXT, f"{field} must be text.", field)
-    value = value.strip()
-    if "\x00" in value:
-        raise _invalid(CatalogErrorCode.INVALID_TEXT, f"{field} contains a NUL character.", field)
+    """The platform's one text rule (``core.text.clean_text``), plus "required"."""
+    value = clean_text(value, field=field, max_length=max_length)
     if required and not value:
         raise _invalid(CatalogErrorCode.TITLE_REQUIRED, f"{field} is required.", field)
-    if len(value) > max_length:
-        raise _invalid(
-            CatalogErrorCode.TEXT_TOO_LONG,
-            f"{field} is {len(value)} characters long; at most {max_length} are allowed.",
-            field,
-            max_length=max_length,
-        )
     return value
 
 

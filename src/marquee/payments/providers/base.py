@@ -89,9 +89,15 @@ class ProviderRefund:
 
 
 class PaymentProvider(abc.ABC):
-    """A payment gateway adapter. Subclasses set ``name``."""
+    """A payment gateway adapter. Subclasses set ``name``.
+
+    ``signature_header`` names the request header that carries the gateway's
+    signature (kept in the callback log); empty when the signature travels in
+    the body.
+    """
 
     name: str
+    signature_header: str = SIGNATURE_HEADER
 
     @abc.abstractmethod
     def start(self, payment: Payment) -> StartedPayment:
@@ -109,6 +115,27 @@ class PaymentProvider(abc.ABC):
     @abc.abstractmethod
     def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
         """Give ``amount_minor`` of ``payment`` back; raises :class:`ProviderError` on failure."""
+
+    def acknowledgement(self) -> tuple[str, bytes] | None:
+        """The body a gateway expects for a processed callback, as (content type, bytes).
+
+        ``None`` (the default) answers with the webhook's JSON. Alipay, for one,
+        retries until it reads the bare word ``success``.
+        """
+        return None
+
+
+def absolute_url(base: str, url: str) -> str:
+    """``url`` made absolute under the site's ``base`` (gateways need absolute return URLs)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{base.rstrip('/')}{url or '/'}"
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """``headers[name]`` compared without case; ``""`` when absent."""
+    wanted = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == wanted), "")
 
 
 # --- HMAC signatures shared by providers that sign like Stripe -------------------------

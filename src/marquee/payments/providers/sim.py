@@ -1,54 +1,27 @@
-"""The built-in simulated gateway: behaves like a real asynchronous payment provider.
+"""The simulated provider: signs and verifies callbacks like Stripe, moves no money.
 
-The buyer is redirected to the gateway's page (``/payments/sim/<payment id>/``)
-and chooses what happens; scripted buyers use
-``POST /api/v1/payments/sim/{payment_id}/authorize``. The gateway then calls
-the merchant back with a signed callback (HMAC-SHA256, header
-``X-Marquee-Signature: t=<unix>,v1=<hex>``) — delivered in-process through the
-very code path of the webhook, no network — and the buyer returns to the
-merchant's ``return_url``.
+Only the provider half lives here (what the payments services call through
+the registry). The gateway half — the buyer's page, the outcomes, callback
+delivery — is :mod:`marquee.payments.simulator`, which is neither registered
+nor mounted in production (``MARQUEE_ENV=production``).
 
-Outcomes:
-
-``succeed``    a ``payment.succeeded`` callback.
-``decline``    a ``payment.failed`` callback (reason ``card_declined``).
-``timeout``    no callback, ever; the payment stays pending (the buyer may try again).
-``duplicate``  the success callback is delivered twice; it is processed once.
-``delay``      the success callback is stored and delivered later by
-               ``POST /api/v1/payments/sim/{id}/deliver`` or
-               ``marquee deliver_sim_callbacks`` — e.g. after the seat hold expired.
-``forged``     a success callback signed with the wrong secret: the webhook must
-               refuse it; the payment stays pending (the buyer may try again).
-
-Once a callback-producing outcome was chosen (succeed, decline, duplicate,
-delay) the gateway refuses another choice for that payment.
+Callbacks carry ``X-Marquee-Signature: t=<unix>,v1=<hex>`` where ``v1`` is
+HMAC-SHA256 over ``b"<t>." + body`` with :func:`webhook_secret`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from marquee.accounts.models import User
-from marquee.accounts.permissions import is_admin
-from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.models import Payment, PaymentAttempt, SimulatedCallback
 from marquee.payments.providers.base import (
     DEFAULT_TOLERANCE_SECONDS,
     SIGNATURE_HEADER,
@@ -57,39 +30,18 @@ from marquee.payments.providers.base import (
     PaymentProvider,
     ProviderRefund,
     StartedPayment,
-    sign_body,
+    header,
     verify_signature,
 )
+
+if TYPE_CHECKING:
+    from marquee.payments.models import Payment
 
 PROVIDER_NAME = "sim"
 
 
-class SimOutcome(StrEnum):
-    SUCCEED = "succeed"
-    DECLINE = "decline"
-    TIMEOUT = "timeout"
-    DUPLICATE = "duplicate"
-    DELAY = "delay"
-    FORGED = "forged"
-
-
-#: Outcomes after which the gateway has made up its mind about the payment.
-DECISIVE = frozenset(
-    {SimOutcome.SUCCEED, SimOutcome.DECLINE, SimOutcome.DUPLICATE, SimOutcome.DELAY}
-)
-
-OUTCOME_LABELS = {
-    SimOutcome.SUCCEED: _("Pay"),
-    SimOutcome.DECLINE: _("Decline (card declined)"),
-    SimOutcome.TIMEOUT: _("Time out (no callback ever)"),
-    SimOutcome.DUPLICATE: _("Pay, callback sent twice"),
-    SimOutcome.DELAY: _("Pay, callback delayed"),
-    SimOutcome.FORGED: _("Forged callback (wrong signature)"),
-}
-
-
 def webhook_secret() -> bytes:
-    """``MARQUEE_SIM_PROVIDER_SECRET``, or a key derived from ``SECRET_KEY``."""
+    """``MARQUEE_SIM_PROVIDER_SECRET`` (from the environment), or a key derived from ``SECRET_KEY``."""
     configured = getattr(settings, "MARQUEE_SIM_PROVIDER_SECRET", "")
     if configured:
         return configured.encode() if isinstance(configured, str) else bytes(configured)
@@ -98,15 +50,11 @@ def webhook_secret() -> bytes:
     ).digest()
 
 
-def _forger_secret() -> bytes:
-    return hashlib.sha256(b"not the gateway's secret" + webhook_secret()).digest()
-
-
 def payment_page_url(payment_id: uuid.UUID) -> str:
     try:
         return reverse("payments:sim-page", kwargs={"payment_id": payment_id})
     except NoReverseMatch:
-        # Before the root URLconf mounts marquee.payments.urls: the path it will have.
+        # Before the root URLconf mounts the simulator's pages: the path they will have.
         return f"/payments/sim/{payment_id}/"
 
 
@@ -120,11 +68,12 @@ class SimProvider(PaymentProvider):
         )
 
     def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> CallbackEvent:
-        header = next((v for k, v in headers.items() if k.lower() == SIGNATURE_HEADER.lower()), "")
         tolerance = getattr(
             settings, "MARQUEE_SIM_CALLBACK_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS
         )
-        verify_signature(body, header, secret=webhook_secret(), tolerance=tolerance)
+        verify_signature(
+            body, header(headers, SIGNATURE_HEADER), secret=webhook_secret(), tolerance=tolerance
+        )
         try:
             doc = json.loads(body)
             data = doc["data"]
@@ -151,187 +100,3 @@ class SimProvider(PaymentProvider):
 
     def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
         return ProviderRefund(provider_ref=f"simrf_{secrets.token_hex(10)}")
-
-
-# --- the gateway's side: the buyer's choice and callback delivery ----------------------
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One callback sent to the merchant's webhook and what it answered."""
-
-    event_id: str
-    http_status: int
-    code: str  # "ok" or the problem code the webhook answered with
-    duplicate: bool = False
-
-
-@dataclass
-class SimAuthorization:
-    payment: Payment
-    outcome: SimOutcome
-    deliveries: list[Delivery] = field(default_factory=list)
-    pending_callbacks: int = 0
-
-
-def _event_body(payment: Payment, *, succeeded: bool) -> str:
-    data = {
-        "payment_id": str(payment.pk),
-        "provider_ref": payment.provider_ref,
-        "amount_minor": payment.amount_minor,
-        "currency": payment.currency,
-    }
-    if not succeeded:
-        data["reason"] = "card_declined"
-    doc = {
-        "id": f"evt_{secrets.token_hex(12)}",
-        "type": "payment.succeeded" if succeeded else "payment.failed",
-        "created": int(timezone.now().timestamp()),
-        "data": data,
-    }
-    return json.dumps(doc, separators=(",", ":"))
-
-
-def send_callback(body: bytes, *, secret: bytes | None = None) -> Delivery:
-    """Sign ``body`` now and hand it to the webhook's handler in-process.
-
-    Exactly what ``POST /api/v1/payments/webhooks/sim`` runs; a refused
-    callback comes back as its HTTP status and problem code.
-    """
-    from marquee.payments.services import handle_callback
-
-    header = sign_body(body, secret=secret if secret is not None else webhook_secret())
-    event_id = ""
-    with contextlib.suppress(ValueError, AttributeError):
-        event_id = str(json.loads(body).get("id", ""))
-    try:
-        result = handle_callback(
-            provider=PROVIDER_NAME, body=body, headers={SIGNATURE_HEADER: header}
-        )
-    except DomainError as exc:
-        return Delivery(event_id=event_id, http_status=exc.status, code=exc.code)
-    return Delivery(event_id=event_id, http_status=200, code="ok", duplicate=result.duplicate)
-
-
-#: A claimed delivery that recorded no answer after this long is presumed lost
-#: (the process died mid-delivery) and is sent again.
-REDELIVER_AFTER = timedelta(seconds=30)
-
-
-def _undelivered(now: datetime) -> Q:
-    """Callbacks still owed: never sent, lost in flight, or answered with a 5xx.
-
-    Like a real gateway the simulator delivers at least once; the webhook is
-    idempotent, so a second delivery of a processed event changes nothing.
-    """
-    return (
-        Q(delivered_at__isnull=True)
-        | Q(response_status__isnull=True, delivered_at__lt=now - REDELIVER_AFTER)
-        | Q(response_status__gte=500)
-    )
-
-
-def _deliver_stored(callback: SimulatedCallback) -> Delivery | None:
-    """Deliver one stored callback unless another delivery claimed it first."""
-    now = timezone.now()
-    claimed = SimulatedCallback.objects.filter(_undelivered(now), pk=callback.pk).update(
-        delivered_at=now, response_status=None
-    )
-    if not claimed:
-        return None
-    delivery = send_callback(callback.body.encode())
-    SimulatedCallback.objects.filter(pk=callback.pk).update(response_status=delivery.http_status)
-    return delivery
-
-
-def _payer_payment(payment_id: uuid.UUID, user: User, *, lock: bool) -> Payment:
-    qs = Payment.objects.filter(pk=payment_id, provider=PROVIDER_NAME)
-    if lock:
-        qs = qs.select_for_update()
-    payment = qs.first()
-    if payment is None or payment.payer_id != user.pk:
-        raise NotFound(PaymentsErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id} of yours.")
-    return payment
-
-
-def authorize_sim_payment(*, payment_id: uuid.UUID, user: User, outcome: str) -> SimAuthorization:
-    """The buyer's choice on the simulated gateway, then the resulting callbacks.
-
-    Only the payer may choose. The gateway records the attempt and its
-    callbacks in one transaction, then delivers them (except ``delay`` and
-    ``timeout``) to the webhook handler.
-
-    Raises :class:`DomainError` ``invalid_outcome`` (422), :class:`NotFound`
-    ``payment_not_found`` (unknown payment or not the payer's), :class:`Conflict`
-    ``payment_not_pending`` and ``payment_already_authorized``.
-    """
-    try:
-        choice = SimOutcome(outcome)
-    except ValueError:
-        raise DomainError(
-            PaymentsErrorCode.INVALID_OUTCOME,
-            "The outcome is one of: " + ", ".join(o.value for o in SimOutcome) + ".",
-            status=422,
-        ) from None
-    to_send: list[SimulatedCallback] = []
-    with transaction.atomic():
-        payment = _payer_payment(payment_id, user, lock=True)
-        if payment.status != Payment.Status.PENDING:
-            raise Conflict(
-                PaymentsErrorCode.PAYMENT_NOT_PENDING, f"This payment is already {payment.status}."
-            )
-        if payment.attempts.filter(outcome__in=[o.value for o in DECISIVE]).exists():
-            raise Conflict(
-                PaymentsErrorCode.ALREADY_AUTHORIZED,
-                "The gateway has already processed this payment; its callback is on the way.",
-            )
-        PaymentAttempt.objects.create(payment=payment, outcome=choice.value)
-        if choice in DECISIVE:
-            body = _event_body(payment, succeeded=choice != SimOutcome.DECLINE)
-            callback = SimulatedCallback.objects.create(
-                payment=payment, event_id=json.loads(body)["id"], body=body
-            )
-            if choice != SimOutcome.DELAY:
-                to_send.append(callback)
-
-    auth = SimAuthorization(payment=payment, outcome=choice)
-    for callback in to_send:
-        delivery = _deliver_stored(callback)
-        if delivery is not None:
-            auth.deliveries.append(delivery)
-    if choice == SimOutcome.DUPLICATE and to_send:
-        # The gateway's retry: the very same event, signed again.
-        auth.deliveries.append(send_callback(to_send[0].body.encode()))
-    elif choice == SimOutcome.FORGED:
-        forged = _event_body(payment, succeeded=True).encode()
-        auth.deliveries.append(send_callback(forged, secret=_forger_secret()))
-    payment.refresh_from_db()
-    auth.pending_callbacks = payment.sim_callbacks.filter(delivered_at__isnull=True).count()
-    return auth
-
-
-def deliver_sim_callbacks(
-    *, payment_id: uuid.UUID | None = None, user: User | None = None
-) -> list[Delivery]:
-    """Deliver the gateway's stored (delayed) callbacks, oldest first.
-
-    With ``user``, only that payer's payment (admins: any); ``payment_id``
-    narrows to one payment. Raises :class:`NotFound` ``payment_not_found``.
-    """
-    pending = SimulatedCallback.objects.filter(_undelivered(timezone.now())).order_by(
-        "created_at", "id"
-    )
-    if payment_id is not None:
-        if user is not None and not is_admin(user):
-            _payer_payment(payment_id, user, lock=False)
-        elif not Payment.objects.filter(pk=payment_id, provider=PROVIDER_NAME).exists():
-            raise NotFound(PaymentsErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id}.")
-        pending = pending.filter(payment_id=payment_id)
-    elif user is not None and not is_admin(user):
-        pending = pending.filter(payment__payer=user)
-    deliveries = []
-    for callback in pending:
-        delivery = _deliver_stored(callback)
-        if delivery is not None:
-            deliveries.append(delivery)
-    return deliveries

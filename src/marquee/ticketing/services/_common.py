@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from marquee.core.errors import Conflict, DomainError
+from marquee.core.idempotency import MAX_KEY_LENGTH
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, SeatInventory, Ticket
-from marquee.ticketing.queries import forget_seat_maps
+from marquee.ticketing.seatmap import forget_seat_maps
 
 
 def hold_duration() -> timedelta:
@@ -121,8 +122,6 @@ def clean_idempotency_key(raw: str | None) -> str:
 
     Raises :class:`DomainError` ``invalid_idempotency_key``.
     """
-    from marquee.payments.idempotency import MAX_KEY_LENGTH
-
     key = (raw or "").strip()
     if raw is not None and not (1 <= len(key) <= MAX_KEY_LENGTH and key.isprintable()):
         raise DomainError(

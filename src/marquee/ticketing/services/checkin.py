@@ -29,7 +29,7 @@ from marquee.core.errors import DomainError, PermissionDenied
 from marquee.ticketing import etickets, events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Scan, Showtime, Ticket
-from marquee.ticketing.queries import can_check_in
+from marquee.ticketing.permissions import can_check_in
 from marquee.venues.models import Venue
 
 V = Scan.Verdict

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError
+from marquee.core.money import Money
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
@@ -78,6 +79,11 @@ class ExchangeResult:
     currency: str
     replayed: bool = False
 
+    @property
+    def refunded(self) -> Money:
+        """The price difference given back (zero when the new seats cost the same)."""
+        return Money(self.refunded_minor, self.currency)
+
 
 def _replay(order: Order, key: str, fingerprint: tuple) -> ExchangeResult | None:
     exchange = (
@@ -114,7 +120,7 @@ def _replay(order: Order, key: str, fingerprint: tuple) -> ExchangeResult | None
         old_tickets=old_tickets,
         new_tickets=new_tickets,
         exchange=exchange,
-        refunded_minor=exchange.old_value_minor - exchange.new_value_minor,
+        refunded_minor=(exchange.old_value - exchange.new_value).minor,
         currency=exchange.currency,
         replayed=True,
     )

@@ -69,7 +69,7 @@ _PAID_ORDER = Prepared(
         .filter(pk=pk)
         .order_by()[:1]
     ),
-    pk=-7_340_033,
+    pk=int,
 )
 
 

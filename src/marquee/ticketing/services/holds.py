@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.ticketing import queries
+from marquee.ticketing import seatmap
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
 from marquee.ticketing.services import rounds, waiting_room
@@ -140,9 +140,9 @@ def _seats_by_code(showtime: Showtime, wanted: list[tuple[str, str]]) -> list[Se
             .filter(reduce(or_, (Q(row_label=r, number=n) for r, n in wanted)))
             .order_by()  # Seat's default ordering would join the hall and venue
         )
-    index = queries.hall_seat_rows(showtime.hall_id, version, count)
+    index = seatmap.hall_seat_rows(showtime.hall_id, version, count)
     rows = [index.get(f"{r}-{n}") for r, n in wanted]
-    return [Seat.from_db("default", queries.SEAT_FIELDS, row) for row in rows if row is not None]
+    return [Seat.from_db("default", seatmap.SEAT_FIELDS, row) for row in rows if row is not None]
 
 
 def check_on_sale(showtime: Showtime, now: datetime) -> None:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.core.prepared import Prepared
-from marquee.ticketing import queries
+from marquee.ticketing import seatmap
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, Order, OrderLine, Showtime, ShowtimePrice, Ticket
 from marquee.venues.models import Seat
@@ -138,7 +138,7 @@ def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     showtime = hold.showtime
     if showtime.published_at is not None and showtime.status != Showtime.Status.DRAFT:
         # A published (or cancelled) showtime's prices can no longer change: cached.
-        prices = queries.frozen_prices(showtime.pk, showtime.published_at)
+        prices = seatmap.frozen_prices(showtime.pk, showtime.published_at)
     else:
         prices = dict(
             ShowtimePrice.objects.filter(showtime=showtime)
@@ -253,8 +253,8 @@ _HOLD_TO_ORDER = Prepared(
         .select_related("showtime__title", "showtime__venue", "showtime__hall", "round")
         .order_by()[:1]
     ),
-    pk=-7_340_033,
-    user_id=-7_340_034,
+    pk=int,
+    user_id=int,
 )
 _OWN_ORDER = Prepared(
     lambda pk, user_id: (
@@ -262,8 +262,8 @@ _OWN_ORDER = Prepared(
         .filter(pk=pk, user_id=user_id)
         .order_by()[:1]
     ),
-    pk=-7_340_033,
-    user_id=-7_340_034,
+    pk=int,
+    user_id=int,
 )
 
 

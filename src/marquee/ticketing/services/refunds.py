@@ -176,10 +176,19 @@ class RefundQuote:
     def fee_minor(self) -> int:
         return sum(line.venue_fee_minor for line in self.lines if line.refundable)
 
+    @property
+    def refund(self) -> Money:
+        """What the refundable lines give back, in the order's currency (``fee``: kept)."""
+        return Money(self.refund_minor, self.currency)
+
+    @property
+    def fee(self) -> Money:
+        return Money(self.fee_minor, self.currency)
+
 
 def _rule_text(showtime: Showtime) -> str:
     venue = showtime.venue
-    fee = format_money(Money(venue.refund_fee_minor, showtime.currency))
+    fee = format_money(venue.refund_fee)
     return _(
         "Tickets can be refunded until %(minutes)s minutes before the showtime starts. "
         "You get back the seat price and the service fee, minus a fee of %(fee)s per ticket "
@@ -353,6 +362,10 @@ class RefundResult:
     replayed: bool = False
     payment_refund_id: int | None = None
 
+    @property
+    def amount(self) -> Money:
+        return self.record.amount  # (the kept fee: ``record.fee``)
+
 
 def _replay(order: Order, key: str, tickets_asked: list[int] | None) -> RefundResult | None:
     record = OrderRefund.objects.filter(order=order, idempotency_key=key).first()
@@ -506,7 +519,7 @@ def _send_quietly(subject: str, body: str, to: str) -> None:
         logger.exception("could not send the cancellation mail to %s", to)
 
 
-def _cancellation_mail(order: Order, *, amount_minor: int, reason: str) -> tuple[str, str]:
+def _cancellation_mail(order: Order, *, amount: Money, reason: str) -> tuple[str, str]:
     showtime = order.showtime
     local = showtime.starts_at.astimezone(ZoneInfo(showtime.venue.time_zone))
     language = order.user.preferred_language or settings.LANGUAGE_CODE
@@ -515,7 +528,7 @@ def _cancellation_mail(order: Order, *, amount_minor: int, reason: str) -> tuple
             "title": showtime.title.title,
             "venue": showtime.venue.name,
             "when": f"{local:%Y-%m-%d %H:%M}",
-            "amount": format_money(Money(amount_minor, order.currency)),
+            "amount": format_money(amount),
             "order": order.pk,
             "reason": reason or _("unforeseen circumstances"),
         }
@@ -597,7 +610,7 @@ def refund_cancelled_showtime(
                 ticket, order=order, record=record, refund_minor=ticket_value(ticket), kept_minor=0
             )
         if order.user.email:
-            subject, body = _cancellation_mail(order, amount_minor=amount, reason=reason)
+            subject, body = _cancellation_mail(order, amount=record.amount, reason=reason)
             transaction.on_commit(partial(_send_quietly, subject, body, order.user.email))
         handled.append(order.pk)
     return handled

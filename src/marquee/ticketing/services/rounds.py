@@ -22,6 +22,7 @@ from django.db.models.functions import Greatest
 from marquee.accounts.models import User
 from marquee.catalog.models import Title
 from marquee.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marquee.core.money import is_supported_currency
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     Hold,
@@ -33,7 +34,7 @@ from marquee.ticketing.models import (
     Showtime,
     WantToSee,
 )
-from marquee.ticketing.queries import can_plan_rounds
+from marquee.ticketing.permissions import can_plan_rounds
 from marquee.ticketing.services._common import require_aware
 from marquee.venues.models import City, SeatType, Venue
 
@@ -111,8 +112,10 @@ def create_presale_round(
     ):
         raise _invalid("price_override_minor is whole minor units, 0 or more.")
     currency = (currency or "").strip().upper()
-    if (overrides or price_override_minor is not None) and len(currency) != 3:
-        raise _invalid("A price override needs the ISO currency it is in.", field="currency")
+    if (overrides or price_override_minor is not None) and not is_supported_currency(currency):
+        raise _invalid(
+            "A price override needs the supported ISO 4217 currency it is in.", field="currency"
+        )
     venue_slugs = sorted(set(venue_slugs))
     city_codes = sorted(set(city_codes))
     venues = list(Venue.objects.filter(slug__in=venue_slugs))

@@ -37,7 +37,7 @@ from marquee.accounts.permissions import has_role
 from marquee.catalog.models import Territory, Title
 from marquee.core.errors import Conflict, DomainError, PermissionDenied
 from marquee.core.models import OutboxEvent
-from marquee.core.money import Money
+from marquee.core.money import Money, sum_money
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
@@ -47,7 +47,8 @@ from marquee.ticketing.models import (
     Ticket,
     TitleSettlementRule,
 )
-from marquee.ticketing.queries import can_view_settlement, local_day_bounds
+from marquee.ticketing.permissions import can_view_settlement
+from marquee.ticketing.queries import local_day_bounds
 from marquee.venues.models import Venue
 
 
@@ -266,7 +267,7 @@ def total_line(lines: list[SettlementLine], currency: str) -> SettlementLine:
     """The venue total: every figure summed over the title lines."""
 
     def add(name: str) -> Money:
-        return Money(sum(getattr(line, name).minor for line in lines), currency)
+        return sum_money((getattr(line, name) for line in lines), currency=currency)
 
     return SettlementLine(
         title_id=None,

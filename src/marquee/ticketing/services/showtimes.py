@@ -25,7 +25,7 @@ from marquee.ticketing.models import (
     ShowtimeFormat,
     ShowtimePrice,
 )
-from marquee.ticketing.queries import can_schedule_at
+from marquee.ticketing.permissions import can_schedule_at
 from marquee.ticketing.services import waiting_room
 from marquee.ticketing.services._common import cleaning_buffer, lock_inventory, require_aware
 from marquee.venues.models import Hall, Seat, SeatType

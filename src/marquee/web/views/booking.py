@@ -16,21 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marquee.core.errors import DomainError
+from marquee.core.idempotency import form_key, idempotent, pair
 from marquee.core.ratelimit import enforce_rate_limits
-from marquee.payments.idempotency import run_idempotent
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing import seatmap as ticketing_seatmap
 from marquee.ticketing.models import Order, Showtime
 from marquee.ticketing.services import holds, orders
 from marquee.ticketing.services._common import hold_duration, max_seats_per_order
 from marquee.web import queries, seatmap
 from marquee.web.messages import error_message
-from marquee.web.views.common import (
-    domain_errors,
-    idempotency_key,
-    message_page,
-    new_idempotency_key,
-)
+from marquee.web.views.common import domain_errors, message_page, new_idempotency_key
 
 #: Seat codes a form may send; more is not a purchase.
 MAX_CODES = 50
@@ -50,7 +46,7 @@ def seat_page(
     exchange: dict | None = None,
 ) -> HttpResponse:
     now = timezone.now()
-    seat_map = ticketing_queries.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
+    seat_map = ticketing_seatmap.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
     on_sale = showtime.status == Showtime.Status.PUBLISHED and showtime.starts_at > now
     chosen = set(selected or [])
     context = {
@@ -170,28 +166,27 @@ def checkout(request: HttpRequest, order_id: int) -> HttpResponse:
 @domain_errors
 def pay(request: HttpRequest, order_id: int) -> HttpResponse:
     """Open a payment for the order and send the buyer to the provider's page."""
-    user = request.user
-    order = ticketing_queries.order_of(user=user, order_id=order_id)
+    order = ticketing_queries.order_of(user=request.user, order_id=order_id)
     back = reverse("checkout", args=[order.pk])
-
-    def run() -> tuple[int, dict]:
-        started = orders.pay_order(order=order, user=user, return_url=back)
-        return 200, {"redirect_url": started.redirect_url}
-
     try:
-        _, body = run_idempotent(
-            key=idempotency_key(request),
-            user=user,
-            scope="web.pay_order",
-            fingerprint={"order_id": order.pk},
-            fn=run,
-        )
+        _, body = _open_payment(request, order=order, back=back)
     except DomainError as exc:
         if exc.code in {"order_expired", "order_not_pending"}:
             return HttpResponseRedirect(back)
         messages.error(request, error_message(exc))
         return HttpResponseRedirect(back)
     return HttpResponseRedirect(body.get("redirect_url") or back)
+
+
+@idempotent(
+    scope="web.pay_order",
+    key=form_key,
+    respond=pair,
+    fingerprint=lambda *, order, back: {"order_id": order.pk},
+)
+def _open_payment(request: HttpRequest, *, order: Order, back: str) -> tuple[int, dict]:
+    started = orders.pay_order(order=order, user=request.user, return_url=back)
+    return 200, {"redirect_url": started.redirect_url}
 
 
 @login_required

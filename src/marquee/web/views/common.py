@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -15,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from marquee.core.errors import NotFound
 from marquee.core.errors import PermissionDenied as DomainPermissionDenied
+from marquee.core.idempotency import form_key, new_form_key
 from marquee.web.messages import error_message
 
 #: Ids in URLs and forms are positive and fit a 64-bit column.
@@ -71,20 +71,10 @@ def safe_next(request: HttpRequest, url: str | None, default: str = "/") -> str:
     return default
 
 
-def idempotency_key(request: HttpRequest) -> str | None:
-    """The form's one-time key (a UUID rendered into the form), if it is well formed.
-
-    A double-submitted form repeats the key, so the service runs once.
-    """
-    raw = str(request.POST.get("idempotency_key", "")).strip()
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        return None
-
-
-def new_idempotency_key() -> str:
-    return str(uuid.uuid4())
+#: The form's one-time key (a UUID rendered into the form), if it is well formed;
+#: a double-submitted form repeats it, so the service runs once (core.idempotency).
+idempotency_key = form_key
+new_idempotency_key = new_form_key
 
 
 def message_page(

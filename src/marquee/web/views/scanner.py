@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from marquee.core.errors import DomainError
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing.models import Scan
+from marquee.ticketing.permissions import can_check_in
 from marquee.ticketing.services.checkin import check_in
 from marquee.venues.models import Venue
 from marquee.web import queries
@@ -52,7 +53,7 @@ def scan(request: HttpRequest, slug: str) -> HttpResponse:
     venue = Venue.objects.select_related("chain", "city").filter(slug=slug).first()
     if venue is None:
         raise Http404(_("No such cinema."))
-    if not ticketing_queries.can_check_in(request.user, venue):
+    if not can_check_in(request.user, venue):
         raise PermissionDenied(_("You may only scan tickets at your own cinemas' doors."))
     form = ScanForm(request.POST or None, request.FILES or None)
     result = None

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from marquee.demo.world import DEMO_PASSWORD, accounts_table, load_world
+from marquee.demo.world import (
+    DEMO_PASSWORD,
+    PRODUCTION_REFUSAL,
+    accounts_table,
+    load_world,
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +30,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, scale: int, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(PRODUCTION_REFUSAL)
         if scale < 1:
             raise CommandError("--scale must be at least 1.")
         summary = load_world(scale=scale, stdout=self.stdout)

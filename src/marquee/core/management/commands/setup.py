@@ -13,10 +13,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
-from marquee.demo.world import DEMO_PASSWORD, accounts_table, load_world
+from marquee.demo.world import (
+    DEMO_PASSWORD,
+    PRODUCTION_REFUSAL,
+    accounts_table,
+    load_world,
+)
 
 MANIFEST_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
@@ -52,6 +57,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, no_demo: bool, scale: int, **options: Any) -> None:
         verbosity = int(options.get("verbosity", 1))
+        if settings.PRODUCTION and not no_demo:
+            raise CommandError(PRODUCTION_REFUSAL)
         self._step("Migrating the database")
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
 

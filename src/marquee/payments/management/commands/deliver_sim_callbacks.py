@@ -7,7 +7,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from marquee.core.errors import DomainError
-from marquee.payments.providers.sim import deliver_sim_callbacks
+from marquee.payments.registry import simulator_allowed
 
 
 class Command(BaseCommand):
@@ -17,6 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--payment", help="only this payment's callbacks (its UUID)")
 
     def handle(self, *args, **options) -> None:
+        if not simulator_allowed():
+            raise CommandError("The simulated gateway does not exist in production.")
+        from marquee.payments.simulator.gateway import deliver_sim_callbacks
+
         payment_id = None
         if options.get("payment"):
             try:

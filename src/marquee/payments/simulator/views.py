@@ -1,7 +1,7 @@
 """The simulated gateway's payment page (server-rendered HTML, no CDN).
 
 Views parse, call one service, and render; the gateway's rules live in
-:mod:`marquee.payments.providers.sim`.
+:mod:`marquee.payments.simulator.gateway`.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from marquee.core.errors import DomainError
 from marquee.payments.models import Payment
-from marquee.payments.providers import sim
+from marquee.payments.simulator import gateway as sim
 
 
 def format_amount(payment: Payment) -> str:
     """The amount in the visitor's language, e.g. "CN¥88.00"."""
     try:
-        from marquee.core.money import Money, format_money
+        from marquee.core.money import format_money
 
-        return format_money(Money(payment.amount_minor, payment.currency), get_language())
+        return format_money(payment.amount, get_language())
     except (ImportError, DomainError, ValueError, TypeError):
         return f"{payment.amount_minor} {payment.currency} (minor units)"
 

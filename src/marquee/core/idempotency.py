@@ -1,4 +1,25 @@
-"""Idempotency keys with Stripe's semantics, for every call that creates or moves money.
+"""Idempotency keys with Stripe's semantics, for every request that creates or moves money.
+
+Same key + same request → the same response (or the same error), the work done
+once; same key + a different request → ``idempotency_key_reused`` (422); the
+same key while the first request still runs → ``idempotency_request_in_progress``
+(409). docs/idempotency.md has the whole picture; in short, three layers each
+own one promise:
+
+1. **Requests** (this module): :func:`idempotent` on an API operation or a
+   form's handler, :func:`run_idempotent` underneath. It owns the *response*:
+   for 24 hours a retried request with the same key gets the first answer
+   without running again. Records: :class:`~marquee.core.models.IdempotencyRecord`
+   per (user, scope, key).
+2. **Domain records** (ticketing's refunds and exchanges, ``clean_idempotency_key``):
+   the key is stored on the ``OrderRefund`` / ``TicketExchange`` row, unique per
+   order. It owns the *business fact*: one refund or exchange per key per
+   order, forever, whichever door the request came through — also after layer
+   1's record expired, and for callers that never pass through layer 1.
+3. **Money movements** (``payments.services.refund_payment``; callbacks by
+   provider event id): the key is stored on the ``payments.Refund`` row,
+   unique per payment. It owns the *money*: a payment refunds at most once per
+   key, so a retried domain step never pays out twice.
 
 ``run_idempotent(key=…, user=…, scope=…, fingerprint=…, fn=…)``:
 
@@ -23,29 +44,45 @@ slow original owner from also committing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
+import inspect
 import json
 import secrets
-from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Header, P, Status
 
 from marquee.accounts.models import User
-from marquee.core.errors import Conflict, DomainError
+from marquee.core.errors import Conflict, CoreErrorCode, DomainError
+from marquee.core.models import IdempotencyRecord
 from marquee.core.prepared import Prepared
-from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.models import IdempotencyRecord
 
 #: The HTTP header API endpoints read the key from.
 HEADER = "Idempotency-Key"
+#: The hidden field of an HTML form that carries its one-time key (a UUID).
+FORM_FIELD = "idempotency_key"
 TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+
+#: The ``idempotency_key`` argument of an API operation: the ``Idempotency-Key`` header.
+IdempotencyKey = Header[
+    str | None,
+    P(
+        alias=HEADER,
+        description="Repeat a request safely: the same key and request return the first response.",
+        max_length=MAX_KEY_LENGTH,
+    ),
+]
 
 
 def _lock_timeout() -> timedelta:
@@ -112,6 +149,22 @@ def _replay(record: IdempotencyRecord) -> tuple[int, dict]:
     return int(record.response_status or 200), record.response_body
 
 
+def _new_record(
+    *, user: User, scope: str, key: str, digest: str, token: str, now: datetime | None = None
+) -> IdempotencyRecord:
+    """An unsaved claim of ``key``, locked by ``token`` from ``now`` and expiring after TTL."""
+    now = now or timezone.now()
+    return IdempotencyRecord(
+        user=user,
+        scope=scope,
+        key=key,
+        fingerprint=digest,
+        lock_token=token,
+        locked_at=now,
+        expires_at=now + TTL,
+    )
+
+
 def _claim(*, user: User, scope: str, key: str, digest: str) -> tuple[int, str] | IdempotencyRecord:
     """Claim the key: ``(record id, lock token)``, or the finished record to replay.
 
@@ -125,22 +178,17 @@ def _claim(*, user: User, scope: str, key: str, digest: str) -> tuple[int, str] 
         ).delete()
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user,
-                    scope=scope,
-                    key=key,
-                    fingerprint=digest,
-                    lock_token=token,
-                    locked_at=now,
-                    expires_at=now + TTL,
+                record = _new_record(
+                    user=user, scope=scope, key=key, digest=digest, token=token, now=now
                 )
+                record.save(force_insert=True)
             return record.pk, token
         except IntegrityError:
             pass
         record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
         if record.fingerprint != digest:
             raise DomainError(
-                PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
+                CoreErrorCode.IDEMPOTENCY_MISMATCH,
                 "This Idempotency-Key was already used with a different request.",
                 status=422,
             )
@@ -155,7 +203,7 @@ def _claim(*, user: User, scope: str, key: str, digest: str) -> tuple[int, str] 
         if taken_over:
             return record.pk, token
     raise Conflict(
-        PaymentsErrorCode.IDEMPOTENCY_IN_PROGRESS,
+        CoreErrorCode.IDEMPOTENCY_IN_PROGRESS,
         "A request with this Idempotency-Key is still being processed; retry shortly.",
     )
 
@@ -185,7 +233,7 @@ def run_idempotent(
         return fn()
     if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
         raise DomainError(
-            PaymentsErrorCode.INVALID_IDEMPOTENCY_KEY,
+            CoreErrorCode.INVALID_IDEMPOTENCY_KEY,
             f"An Idempotency-Key is 1–{MAX_KEY_LENGTH} printable characters.",
         )
     digest = fingerprint_digest(fingerprint)
@@ -220,17 +268,7 @@ def _claim_fresh(
     now = timezone.now()
     token = secrets.token_hex(16)
     IdempotencyRecord.objects.bulk_create(
-        [
-            IdempotencyRecord(
-                user=user,
-                scope=scope,
-                key=key,
-                fingerprint=digest,
-                lock_token=token,
-                locked_at=now,
-                expires_at=now + TTL,
-            )
-        ],
+        [_new_record(user=user, scope=scope, key=key, digest=digest, token=token, now=now)],
         ignore_conflicts=True,
     )
     locking = True
@@ -255,10 +293,10 @@ _CLAIMED_RECORD = Prepared(
         .filter(user_id=user_id, scope=scope, key=key, lock_token=lock_token)
         .order_by()[:1]
     ),
-    user_id=-7_340_033,
-    scope="\x01scope",
-    key="\x01key",
-    lock_token="\x01token",  # noqa: S106 - a stand-in, not a secret
+    user_id=int,
+    scope=str,
+    key=str,
+    lock_token=str,
 )
 
 
@@ -273,7 +311,7 @@ def _run_claimed(
     if record.lock_token != token or record.state != IdempotencyRecord.State.IN_PROGRESS:
         # Our claim went stale and another request took it over.
         raise Conflict(
-            PaymentsErrorCode.IDEMPOTENCY_IN_PROGRESS,
+            CoreErrorCode.IDEMPOTENCY_IN_PROGRESS,
             "A request with this Idempotency-Key is still being processed; retry shortly.",
         )
     error: DomainError | None = None
@@ -305,3 +343,105 @@ def _deliver(outcome: _Outcome) -> tuple[int, dict]:
         raise error
     assert response is not None  # noqa: S101 - set on the only remaining path
     return response
+
+
+def purge_expired_records() -> int:
+    """Delete idempotency records past their 24 h expiry; returns how many.
+
+    Housekeeping only: an expired key is also replaced when it is used again.
+    """
+    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+# --- the decorator --------------------------------------------------------------------
+
+KeyOf = Callable[[HttpRequest, Mapping[str, Any]], "str | None"]
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def header_key(request: HttpRequest, arguments: Mapping[str, Any]) -> str | None:
+    """An API operation's key: its ``idempotency_key`` argument (declare it as
+    :data:`IdempotencyKey`, so ninja reads and bounds the header and documents it)."""
+    return arguments.get("idempotency_key")
+
+
+def form_key(request: HttpRequest, arguments: Mapping[str, Any] | None = None) -> str | None:
+    """An HTML form's one-time key: the UUID in its :data:`FORM_FIELD` field.
+
+    The page renders a fresh UUID (:func:`new_form_key`) into the form, so a
+    double-submitted form repeats it. Anything else (missing, malformed) is
+    ``None``: the request runs without a key.
+    """
+    raw = str(request.POST.get(FORM_FIELD, "")).strip()
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return None
+
+
+def new_form_key() -> str:
+    """A fresh key to render into a form's :data:`FORM_FIELD`."""
+    return str(uuid.uuid4())
+
+
+def idempotent(
+    *,
+    scope: str,
+    fingerprint: Callable[..., dict[str, Any]],
+    key: KeyOf = header_key,
+    respond: Callable[[int, Any], Any] = Status,
+    guard: Callable[..., None] | None = None,
+) -> Callable[[View], View]:
+    """Run the decorated handler through :func:`run_idempotent`.
+
+    The handler takes the request first and returns ``(http status, JSON-able
+    body)``; it runs at most once per (user, ``scope``, key), in one
+    transaction with the "done" mark. ``fingerprint`` is called with the
+    handler's other arguments and returns what identifies the request (same
+    key + another fingerprint → ``idempotency_key_reused``). ``key`` finds the
+    key: :func:`header_key` (API operations, the default) or :func:`form_key`
+    (form handlers). ``respond`` turns ``(status, body)`` into the handler's
+    result: ninja's :class:`~ninja.Status` by default; pass ``respond=pair``
+    to get the tuple back (a form view then redirects or renders).
+    ``guard``, called like the handler before anything is claimed, raises the
+    refusals that must not be recorded under the key (a missing role: the
+    same key may be retried once the role is granted).
+
+    An API operation::
+
+        @router.post("/orders", response={201: OrderOut}, auth=AUTH)
+        @idempotent(scope="ticketing.create_order", fingerprint=lambda payload, **_: {...})
+        def create_order(request, payload: OrderIn, idempotency_key: IdempotencyKey = None):
+            ...
+            return 201, body.model_dump(mode="json")
+
+    ninja reads the handler's signature (annotations resolved here, in the
+    handler's module), so it sees the same parameters as without the decorator.
+    """
+
+    def decorate(view: View) -> View:
+        signature = inspect.signature(view, eval_str=True)
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if guard is not None:
+                guard(request, *args, **kwargs)
+            status, body = run_idempotent(
+                key=key(request, kwargs),
+                user=request.user,
+                scope=scope,
+                fingerprint=fingerprint(*args, **kwargs),
+                fn=functools.partial(view, request, *args, **kwargs),
+            )
+            return respond(status, body)
+
+        wrapper.__signature__ = signature  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def pair(status: int, body: Any) -> tuple[int, Any]:
+    """``respond=pair``: the decorated handler returns ``(status, body)`` as it is."""
+    return status, body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,15 +11,31 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import time_machine
 from django.db import connection
+from django.test import RequestFactory
 from django.utils import timezone
+from ninja import Status
 
 from marquee.accounts.models import Organisation
 from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.payments.idempotency import fingerprint_digest, run_idempotent
-from marquee.payments.models import IdempotencyRecord
-from marquee.payments.services import purge_expired_idempotency_records
+from marquee.core.idempotency import (
+    FORM_FIELD,
+    IdempotencyKey,
+    fingerprint_digest,
+    form_key,
+    idempotent,
+    new_form_key,
+    pair,
+    purge_expired_records,
+    run_idempotent,
+)
+from marquee.core.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buyer(make_user):
+    return make_user()
 
 
 class Counter:
@@ -130,17 +147,21 @@ def test_unexpected_exceptions_are_not_stored_and_the_key_can_be_retried(buyer):
     assert len(attempts) == 2
 
 
-def test_a_request_in_flight_answers_409(buyer):
-    now = timezone.now()
+def _claimed_by(user, token, *, at):
+    """Key "k-1" of ``user`` claimed by another request (lock ``token``) at ``at``."""
     IdempotencyRecord.objects.create(
-        user=buyer,
+        user=user,
         scope="orders.create",
         key="k-1",
         fingerprint=fingerprint_digest({"hold": 1}),
-        lock_token="someone",
-        locked_at=now,
-        expires_at=now + dt.timedelta(hours=24),
+        lock_token=token,
+        locked_at=at,
+        expires_at=at + dt.timedelta(hours=24),
     )
+
+
+def test_a_request_in_flight_answers_409(buyer):
+    _claimed_by(buyer, "someone", at=timezone.now())
     fn = Counter()
     with pytest.raises(Conflict) as exc:
         _run(buyer, fn)
@@ -149,16 +170,7 @@ def test_a_request_in_flight_answers_409(buyer):
 
 
 def test_a_claim_abandoned_by_a_dead_request_is_taken_over(buyer):
-    old = timezone.now() - dt.timedelta(minutes=5)
-    IdempotencyRecord.objects.create(
-        user=buyer,
-        scope="orders.create",
-        key="k-1",
-        fingerprint=fingerprint_digest({"hold": 1}),
-        lock_token="dead",
-        locked_at=old,
-        expires_at=old + dt.timedelta(hours=24),
-    )
+    _claimed_by(buyer, "dead", at=timezone.now() - dt.timedelta(minutes=5))
     fn = Counter()
     assert _run(buyer, fn) == (201, {"id": 1})
     assert fn.calls == 1
@@ -174,9 +186,9 @@ def test_keys_expire_after_24_hours(buyer):
     with time_machine.travel(timezone.now() + dt.timedelta(hours=24, seconds=1), tick=False):
         _run(buyer, fn, fingerprint={"hold": "another request is fine now"})
         assert fn.calls == 2
-        assert purge_expired_idempotency_records() == 0
+        assert purge_expired_records() == 0
     with time_machine.travel(timezone.now() + dt.timedelta(hours=49), tick=False):
-        assert purge_expired_idempotency_records() == 1
+        assert purge_expired_records() == 1
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "tab\there"])
@@ -250,3 +262,93 @@ def test_concurrent_same_key_executes_exactly_once(make_user, use_key):
         # The control: without a key every request runs, so the guard above is what
         # makes the difference.
         assert len(executed) == threads and orders == threads
+
+
+# --- the decorator ------------------------------------------------------------------
+
+
+class Payload:
+    def __init__(self, hold_id: int) -> None:
+        self.hold_id = hold_id
+
+
+def _api_request(user):
+    request = RequestFactory().post("/")
+    request.user = user
+    return request
+
+
+def test_the_decorator_replays_an_operation_by_its_header_key(buyer):
+    calls = []
+
+    @idempotent(scope="tests.place", fingerprint=lambda payload, **_: {"hold": payload.hold_id})
+    def place(request, payload: Payload, idempotency_key: IdempotencyKey = None):
+        calls.append(payload.hold_id)
+        return 201, {"order": len(calls)}
+
+    first = place(_api_request(buyer), payload=Payload(7), idempotency_key="k-1")
+    assert isinstance(first, Status) and (first.status_code, first.value) == (201, {"order": 1})
+    again = place(_api_request(buyer), payload=Payload(7), idempotency_key="k-1")
+    assert (again.status_code, again.value) == (201, {"order": 1}) and calls == [7]
+    with pytest.raises(DomainError) as exc:
+        place(_api_request(buyer), payload=Payload(8), idempotency_key="k-1")
+    assert exc.value.code == "idempotency_key_reused" and calls == [7]
+    # Without a key it simply runs.
+    place(_api_request(buyer), payload=Payload(7), idempotency_key=None)
+    assert calls == [7, 7]
+    assert IdempotencyRecord.objects.get().scope == "tests.place"
+
+
+def test_the_decorated_operation_keeps_its_signature_with_resolved_types():
+    @idempotent(scope="tests.sig", fingerprint=lambda **_: {})
+    def op(request, hold_id: int, idempotency_key: IdempotencyKey = None):
+        return 200, {}
+
+    params = inspect.signature(op).parameters
+    assert list(params) == ["request", "hold_id", "idempotency_key"]
+    # Resolved in the handler's module (ninja evaluates string annotations in the
+    # wrapper's globals otherwise, which are core.idempotency's).
+    assert params["hold_id"].annotation is int
+    assert params["idempotency_key"].annotation == IdempotencyKey
+    assert params["idempotency_key"].default is None
+
+
+def test_a_guard_refuses_before_the_key_is_claimed(buyer):
+    allowed = []
+
+    def guard(request, **_):
+        if not allowed:
+            raise DomainError("forbidden", "No.", status=403)
+
+    @idempotent(scope="tests.guarded", fingerprint=lambda **_: {}, guard=guard)
+    def op(request, idempotency_key: IdempotencyKey = None):
+        return 200, {"ok": True}
+
+    with pytest.raises(DomainError):
+        op(_api_request(buyer), idempotency_key="k")
+    assert not IdempotencyRecord.objects.exists()
+    allowed.append(True)  # the role was granted: the same key now runs
+    assert op(_api_request(buyer), idempotency_key="k").value == {"ok": True}
+
+
+def test_a_form_handler_reads_the_forms_key_and_gets_the_pair_back(buyer):
+    calls = []
+
+    @idempotent(
+        scope="tests.form", key=form_key, respond=pair, fingerprint=lambda *, order: {"o": order}
+    )
+    def pay(request, *, order: int):
+        calls.append(order)
+        return 200, {"redirect_url": f"/paid/{len(calls)}"}
+
+    key = new_form_key()
+    request = RequestFactory().post("/", {FORM_FIELD: key})
+    request.user = buyer
+    assert pay(request, order=3) == (200, {"redirect_url": "/paid/1"})
+    assert pay(request, order=3) == (200, {"redirect_url": "/paid/1"}) and calls == [3]
+    # A malformed key is no key: the handler runs each time.
+    bad = RequestFactory().post("/", {FORM_FIELD: "not-a-uuid"})
+    bad.user = buyer
+    assert form_key(bad) is None
+    pay(bad, order=3)
+    assert calls == [3, 3]
