@@ -21,10 +21,11 @@ from django.utils import timezone
 from marquee.accounts.models import Organisation, Role, User
 from marquee.accounts.services import create_api_token, grant_role
 from marquee.catalog.models import Title
+from marquee.places.models import City
 from marquee.ticketing.models import SeatInventory, Showtime, ShowtimePrice
 from marquee.venues import services as venue_services
 from marquee.venues.demo import stadium_layout
-from marquee.venues.models import Chain, City, Hall, Seat, SeatType, Venue
+from marquee.venues.models import Chain, Hall, Seat, SeatType, Venue
 
 PRICES = {
     SeatType.STANDARD: 4500,

@@ -26,8 +26,12 @@ from marquee.catalog.models import Company, ReleaseDate
 from marquee.payments.models import Payment
 from marquee.ticketing.models import Hold, Order, PresaleRound, Showtime, Ticket
 from marquee.ticketing.services import holds, orders, rounds
+from marquee.venues.models import Hall
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.catalog.factories import TitleFactory
 from tests.ticketing.buying import buy
-from tests.ticketing.conftest import build_hall, build_world, make_showtime
+from tests.ticketing.factories import OrderFactory, ShowtimeFactory
+from tests.venues.factories import ChainFactory, GridHallFactory, VenueFactory
 
 #: Column order of the matrix: who calls.
 ROLES: tuple[str, ...] = (
@@ -78,12 +82,12 @@ class PermWorld:
 
 def _user(role: str, org: Organisation | None) -> User:
     n = next(_seq)
-    user = User.objects.create(username=f"perm-{role}-{n}", email=f"perm-{role}-{n}@example.com")
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    if org is not None:
-        account_services.grant_role(user=user, organisation=org, role=_ROLE_OF[role])
-    return user
+    return UserFactory(
+        username=f"perm-{role}-{n}",
+        password=None,
+        role=_ROLE_OF[role] if org is not None else None,
+        organisation=org,
+    )
 
 
 _ROLE_OF = {
@@ -118,22 +122,17 @@ def png_bytes() -> bytes:
 def build_perm_world() -> PermWorld:
     users: dict[str, User | None] = {"anonymous": None}
 
-    def _make_operator(role: str, org: Organisation) -> User:
-        # build_world asks for its chain's operator: make_user(role=..., org=...).
-        assert role == Role.CINEMA_OPERATOR
-        return _user("operator_a", org)
-
-    world_a = build_world(_make_operator)
-    world_b = build_world(_make_operator)
-    users["operator_a"] = world_a.operator
-    users["operator_b"] = world_b.operator
+    chain_a, chain_b = ChainFactory(), ChainFactory()
+    users["operator_a"] = _user("operator_a", chain_a.organisation)
+    users["operator_b"] = _user("operator_a", chain_b.organisation)
+    venue_a, venue_b = VenueFactory(chain=chain_a), VenueFactory(chain=chain_b)
+    hall_a, hall_b = GridHallFactory(venue=venue_a), GridHallFactory(venue=venue_b)
+    film = TitleFactory()
     users["moviegoer"] = _user("moviegoer", None)
     users["moviegoer_other"] = _user("moviegoer", None)
     for role, kind in _ORG_KIND.items():
         n = next(_seq)
-        org = Organisation.objects.create(
-            name=f"Perm {role} {n}", kind=kind, slug=f"perm-{role}-{n}"
-        )
+        org = OrganisationFactory(name=f"Perm {role} {n}", kind=kind, slug=f"perm-{role}-{n}")
         users[role] = _user(role, org)
 
     tokens: dict[str, str] = {}
@@ -147,32 +146,38 @@ def build_perm_world() -> PermWorld:
         spare[role] = spare_token.pk
     spare["anonymous"] = spare["moviegoer"]
 
-    showtime_a = make_showtime(world_a)
-    showtime_b = make_showtime(world_b, title=world_a.title)
-    draft_a = make_showtime(world_a, publish=False, starts_at=timezone.now() + timedelta(days=3))
-    later_a = make_showtime(world_a, starts_at=timezone.now() + timedelta(days=4))
-    hall_a2, _ = build_hall(world_a.venue, name="Hall 2")
-    hall_b2, _ = build_hall(world_b.venue, name="Hall 2")
+    def showtime(hall: Hall, actor: User | None, **kwargs: object) -> Showtime:
+        made = ShowtimeFactory(hall=hall, actor=actor, title=film, **kwargs)
+        return Showtime.objects.select_related("hall__venue", "venue__city", "title").get(
+            pk=made.pk
+        )
+
+    now = timezone.now()
+    showtime_a = showtime(hall_a, users["operator_a"])
+    showtime_b = showtime(hall_b, users["operator_b"])
+    draft_a = showtime(
+        hall_a, users["operator_a"], publish=False, starts_at=now + timedelta(days=3)
+    )
+    later_a = showtime(hall_a, users["operator_a"], starts_at=now + timedelta(days=4))
+    hall_a2 = GridHallFactory(venue=venue_a, name="Hall 2")
+    hall_b2 = GridHallFactory(venue=venue_b, name="Hall 2")
 
     m1 = users["moviegoer"]
     assert m1 is not None
     paid = buy(showtime_a, m1, "2-1", "2-2")
     ticket = Ticket.objects.filter(order=paid).order_by("pk").first()
     assert ticket is not None
-    pending_hold = holds.hold_seats(showtime=showtime_a, seat_codes=["2-5"], user=m1)
-    pending = orders.create_order_from_hold(hold=pending_hold, user=m1)
+    pending = OrderFactory(showtime=showtime_a, user=m1, seats=["2-5"])
     hold = holds.hold_seats(showtime=showtime_a, seat_codes=["2-7"], user=m1)
-    paying_hold = holds.hold_seats(showtime=later_a, seat_codes=["3-3"], user=m1)
-    paying = orders.create_order_from_hold(hold=paying_hold, user=m1)
+    paying = OrderFactory(showtime=later_a, user=m1, seats=["3-3"])
     started = orders.pay_order(order=paying, user=m1)
     assert started.payment_id is not None
 
     company = Company.objects.create(name_en="Matrix Pictures", slug="matrix-pictures")
-    ReleaseDate.objects.create(title=world_a.title, territory="HK", date=date(2030, 1, 1))
-    now = timezone.now()
+    ReleaseDate.objects.create(title=film, territory="HK", date=date(2030, 1, 1))
     invitation_round = rounds.create_presale_round(
         actor=users["distribution"],
-        title=world_a.title,
+        title=film,
         name="Friends",
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=1),
@@ -183,14 +188,14 @@ def build_perm_world() -> PermWorld:
         users=users,
         tokens=tokens,
         spare_token_ids=spare,
-        title_slug=world_a.title.slug,
+        title_slug=film.slug,
         company_slug=company.slug,
-        venue_a_slug=world_a.venue.slug,
-        venue_a_id=world_a.venue.pk,
-        hall_a_id=world_a.hall.pk,
+        venue_a_slug=venue_a.slug,
+        venue_a_id=venue_a.pk,
+        hall_a_id=hall_a.pk,
         hall_a2_id=hall_a2.pk,
-        venue_b_slug=world_b.venue.slug,
-        venue_b_id=world_b.venue.pk,
+        venue_b_slug=venue_b.slug,
+        venue_b_id=venue_b.pk,
         hall_b2_id=hall_b2.pk,
         showtime_a=showtime_a,
         showtime_b=showtime_b,

@@ -1,7 +1,8 @@
 """The HTTP API: assembles every domain's router under ``/api/v1``.
 
-Errors leave here as RFC 9457 problem+json documents with a stable ``code``;
-this module is the one place where exceptions become responses.
+Errors leave here as RFC 9457 problem+json documents with a stable ``code``
+and, as ``detail``, the error's sentence in the request's language; this module
+is the one place where exceptions become responses.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         status=exc.status,
         code=exc.code,
         title=exc.title,
-        detail=exc.message,
+        detail=exc.msg,
         **exc.detail,
     )
 
@@ -89,7 +90,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         status=422,
         code=CoreErrorCode.VALIDATION,
         title="Invalid request",
-        detail="The request did not match the schema; see errors.",
+        detail=CoreErrorCode.VALIDATION.render({}),
         errors=errors,
     )
 
@@ -101,7 +102,7 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
         status=401,
         code=CoreErrorCode.NOT_AUTHENTICATED,
         title="Not authenticated",
-        detail="Log in or send a valid API token.",
+        detail=CoreErrorCode.NOT_AUTHENTICATED.render({}),
     )
 
 

@@ -75,12 +75,14 @@ INSTALLED_APPS = [
     "csp",
     "marquee.core",
     "marquee.accounts",
+    "marquee.places",
     "marquee.catalog",
     "marquee.venues",
     "marquee.ticketing",
     "marquee.payments",
     "marquee.finance",
     "marquee.web",
+    "marquee.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ import pytest
 
 from marquee.catalog import queries, services
 from marquee.core.errors import NotFound
-from marquee.venues.models import City
+from marquee.places.models import City
 
 pytestmark = pytest.mark.django_db
 

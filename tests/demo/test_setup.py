@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from marquee.core.management.commands.setup import compile_translations
+from marquee.demo.management.commands.setup import compile_translations
 
 PO = """\
 msgid ""
@@ -55,7 +55,7 @@ def test_setup_without_demo(settings, tmp_path, monkeypatch):
     }
     loaded = []
     monkeypatch.setattr(
-        "marquee.core.management.commands.setup.load_world",
+        "marquee.demo.management.commands.setup.load_world",
         lambda **kwargs: loaded.append(kwargs),
     )
     out = StringIO()
@@ -92,7 +92,7 @@ def test_setup_loads_the_demo_and_prints_accounts(settings, tmp_path, monkeypatc
             ]
         }
 
-    monkeypatch.setattr("marquee.core.management.commands.setup.load_world", fake_world)
+    monkeypatch.setattr("marquee.demo.management.commands.setup.load_world", fake_world)
     out = StringIO()
     call_command("setup", "--scale", "2", stdout=out)
     text = out.getvalue()

@@ -20,8 +20,10 @@ from marquee.accounts.models import Membership, Role, User
 from marquee.accounts.permissions import clear_role_cache, roles_of
 from marquee.catalog.models import Company, Title
 from marquee.demo import world as demo_world
-from marquee.demo.world import DEMO_PASSWORD, load_world, world_counts
-from marquee.venues.models import Chain, City, Hall, Venue
+from marquee.demo.accounts import DEMO_PASSWORD
+from marquee.demo.world import load_world, world_counts
+from marquee.places.models import City
+from marquee.venues.models import Chain, Hall, Venue
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

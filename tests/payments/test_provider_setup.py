@@ -287,3 +287,21 @@ def test_a_page_address_too_long_to_keep_opens_no_payment(settings, new_payment,
     with pytest.raises(ProviderError, match="too long"):
         new_payment(amount_minor=9600)
     assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"), [("88.00", 8800), ("0.1", 10), ("0.01", 1), ("12", 1200), ("0", 0)]
+)
+def test_yuan_amounts_parse_exactly(text, minor):
+    from marquee.payments.providers.money import parse_yuan, yuan
+
+    assert parse_yuan(text) == minor
+    assert parse_yuan(yuan(minor)) == minor
+
+
+@pytest.mark.parametrize("text", ["88.888", "1e3", "-1.00", "088.00", " 1.00", "1.", "", "NaN"])
+def test_yuan_amounts_that_are_not_amounts_are_refused(text):
+    from marquee.payments.providers.money import parse_yuan
+
+    with pytest.raises(ValueError):
+        parse_yuan(text)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from marquee.accounts.models import User
 from marquee.payments.models import Payment
-from marquee.payments.simulator.gateway import authorize_sim_payment
 from marquee.ticketing.models import Order, SeatInventory, Showtime, Ticket
-from marquee.ticketing.services import holds, orders
+from tests.ticketing.factories import OrderFactory
 
 
 def buy(showtime: Showtime, user: User, *codes: str, invitation_code: str | None = None) -> Order:
     """A paid order for ``codes``: hold → order → pay → the gateway's signed success callback."""
-    hold = holds.hold_seats(
-        showtime=showtime, seat_codes=list(codes), user=user, invitation_code=invitation_code
+    order = OrderFactory(
+        showtime=showtime,
+        user=user,
+        seats=list(codes),
+        invitation_code=invitation_code,
+        paid="gateway",
     )
-    order = orders.create_order_from_hold(hold=hold, user=user)
-    started = orders.pay_order(order=order, user=user)
-    if started.payment_id is not None:
-        authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
-    order.refresh_from_db()
     assert order.status == Order.Status.PAID, order.status
     return order
 

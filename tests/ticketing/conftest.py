@@ -1,7 +1,8 @@
 """Fixtures of the ticketing tests: a small cinema world and showtimes in it.
 
-The hall is built with plain ORM rows (not the venues services) so these tests
-depend only on the venues *models*:
+The hall is built with plain ORM rows (not the venues services:
+:class:`tests.venues.factories.GridHallFactory`) so these tests depend only on
+the venues *models*:
 
     row 1: wheelchair 1-1, companion 1-2, standard 1-3 … 1-8
     rows 2–4: standard, 8 seats each; row 3 is VIP
@@ -19,9 +20,11 @@ from django.utils import timezone
 
 from marquee.accounts.models import Organisation, Role, User
 from marquee.catalog.models import Title
+from marquee.places.models import City
 from marquee.ticketing.models import Showtime
 from marquee.ticketing.services import showtimes as showtime_services
-from marquee.venues.models import Chain, City, Hall, Seat, SeatType, Venue
+from marquee.venues.models import Chain, Hall, Seat, SeatType, Venue
+from tests.venues.factories import GridHallFactory
 
 _seq = itertools.count(1)
 
@@ -48,32 +51,8 @@ class World:
 
 
 def build_hall(venue: Venue, name: str = "Hall 1") -> tuple[Hall, dict[str, Seat]]:
-    hall = Hall.objects.create(
-        venue=venue, name=name, rows=5, columns=8, formats=["2D", "3D"], seat_count=40
-    )
-    seats: list[Seat] = []
-    for r in range(5):
-        for c in range(8):
-            kind = SeatType.STANDARD
-            if r == 0 and c == 0:
-                kind = SeatType.WHEELCHAIR
-            elif r == 0 and c == 1:
-                kind = SeatType.COMPANION
-            elif r == 2:
-                kind = SeatType.VIP
-            elif r == 4:
-                kind = SeatType.COUPLE
-            seats.append(
-                Seat(hall=hall, row=r, column=c, row_label=str(r + 1), number=str(c + 1), kind=kind)
-            )
-    Seat.objects.bulk_create(seats)
-    by_code = {s.code: s for s in Seat.objects.filter(hall=hall)}
-    for n in range(1, 8, 2):
-        left, right = by_code[f"5-{n}"], by_code[f"5-{n + 1}"]
-        left.partner, right.partner = right, left
-        left.save(update_fields=["partner"])
-        right.save(update_fields=["partner"])
-    return hall, by_code
+    hall = GridHallFactory(venue=venue, name=name)
+    return hall, {s.code: s for s in Seat.objects.filter(hall=hall)}
 
 
 def build_world(

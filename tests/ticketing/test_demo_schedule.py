@@ -24,7 +24,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from marquee.accounts.models import User
-from marquee.demo.ticketing import PROGRAMME
+from marquee.demo.ticketing.schedule import PROGRAMME
 from marquee.ticketing.models import (
     Order,
     PresaleRound,
@@ -104,7 +104,7 @@ def test_running_twice_keeps_one_copy(world):
 
 
 def test_every_hall_has_four_to_six_shows_a_day_for_two_weeks(world):
-    from marquee.demo.ticketing import schedule_days
+    from marquee.demo.ticketing.schedule import schedule_days
 
     days = schedule_days(NOW.date())
     assert days[0] == NOW.date() - timedelta(days=1) and len(days) == 15
@@ -174,7 +174,7 @@ def test_published_exactly_as_publish_showtime_does(world):
 
 
 def test_prices_by_city_format_and_time_of_day(world):
-    from marquee.demo.ticketing import prices_for
+    from marquee.demo.ticketing.schedule import prices_for
 
     saturday = datetime(2026, 3, 14, 19, 30, tzinfo=SHANGHAI)
     monday_morning = datetime(2026, 3, 16, 10, 30, tzinfo=SHANGHAI)
@@ -247,7 +247,7 @@ def test_settlement_rules_and_yesterdays_settlement(world):
 
 
 def test_plan_day_is_deterministic():
-    from marquee.demo.ticketing import DEFAULT_PROGRAMME, _Film, plan_day
+    from marquee.demo.ticketing.schedule import DEFAULT_PROGRAMME, _Film, plan_day
 
     class FakeTitle:
         def __init__(self, runtime):

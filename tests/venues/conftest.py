@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from marquee.accounts.models import Organisation, Role
+from marquee.places.models import City
 from marquee.venues import services
 from marquee.venues.layouts import FORMAT
-from marquee.venues.models import Chain, City, Hall, Venue
+from marquee.venues.models import Chain, Hall, Venue
 
 _seq = itertools.count(1)
 

@@ -7,9 +7,10 @@ from collections import Counter
 import pytest
 
 from marquee.accounts.models import Organisation
+from marquee.places.models import City
 from marquee.venues import demo
 from marquee.venues.layouts import parse_layout
-from marquee.venues.models import Chain, City, Hall, Seat, SeatType, Venue
+from marquee.venues.models import Chain, Hall, Seat, SeatType, Venue
 
 pytestmark = pytest.mark.django_db
 

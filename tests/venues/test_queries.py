@@ -64,7 +64,7 @@ def test_can_manage(two_chains, make_user):
 
 
 def test_venues_in_city(closed_b, make_venue, make_chain):
-    from marquee.venues.models import City
+    from marquee.places.models import City
 
     other = City.objects.create(
         code="elsewhere",

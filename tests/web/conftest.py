@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from marquee.core.management.commands.setup import compile_translations
+from marquee.demo.management.commands.setup import compile_translations
 from tests.web.world import WebWorld, build_world
 
 

@@ -1,7 +1,9 @@
 """A small, deterministic cinema world for the web tests and the browser tests' server.
 
-Everything is created through the domain services (catalog, venues, ticketing,
-accounts), so the pages are exercised against exactly what production writes.
+Built from the domain factories (``tests/<domain>/factories.py``), which go
+through the domain services wherever those do more than insert a row (halls from
+layouts, titles, showtimes, sales, roles), so the pages are exercised against
+what production writes.
 
 Two cities (Beijing in CNY, Hong Kong in HKD), three chains, four cinemas,
 six films (four showing, two coming soon — one in an open pre-sale round),
@@ -35,25 +37,18 @@ from marquee.accounts import services as account_services
 from marquee.accounts.models import Organisation, Role, User
 from marquee.catalog import services as catalog
 from marquee.catalog.models import Title
+from marquee.places.models import City
 from marquee.ticketing.models import Order, Showtime, Ticket
-from marquee.ticketing.services import holds, orders, rounds, showtimes
-from marquee.ticketing.services.fulfilment import complete_order
-from marquee.venues import services as venue_services
+from marquee.ticketing.services import rounds
 from marquee.venues.demo import stadium_layout
-from marquee.venues.models import Chain, City, Hall, Venue
+from marquee.venues.models import Chain, Hall, Venue
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.catalog.factories import GenreFactory, TitleFactory
+from tests.places.factories import CityFactory
+from tests.ticketing.factories import OrderFactory, ShowtimeFactory
+from tests.venues.factories import ChainFactory, HallFactory, VenueFactory
 
 PASSWORD = "popcorn-and-jasmine-tea"
-
-CNY_PRICES = {"standard": 4500, "vip": 6500, "couple": 9000, "wheelchair": 3000, "companion": 3000}
-HKD_PRICES = {
-    "standard": 9500,
-    "vip": 12000,
-    "couple": 15000,
-    "wheelchair": 6000,
-    "companion": 6000,
-}
-CNY_FEE = 300
-HKD_FEE = 400
 
 
 @dataclass
@@ -85,20 +80,13 @@ class WebWorld:
 
 
 def _user(world: WebWorld, key: str, *, home_city: str = "", superuser: bool = False) -> User:
-    maker = User.objects.create_superuser if superuser else User.objects.create_user
-    user = maker(username=key, email=f"{key}@example.com", password=PASSWORD)
-    if home_city:
-        user.home_city = home_city
-        user.save(update_fields=["home_city"])
+    user = UserFactory(username=key, password=PASSWORD, superuser=superuser, home_city=home_city)
     world.users[key] = user
     return user
 
 
 def _chain(slug: str, name: str, hans: str, hant: str) -> Chain:
-    org = Organisation.objects.create(name=name, kind=Organisation.Kind.EXHIBITOR, slug=slug)
-    return Chain.objects.create(
-        organisation=org, name_en=name, name_zh_hans=hans, name_zh_hant=hant, slug=slug
-    )
+    return ChainFactory(slug=slug, name_en=name, name_zh_hans=hans, name_zh_hant=hant)
 
 
 def _local(day: date, at: str, zone: str) -> datetime:
@@ -120,22 +108,17 @@ def _showtime(
     sales_open_at: datetime | None = None,
     publish: bool = True,
 ) -> Showtime:
-    hall_obj = world.halls[hall]
-    hk = hall_obj.venue.currency == "HKD"
-    showtime = showtimes.create_showtime(
+    showtime = ShowtimeFactory(
         actor=actor,
         title=world.titles[title],
-        hall=hall_obj,
+        hall=world.halls[hall],
         starts_at=starts_at,
-        prices=HKD_PRICES if hk else CNY_PRICES,
         format=fmt,
         audio_language=audio,
         subtitle_language=subtitles,
-        service_fee_minor=HKD_FEE if hk else CNY_FEE,
         sales_open_at=sales_open_at,
+        publish=publish,
     )
-    if publish:
-        showtime = showtimes.publish_showtime(actor=actor, showtime=showtime)
     if key:
         world.showtimes[key] = showtime
     return showtime
@@ -143,11 +126,7 @@ def _showtime(
 
 def buy(showtime: Showtime, seats: list[str], buyer: User) -> Order:
     """A paid order for ``seats`` (as a successful payment would complete it)."""
-    hold = holds.hold_seats(showtime=showtime, seat_codes=seats, user=buyer)
-    order = orders.create_order_from_hold(hold=hold, user=buyer)
-    complete_order(order=order, payment_id=None)
-    order.refresh_from_db()
-    return order
+    return OrderFactory(showtime=showtime, seats=seats, user=buyer, paid="counter")
 
 
 def build_world(*, now: datetime | None = None) -> WebWorld:
@@ -161,7 +140,7 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
     world.tokens["rival"] = token
 
     # --- places -----------------------------------------------------------------------
-    world.cities["beijing"] = City.objects.create(
+    world.cities["beijing"] = CityFactory(
         code="beijing",
         name_en="Beijing",
         name_zh_hans="北京",
@@ -170,7 +149,7 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
         time_zone="Asia/Shanghai",
         currency="CNY",
     )
-    world.cities["hong-kong"] = City.objects.create(
+    world.cities["hong-kong"] = CityFactory(
         code="hong-kong",
         name_en="Hong Kong",
         name_zh_hans="香港",
@@ -183,14 +162,17 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
     golden = _chain("golden", "Golden Screen", "金幕影院", "金幕影院")
     harbour = _chain("harbour", "Harbour Cinemas", "海港影院", "海港影院")
     for key, chain in [("op-huaxia", huaxia), ("op-golden", golden), ("op-harbour", harbour)]:
-        account_services.grant_role(
-            user=_user(world, key), organisation=chain.organisation, role=Role.CINEMA_OPERATOR
+        world.users[key] = UserFactory(
+            username=key,
+            password=PASSWORD,
+            role=Role.CINEMA_OPERATOR,
+            organisation=chain.organisation,
         )
-    studio = Organisation.objects.create(
+    studio = OrganisationFactory(
         name="Marquee Pictures", kind=Organisation.Kind.STUDIO, slug="marquee-pictures"
     )
-    account_services.grant_role(
-        user=_user(world, "distribution"), organisation=studio, role=Role.DISTRIBUTION
+    world.users["distribution"] = UserFactory(
+        username="distribution", password=PASSWORD, role=Role.DISTRIBUTION, organisation=studio
     )
 
     for key, chain, city, name, hans, hant, address in [
@@ -222,7 +204,7 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
             ("3 Canton Road, Tsim Sha Tsui", "尖沙咀广东道3号", "尖沙咀廣東道3號"),
         ),
     ]:
-        world.venues[key] = venue_services.create_venue(
+        world.venues[key] = VenueFactory(
             chain=chain,
             city=world.cities[city],
             slug=key,
@@ -232,7 +214,6 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
             address_en=address[0],
             address_zh_hans=address[1],
             address_zh_hant=address[2],
-            actor=admin,
             refund_cutoff_minutes=60,
             refund_fee_minor=500 if city == "beijing" else 1000,
         )
@@ -275,9 +256,7 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
         ),
     }
     for key, (venue, layout) in layouts.items():
-        world.halls[key] = venue_services.create_hall(
-            venue=world.venues[venue], layout=layout, actor=admin
-        )
+        world.halls[key] = HallFactory(venue=world.venues[venue], layout=layout, actor=admin)
 
     # --- films ------------------------------------------------------------------------
     for code, en, hans, hant in [
@@ -286,9 +265,7 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
         ("comedy", "Comedy", "喜剧", "喜劇"),
         ("scifi", "Science fiction", "科幻", "科幻"),
     ]:
-        catalog.upsert_genre(
-            actor=None, code=code, name_en=en, name_zh_hans=hans, name_zh_hant=hant
-        )
+        GenreFactory(code=code, name_en=en, name_zh_hans=hans, name_zh_hant=hant)
     today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
     past = today - timedelta(days=20)
     films = [
@@ -390,8 +367,7 @@ def build_world(*, now: datetime | None = None) -> WebWorld:
         ),
     ]
     for slug, en, hans, hant, lang, runtime, genres, hk, release, synopsis in films:
-        world.titles[slug] = catalog.create_title(
-            actor=None,
+        world.titles[slug] = TitleFactory(
             slug=slug,
             title_en=en,
             title_zh_hans=hans,

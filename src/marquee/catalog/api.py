@@ -17,8 +17,10 @@ from pydantic import ConfigDict, Field
 
 from marquee.accounts.auth import AUTH
 from marquee.catalog import queries, services
-from marquee.catalog.models import Company, Credit, Genre, Territory, Title, pick_localized
+from marquee.catalog.models import Company, Credit, Genre, Title
 from marquee.catalog.permissions import require_catalog_editor
+from marquee.core.localized import pick_localized
+from marquee.places.models import Territory
 
 router = Router(tags=["catalog"])
 

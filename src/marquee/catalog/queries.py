@@ -15,7 +15,7 @@ from marquee.catalog.errors import CatalogErrorCode
 from marquee.catalog.models import Company, Credit, Genre, ReleaseDate, Title
 from marquee.catalog.services import SLUG_RE
 from marquee.core.errors import NotFound
-from marquee.venues.models import City
+from marquee.places.models import City
 
 #: The display languages of localized catalog text.
 LANGUAGES = ("en", "zh-hans", "zh-hant")

@@ -2,7 +2,8 @@
 
 :func:`load_world` is idempotent: every row is found by its natural key (slug,
 code, username) and updated in place, so running it twice leaves one copy.
-All demo accounts share the password :data:`DEMO_PASSWORD`.
+All demo accounts share the password
+:data:`~marquee.demo.accounts.DEMO_PASSWORD`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from marquee.accounts import services as account_services
 from marquee.accounts.models import Membership, Organisation, Role, User
 from marquee.catalog import services as catalog
 from marquee.catalog.models import Company, Genre, Title
+from marquee.demo.accounts import DEMO_PASSWORD, DemoAccount
 from marquee.demo.catalog_data import (
     CATALOG_TITLES,
     COMPANIES,
@@ -34,26 +35,8 @@ from marquee.demo.catalog_data import (
 )
 from marquee.demo.ticketing import load_demo_ticketing
 
-DEMO_PASSWORD = "marquee-demo"  # noqa: S105 - documented, printed, demo only
 #: Extra generated films per step of ``scale`` above 1.
 GENERATED_TITLES_PER_SCALE = 25
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    organisation: str
-    display_name: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "username": self.username,
-            "password": DEMO_PASSWORD,
-            "role": self.role,
-            "organisation": self.organisation,
-            "display_name": self.display_name,
-        }
 
 
 class _Progress:
@@ -350,7 +333,8 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
 
 def world_counts() -> dict[str, Any]:
     """How many rows of each kind the world holds (used to check idempotency)."""
-    from marquee.venues.models import Chain, City, Hall, Seat, Venue
+    from marquee.places.models import City
+    from marquee.venues.models import Chain, Hall, Seat, Venue
 
     return {
         "titles": Title.objects.count(),

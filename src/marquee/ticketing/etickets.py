@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from marquee.core.errors import DomainError
+from marquee.ticketing.errors import TicketingErrorCode
 
 PREFIX = "MQT1:"
 VERSION = 1
@@ -51,7 +52,6 @@ MAX_SEAT_BYTES = 32
 #: Longest code a valid ticket can have; anything longer is refused before decoding.
 MAX_CODE_LENGTH = len(PREFIX) + ((HEADER.size + MAX_SEAT_BYTES + SIGNATURE_LENGTH) * 3 + 1) // 2
 KEY_FILE_NAME = "ticket_signing_key"
-FORGED = "forged"
 
 
 class ForgedTicket(DomainError):
@@ -61,7 +61,7 @@ class ForgedTicket(DomainError):
     title = "Forged ticket"
 
     def __init__(self, message: str = "This ticket code is not valid.", **detail: Any) -> None:
-        super().__init__(FORGED, message, **detail)
+        super().__init__(TicketingErrorCode.FORGED, message, **detail)
 
 
 @dataclass(frozen=True)

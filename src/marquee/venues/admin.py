@@ -29,9 +29,10 @@ from django.utils.html import format_html
 
 from marquee.accounts.permissions import is_admin
 from marquee.core.errors import DomainError
+from marquee.places.models import City
 from marquee.venues import queries, services
 from marquee.venues.layouts import InvalidLayout, layout_of_hall, parse_layout
-from marquee.venues.models import Chain, City, Hall, Seat, Venue
+from marquee.venues.models import Chain, Hall, Seat, Venue
 
 
 def _copy_saved(target: Any, saved: Any) -> None:

@@ -18,9 +18,10 @@ from ninja import Body, Router, Schema, Status
 from marquee.accounts.auth import AUTH, acting_user
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import require_role
+from marquee.places.models import City
 from marquee.venues import queries, services
 from marquee.venues.layouts import FORMAT
-from marquee.venues.models import City, Hall, Venue
+from marquee.venues.models import Hall, Venue
 
 router = Router(tags=["venues"])
 

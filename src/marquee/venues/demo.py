@@ -20,9 +20,10 @@ from typing import Any
 from django.db import transaction
 
 from marquee.accounts.models import Organisation
+from marquee.places.models import City
 from marquee.venues import services
 from marquee.venues.layouts import FORMAT, GRID_GAP_CHARS, parse_layout
-from marquee.venues.models import Chain, City, Hall, Venue
+from marquee.venues.models import Chain, Hall, Venue
 
 # --- layout generators --------------------------------------------------------
 

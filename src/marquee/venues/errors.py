@@ -1,20 +1,33 @@
-"""Stable error codes of the venues domain."""
+"""Stable error codes of the venues domain and the sentences they stand for."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
 
-class VenuesErrorCode(StrEnum):
-    INVALID_LAYOUT = "invalid_layout"
-    LAYOUT_LOCKED = "layout_locked"
-    HALL_NAME_TAKEN = "hall_name_taken"
-    HALL_NOT_FOUND = "hall_not_found"
-    VENUE_NOT_FOUND = "venue_not_found"
-    VENUE_SLUG_TAKEN = "venue_slug_taken"
-    INVALID_VENUE = "invalid_venue"
-    CITY_NOT_FOUND = "city_not_found"
-    NOT_VENUE_MANAGER = "not_venue_manager"
+from marquee.core.errors import ErrorCode
+
+
+class VenuesErrorCode(ErrorCode):
+    INVALID_LAYOUT = "invalid_layout", _("The seat layout is not valid; see the list of problems.")
+    LAYOUT_LOCKED = (
+        "layout_locked",
+        _(
+            "This hall's layout is locked because tickets exist or can be sold for its seats; "
+            "create a new hall instead."
+        ),
+    )
+    HALL_NAME_TAKEN = "hall_name_taken", _("This cinema already has a hall with that name.")
+    HALL_NOT_FOUND = "hall_not_found", _("No such hall.")
+    VENUE_NOT_FOUND = "venue_not_found", _("No such cinema.")
+    VENUE_SLUG_TAKEN = "venue_slug_taken", _("Another cinema already uses this web address.")
+    INVALID_VENUE = "invalid_venue", _("Some details of this cinema are not valid.")
+    CITY_NOT_FOUND = "city_not_found", _("No such city.")
+    NOT_VENUE_MANAGER = (
+        "not_venue_manager",
+        _("Only the chain's operators or administrators may change its cinemas."),
+    )
 
 
 class LayoutProblem(StrEnum):

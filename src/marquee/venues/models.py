@@ -12,29 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import Organisation
-from marquee.catalog.models import Territory, pick_localized
+from marquee.core.localized import pick_localized
 from marquee.core.money import MoneyAttribute
-
-
-class City(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name_en = models.CharField(max_length=80)
-    name_zh_hans = models.CharField(max_length=80, blank=True)
-    name_zh_hant = models.CharField(max_length=80, blank=True)
-    territory = models.CharField(max_length=2, choices=Territory.choices)
-    time_zone = models.CharField(max_length=64)
-    currency = models.CharField(max_length=3)
-
-    class Meta:
-        ordering = ["name_en"]
-        verbose_name_plural = _("cities")
-
-    def __str__(self) -> str:
-        return self.name_en
-
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+from marquee.places.models import City
 
 
 class Chain(models.Model):

@@ -17,9 +17,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import AnyUser, has_role, is_admin, organisation_ids
 from marquee.core.errors import NotFound
+from marquee.places.models import City
 from marquee.venues.errors import VenuesErrorCode
 from marquee.venues.layouts import export_hall
-from marquee.venues.models import Chain, City, Hall, Seat, Venue
+from marquee.venues.models import Chain, Hall, Seat, Venue
 
 #: Roles that may read every venue's management data (read-only unless admin).
 OVERSEER_ROLES = (Role.ADMIN, Role.DISTRIBUTION)

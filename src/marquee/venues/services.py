@@ -20,9 +20,10 @@ from marquee.accounts.models import User
 from marquee.accounts.permissions import is_admin
 from marquee.core.errors import Conflict, DomainError, PermissionDenied
 from marquee.core.money import is_supported_currency
+from marquee.places.models import City
 from marquee.venues.errors import VenuesErrorCode
 from marquee.venues.layouts import Layout, parse_layout, seat_code
-from marquee.venues.models import Chain, City, Hall, Seat, Venue
+from marquee.venues.models import Chain, Hall, Seat, Venue
 from marquee.venues.queries import can_manage_chain
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from marquee.venues.models import City
+from marquee.places.models import City
 from marquee.web import queries
 
 COOKIE = "marquee_city"

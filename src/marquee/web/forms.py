@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from marquee.catalog.models import Title
 from marquee.core.errors import DomainError
 from marquee.core.money import Money
+from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import ShowtimeFormat
 from marquee.venues.models import Hall, SeatType, Venue
-from marquee.web.messages import error_message
 
 #: Largest price a form accepts, in major units (the service has its own limit).
 MAX_MAJOR = Decimal("100000")
@@ -114,7 +114,7 @@ class ShowtimeForm(forms.Form):
         try:
             return Money.from_decimal(value, self.venue.currency).minor
         except DomainError as exc:
-            self.add_error(name, error_message(exc))
+            self.add_error(name, exc.msg)
             return None
 
     def _local(self, day: date | None, at: time | None) -> datetime | None:
@@ -150,13 +150,13 @@ class ShowtimeForm(forms.Form):
 
 
 #: Which form field shows a scheduling error inline.
-ERROR_FIELDS = {
-    "showtime_overlap": "start",
-    "showtime_in_past": "day",
-    "format_not_supported": "format",
-    "runtime_unknown": "title",
-    "invalid_price": "service_fee",
-    "naive_datetime": "start",
+ERROR_FIELDS: dict[TicketingErrorCode, str] = {
+    TicketingErrorCode.SHOWTIME_OVERLAP: "start",
+    TicketingErrorCode.SHOWTIME_IN_PAST: "day",
+    TicketingErrorCode.FORMAT_NOT_SUPPORTED: "format",
+    TicketingErrorCode.RUNTIME_UNKNOWN: "title",
+    TicketingErrorCode.INVALID_PRICE: "service_fee",
+    TicketingErrorCode.NAIVE_DATETIME: "start",
 }
 
 

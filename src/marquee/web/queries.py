@@ -19,6 +19,7 @@ from django.utils import timezone
 from marquee.accounts.permissions import AnyUser
 from marquee.catalog.models import Credit, Genre, ReleaseDate, Title
 from marquee.payments.models import Payment
+from marquee.places.models import City
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing.models import (
     Order,
@@ -30,7 +31,7 @@ from marquee.ticketing.models import (
 )
 from marquee.ticketing.services.orders import PAYMENT_PURPOSE
 from marquee.venues import queries as venue_queries
-from marquee.venues.models import City, Hall, SeatType, Venue
+from marquee.venues.models import Hall, SeatType, Venue
 
 #: How far ahead the storefront lists showtimes.
 STOREFRONT_DAYS = 7

@@ -14,10 +14,11 @@ from typing import Any
 
 from marquee.accounts.models import User
 from marquee.catalog.errors import CatalogErrorCode
-from marquee.catalog.models import Company, Credit, Genre, Territory, Title
+from marquee.catalog.models import Company, Credit, Genre, Title
 from marquee.catalog.permissions import require_catalog_editor
 from marquee.core.errors import DomainError
 from marquee.core.text import clean_text
+from marquee.places.models import Territory
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import Title
-from marquee.venues.models import City, Venue
+from marquee.places.models import City
+from marquee.venues.models import Venue
 
 
 class PresaleRound(models.Model):

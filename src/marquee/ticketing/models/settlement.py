@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from marquee.catalog.models import Territory, Title
+from marquee.catalog.models import Title
+from marquee.places.models import Territory
 
 
 def _rate_range(field: str) -> Q:

@@ -4,7 +4,7 @@
 see, invitations, the per-account limit), ``holds`` (claim and release seats),
 ``orders`` (orders and their states, paying), ``fulfilment`` (tickets once
 paid), ``checkin`` (the door), ``refunds`` (the venue's rule, refunds,
-cancellation refunds), ``exchanges`` (another showtime of the same film) and
-``settlement`` (a venue's day: the split and its rules). See
-``docs/ticketing.md``.
+cancellation refunds), ``exchanges`` (another showtime of the same film),
+``settlement`` (a venue's day: the split and its rules) and ``checkout`` (hold
+and order in one step, for the seat page). See ``docs/ticketing.md``.
 """

@@ -1,11 +1,13 @@
-"""Shared pieces of the ticketing services: settings, time checks, the inventory lock."""
+"""Shared pieces of the ticketing services: time checks, the inventory lock.
+
+The limits from settings are public, in :mod:`marquee.ticketing.limits`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -14,26 +16,6 @@ from marquee.core.idempotency import MAX_KEY_LENGTH
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, SeatInventory, Ticket
 from marquee.ticketing.seatmap import forget_seat_maps
-
-
-def hold_duration() -> timedelta:
-    """How long a hold lasts (``MARQUEE_HOLD_MINUTES``, default 10)."""
-    return timedelta(minutes=getattr(settings, "MARQUEE_HOLD_MINUTES", 10))
-
-
-def max_seats_per_order() -> int:
-    """Seats one hold (and so one order) may carry (``MARQUEE_MAX_SEATS_PER_ORDER``, default 6)."""
-    return int(getattr(settings, "MARQUEE_MAX_SEATS_PER_ORDER", 6))
-
-
-def cleaning_buffer() -> timedelta:
-    """Time a hall needs between two showtimes (``MARQUEE_CLEANING_BUFFER_MINUTES``, default 15)."""
-    return timedelta(minutes=getattr(settings, "MARQUEE_CLEANING_BUFFER_MINUTES", 15))
-
-
-def doors_open_before() -> timedelta:
-    """How early a ticket admits before the start (``MARQUEE_DOORS_OPEN_MINUTES``, default 60)."""
-    return timedelta(minutes=getattr(settings, "MARQUEE_DOORS_OPEN_MINUTES", 60))
 
 
 def require_aware(value: datetime | None, field: str) -> None:

@@ -20,8 +20,9 @@ from django.utils import timezone
 from marquee.core.errors import Conflict
 from marquee.core.prepared import Prepared
 from marquee.ticketing import events
+from marquee.ticketing.limits import doors_open_before
 from marquee.ticketing.models import Hold, Order, OrderLine, SeatInventory, Ticket
-from marquee.ticketing.services._common import doors_open_before, update_inventory
+from marquee.ticketing.services._common import update_inventory
 from marquee.ticketing.services.orders import change_order_status
 
 if TYPE_CHECKING:

@@ -29,12 +29,11 @@ from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.ticketing import seatmap
 from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.limits import hold_duration, max_seats_per_order
 from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
 from marquee.ticketing.services import rounds, waiting_room
 from marquee.ticketing.services._common import (
-    hold_duration,
     lock_inventory,
-    max_seats_per_order,
     update_inventory,
 )
 from marquee.venues.models import Seat, SeatType

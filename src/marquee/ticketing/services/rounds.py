@@ -23,6 +23,7 @@ from marquee.accounts.models import User
 from marquee.catalog.models import Title
 from marquee.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marquee.core.money import is_supported_currency
+from marquee.places.models import City
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     Hold,
@@ -36,7 +37,7 @@ from marquee.ticketing.models import (
 )
 from marquee.ticketing.permissions import can_plan_rounds
 from marquee.ticketing.services._common import require_aware
-from marquee.venues.models import City, SeatType, Venue
+from marquee.venues.models import SeatType, Venue
 
 MAX_LIMIT = 100
 MAX_CODES_PER_CALL = 1000

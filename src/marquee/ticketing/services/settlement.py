@@ -34,10 +34,11 @@ from django.db.models import Count, Sum
 
 from marquee.accounts.models import Role, User
 from marquee.accounts.permissions import has_role
-from marquee.catalog.models import Territory, Title
+from marquee.catalog.models import Title
 from marquee.core.errors import Conflict, DomainError, PermissionDenied
 from marquee.core.models import OutboxEvent
 from marquee.core.money import Money, sum_money
+from marquee.places.models import Territory
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (

@@ -17,6 +17,7 @@ from marquee.catalog.models import Title
 from marquee.core.errors import Conflict, DomainError, PermissionDenied
 from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.limits import cleaning_buffer
 from marquee.ticketing.models import (
     Hold,
     Order,
@@ -27,7 +28,7 @@ from marquee.ticketing.models import (
 )
 from marquee.ticketing.permissions import can_schedule_at
 from marquee.ticketing.services import waiting_room
-from marquee.ticketing.services._common import cleaning_buffer, lock_inventory, require_aware
+from marquee.ticketing.services._common import lock_inventory, require_aware
 from marquee.venues.models import Hall, Seat, SeatType
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,9 @@ def check_overlap(
         conflicting_showtime_id=clash.pk,
         conflicting_starts_at=clash.starts_at.isoformat(),
         conflicting_ends_at=clash.ends_at.isoformat(),
+        conflicting_title=clash.title.title,
+        hall_name=hall.name,
+        time_zone=hall.venue.time_zone,
         cleaning_buffer_minutes=minutes,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 from django.contrib import messages
@@ -21,11 +20,12 @@ from marquee.core.ratelimit import enforce_rate_limits
 from marquee.payments.models import Payment
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing import seatmap as ticketing_seatmap
+from marquee.ticketing.errors import TicketingErrorCode
+from marquee.ticketing.limits import hold_duration, max_seats_per_order
 from marquee.ticketing.models import Order, Showtime
-from marquee.ticketing.services import holds, orders
-from marquee.ticketing.services._common import hold_duration, max_seats_per_order
+from marquee.ticketing.services import orders
+from marquee.ticketing.services.checkout import checkout_failed_after_hold, start_checkout
 from marquee.web import queries, seatmap
-from marquee.web.messages import error_message
 from marquee.web.views.common import domain_errors, message_page, new_idempotency_key
 
 #: Seat codes a form may send; more is not a purchase.
@@ -79,23 +79,16 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     invitation = request.POST.get("invitation_code", "").replace("\x00", "").strip()[:32]
     try:
         enforce_rate_limits(request, "holds")
-        hold = holds.hold_seats(
+        order = start_checkout(
             showtime=showtime,
             seat_codes=codes,
             user=request.user,
             invitation_code=invitation or None,
         )
     except DomainError as exc:
-        return seat_page(
-            request, showtime, error=error_message(exc), status=exc.status, selected=codes
-        )
-    try:
-        order = orders.create_order_from_hold(hold=hold, user=request.user)
-    except DomainError as exc:
-        # The seats must not stay blocked for an order that could not be opened.
-        with contextlib.suppress(DomainError):
-            holds.release_hold(hold=hold, user=request.user)
-        return seat_page(request, showtime, error=error_message(exc), status=exc.status)
+        # Seats that were held and released again are not offered as chosen.
+        chosen = None if checkout_failed_after_hold(exc) else codes
+        return seat_page(request, showtime, error=exc.msg, status=exc.status, selected=chosen)
     return HttpResponseRedirect(reverse("checkout", args=[order.pk]))
 
 
@@ -171,9 +164,9 @@ def pay(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         _, body = _open_payment(request, order=order, back=back)
     except DomainError as exc:
-        if exc.code in {"order_expired", "order_not_pending"}:
+        if exc.code in {TicketingErrorCode.ORDER_EXPIRED, TicketingErrorCode.ORDER_NOT_PENDING}:
             return HttpResponseRedirect(back)
-        messages.error(request, error_message(exc))
+        messages.error(request, exc.msg)
         return HttpResponseRedirect(back)
     return HttpResponseRedirect(body.get("redirect_url") or back)
 
@@ -198,7 +191,7 @@ def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         orders.cancel_order(order=order, user=request.user)
     except DomainError as exc:
-        messages.error(request, error_message(exc))
+        messages.error(request, exc.msg)
         return HttpResponseRedirect(reverse("checkout", args=[order.pk]))
     messages.info(request, _("Your seats were released."))
     return HttpResponseRedirect(reverse("seats", args=[order.showtime_id]))

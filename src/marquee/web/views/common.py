@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from marquee.core.errors import NotFound
 from marquee.core.errors import PermissionDenied as DomainPermissionDenied
 from marquee.core.idempotency import form_key, new_form_key
-from marquee.web.messages import error_message
 
 #: Ids in URLs and forms are positive and fit a 64-bit column.
 MAX_ID = 2**63 - 1
@@ -29,9 +28,9 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
-            raise Http404(error_message(exc)) from exc
+            raise Http404(exc.msg) from exc
         except DomainPermissionDenied as exc:
-            raise DjangoPermissionDenied(error_message(exc)) from exc
+            raise DjangoPermissionDenied(exc.msg) from exc
 
     return wrapper
 

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from marquee.core.errors import DomainError
 from marquee.ticketing import queries as ticketing_queries
+from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Showtime
 from marquee.ticketing.services import showtimes as showtime_services
 from marquee.ticketing.services.settlement import settlement_for
 from marquee.venues.models import Venue
 from marquee.web import queries
 from marquee.web.forms import ERROR_FIELDS, CancelShowtimeForm, ShowtimeForm, showtime_initial
-from marquee.web.messages import error_message
 from marquee.web.views.common import domain_errors, parse_date, parse_id
 
 
@@ -76,13 +76,17 @@ def week(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _apply_error(form: ShowtimeForm, exc: DomainError) -> None:
     field = ERROR_FIELDS.get(exc.code)
-    if exc.code == "showtime_in_past" and exc.detail.get("field") == "sales_open_at":
+    if (
+        exc.code == TicketingErrorCode.SHOWTIME_IN_PAST
+        and exc.detail.get("field") == "sales_open_at"
+    ):
         field = "sales_open_time"
-    if exc.code in {"invalid_price", "price_missing"} and exc.detail.get("seat_type"):
+    prices = {TicketingErrorCode.INVALID_PRICE, TicketingErrorCode.PRICE_MISSING}
+    if exc.code in prices and exc.detail.get("seat_type"):
         field = f"price_{exc.detail['seat_type']}"
     if field not in form.fields:
         field = None
-    form.add_error(field, error_message(exc))
+    form.add_error(field, exc.msg)
 
 
 @login_required
@@ -201,7 +205,7 @@ def publish(request: HttpRequest, showtime_id: int) -> HttpResponse:
     try:
         showtime_services.publish_showtime(actor=request.user, showtime=current)
     except DomainError as exc:
-        messages.error(request, error_message(exc))
+        messages.error(request, exc.msg)
     else:
         messages.success(request, _("Published: the showtime is on sale."))
     return HttpResponseRedirect(reverse("console-showtime", args=[current.pk]))
@@ -219,7 +223,7 @@ def cancel(request: HttpRequest, showtime_id: int) -> HttpResponse:
             actor=request.user, showtime=current, reason=reason.replace("\x00", "")
         )
     except DomainError as exc:
-        messages.error(request, error_message(exc))
+        messages.error(request, exc.msg)
     else:
         messages.success(
             request,

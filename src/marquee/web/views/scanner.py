@@ -25,7 +25,6 @@ from marquee.ticketing.services.checkin import check_in
 from marquee.venues.models import Venue
 from marquee.web import queries
 from marquee.web.forms import ScanForm
-from marquee.web.messages import error_message
 from marquee.web.qr import decode_qr
 from marquee.web.views.common import domain_errors
 
@@ -71,7 +70,7 @@ def scan(request: HttpRequest, slug: str) -> HttpResponse:
                     code=code, venue=venue, actor=request.user, door=form.cleaned_data["door"]
                 )
             except DomainError as exc:
-                form.add_error(None, error_message(exc))
+                form.add_error(None, exc.msg)
                 status = exc.status
         # A fresh, empty form for the next ticket; the door is kept.
         form = ScanForm(initial={"door": form.cleaned_data.get("door", "")})

@@ -19,7 +19,6 @@ from marquee.ticketing.models import Order, Ticket
 from marquee.ticketing.services.exchanges import exchange_tickets
 from marquee.ticketing.services.refunds import quote_refund, refund_cutoff, refund_tickets
 from marquee.web import queries
-from marquee.web.messages import error_message
 from marquee.web.templatetags.marquee_web import money
 from marquee.web.views.booking import seat_page
 from marquee.web.views.common import (
@@ -94,7 +93,7 @@ def refund(request: HttpRequest, order_id: int) -> HttpResponse:
                     idempotency_key=idempotency_key(request),
                 )
             except DomainError as exc:
-                error, status = error_message(exc), exc.status
+                error, status = exc.msg, exc.status
             else:
                 messages.success(request, _refunded_text(result))
                 return HttpResponseRedirect(reverse("tickets") + f"#order-{order.pk}")
@@ -176,7 +175,7 @@ def exchange_seats(request: HttpRequest, order_id: int, showtime_id: int) -> Htt
             request,
             target,
             exchange=exchange_context,
-            error=error_message(exc),
+            error=exc.msg,
             status=exc.status,
             selected=codes,
         )

@@ -7,12 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from marquee.demo.world import (
-    DEMO_PASSWORD,
-    PRODUCTION_REFUSAL,
-    accounts_table,
-    load_world,
-)
+from marquee.demo.accounts import DEMO_PASSWORD
+from marquee.demo.world import PRODUCTION_REFUSAL, accounts_table, load_world
 
 
 class Command(BaseCommand):

@@ -16,12 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
-from marquee.demo.world import (
-    DEMO_PASSWORD,
-    PRODUCTION_REFUSAL,
-    accounts_table,
-    load_world,
-)
+from marquee.demo.accounts import DEMO_PASSWORD
+from marquee.demo.world import PRODUCTION_REFUSAL, accounts_table, load_world
 
 MANIFEST_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
