@@ -95,10 +95,12 @@ class Server:
 
 
 #: Every simulated buyer comes from 127.0.0.1 and buys far faster than a person:
-#: the production hold limits would measure the limiter.
+#: the production hold limits would measure the limiter. (The cap on seats held
+#: at once still runs its query; a buyer that never pays may hold without end.)
 UNLIMITED_HOLDS = {
     "MARQUEE_HOLD_RATE_IP": "100000000/min",
     "MARQUEE_HOLD_RATE_ACCOUNT": "100000000/min",
+    "MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME": "100000000",
 }
 
 

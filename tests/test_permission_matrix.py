@@ -82,7 +82,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # buying: any account may buy. M1's hold and the money actions on M1's order (pay,
     # cancel) are M1's alone, admins included; reading the order and its tickets, ticket
     # downloads, refund quotes, refunds and exchanges also admit admins (support acting
-    # for a buyer: order_for_owner).
+    # for a buyer: order_for_owner_or_admin).
     ("POST", "/ticketing/showtimes/{showtime_id}/waiting-room"): "no ok ok ok ok ok ok ok ok ok ok ok",
     ("POST", "/ticketing/holds"):                             "no   ok ok ok ok ok ok ok ok ok ok ok",
     ("GET", "/ticketing/holds/{hold_id}"):                    "no   ok no no no no no no no no no no",

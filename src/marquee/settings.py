@@ -88,8 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "marquee.core.middleware.RejectNulMiddleware",
-    "marquee.core.middleware.ApiProblemMiddleware",
+    "marquee.middleware.RejectNulMiddleware",
+    "marquee.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -221,6 +221,9 @@ MARQUEE_OUTBOX_MODE = os.environ.get("MARQUEE_OUTBOX_MODE", "immediate")
 # Ticketing rules (each can come from the environment).
 MARQUEE_HOLD_MINUTES = int(os.environ.get("MARQUEE_HOLD_MINUTES", "10"))
 MARQUEE_MAX_SEATS_PER_ORDER = int(os.environ.get("MARQUEE_MAX_SEATS_PER_ORDER", "6"))
+MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME = int(
+    os.environ.get("MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME", "6")
+)
 MARQUEE_CLEANING_BUFFER_MINUTES = int(os.environ.get("MARQUEE_CLEANING_BUFFER_MINUTES", "15"))
 MARQUEE_DOORS_OPEN_MINUTES = int(os.environ.get("MARQUEE_DOORS_OPEN_MINUTES", "60"))
 

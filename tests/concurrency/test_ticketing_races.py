@@ -1,20 +1,22 @@
 """Races on PostgreSQL: seat claims, the per-account round limit, expiry against new holds.
 
-Each guarded test has a control: the same race run through a naive
-read-then-write version, which double-books — proof that the race is real
-and that the guard (a conditional UPDATE whose row count decides) is what
-wins it.
+Each guarded test has a control: the same race run through the same service
+with its guard turned off (``services._common.without_guard``: the decision
+falls back to an earlier read), which double-books — proof that the race is
+real and that the guard (a conditional UPDATE whose row count decides, or the
+lock before a count) is what wins it.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from marquee.core.errors import Conflict
@@ -22,12 +24,12 @@ from marquee.ticketing.models import (
     Hold,
     HoldSeat,
     Order,
-    PresaleRound,
     RoundAllowance,
     SeatInventory,
     Ticket,
 )
 from marquee.ticketing.services import holds, orders, rounds
+from marquee.ticketing.services._common import Guard, lock_inventory, without_guard
 from marquee.ticketing.services.fulfilment import fulfil_paid_order
 from marquee.venues.models import Seat
 from tests.ticketing.conftest import build_world, make_showtime
@@ -37,8 +39,6 @@ from .conftest import race
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 32
-#: Widens the gap between the read and the write of the naive versions.
-NAIVE_PAUSE = 0.05
 
 
 @pytest.fixture
@@ -56,26 +56,42 @@ def seat_ids(showtime, *codes: str) -> list[int]:
     return [by_code[c] for c in codes]
 
 
-def naive_hold(showtime, codes, user) -> int:
-    """The bug the guard prevents: read the seats, decide in Python, then write by primary key."""
-    ids = seat_ids(showtime, *codes)
-    now = timezone.now()
-    with transaction.atomic():
-        rows = list(SeatInventory.objects.filter(showtime=showtime, seat_id__in=ids))
-        for row in rows:
-            if row.state == "sold" or (row.state == "held" and row.hold_expires_at > now):
-                raise Conflict("seats_unavailable", "taken")
-        time.sleep(NAIVE_PAUSE)
-        hold = Hold.objects.create(
-            showtime=showtime,
-            user=user,
-            seat_count=len(ids),
-            expires_at=now + timedelta(minutes=10),
+# --- one account, many holds at once ---------------------------------------------------
+
+#: Sixteen different seats (rows 2 and 4 are standard seats).
+ONE_EACH = [[f"{row}-{n}"] for row in (2, 4) for n in range(1, 9)]
+
+
+def _held_seats_of(user) -> int:
+    return SeatInventory.objects.filter(state="held", hold__user=user).count()
+
+
+def test_one_account_racing_holds_never_passes_the_held_seats_cap(showtime, make_user):
+    fan = make_user()
+    outcomes = race(
+        [
+            lambda c=c: holds.hold_seats(showtime=showtime, seat_codes=c, user=fan).pk
+            for c in ONE_EACH
+        ]
+    )
+    assert sum(o.ok for o in outcomes) == 6
+    errors = [o.error for o in outcomes if not o.ok]
+    assert all(isinstance(e, Conflict) and e.code == "held_seats_limit" for e in errors), errors
+    assert _held_seats_of(fan) == 6
+    assert Hold.objects.filter(user=fan).count() == 6
+
+
+def test_control_without_the_guard_one_account_passes_the_cap(showtime, make_user):
+    fan = make_user()
+    with without_guard(Guard.HELD_SEATS_CAP):  # the same service, its quota lock skipped
+        outcomes = race(
+            [
+                lambda c=c: holds.hold_seats(showtime=showtime, seat_codes=c, user=fan).pk
+                for c in ONE_EACH
+            ]
         )
-        SeatInventory.objects.filter(pk__in=[r.pk for r in rows]).update(
-            state="held", hold=hold, hold_expires_at=hold.expires_at
-        )
-        return hold.pk
+    assert sum(o.ok for o in outcomes) > 6, "without the lock the count should race"
+    assert _held_seats_of(fan) > 6
 
 
 # --- many buyers, the same seats ---------------------------------------------------
@@ -121,11 +137,19 @@ def test_overlapping_requests_never_share_a_seat(showtime, make_user):
     assert Hold.objects.count() == len(winners)
 
 
-def test_control_naive_read_then_write_double_books(showtime, make_user):
+def test_control_without_the_claim_guard_double_books(showtime, make_user):
     users = [make_user() for _ in range(THREADS)]
-    outcomes = race([lambda u=u: naive_hold(showtime, ["3-4", "3-5"], u) for u in users])
+    with without_guard(Guard.SEAT_CLAIM):  # the same service, deciding on a read instead
+        outcomes = race(
+            [
+                lambda u=u: (
+                    holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+                )
+                for u in users
+            ]
+        )
     winners = [o.value for o in outcomes if o.ok]
-    assert len(winners) > 1, "the naive version should let several buyers 'win' the same seats"
+    assert len(winners) > 1, "without the guard several buyers should 'win' the same seats"
 
 
 # --- one account, many requests, a per-account limit --------------------------------
@@ -171,42 +195,20 @@ def test_per_account_limit_holds_under_concurrent_requests(presale, make_user):
     assert SeatInventory.objects.filter(showtime=showtime, state="held").count() == 4
 
 
-def naive_limited_hold(showtime, presale_round: PresaleRound, code: str, user) -> int:
-    """The bug the counter's conditional UPDATE prevents: check the count, then write it back."""
-    with transaction.atomic():
-        allowance, _ = RoundAllowance.objects.get_or_create(round=presale_round, user=user)
-        if allowance.tickets + 1 > presale_round.per_account_limit:
-            raise Conflict("round_limit_exceeded", "over")
-        time.sleep(NAIVE_PAUSE)
-        RoundAllowance.objects.filter(pk=allowance.pk).update(tickets=allowance.tickets + 1)
-        now = timezone.now()
-        hold = Hold.objects.create(
-            showtime=showtime,
-            user=user,
-            round=presale_round,
-            seat_count=1,
-            expires_at=now + timedelta(minutes=10),
-        )
-        claimed = (
-            SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids(showtime, code))
-            .filter(holds.claimable(now))
-            .update(state="held", hold=hold, hold_expires_at=hold.expires_at)
-        )
-        assert claimed == 1
-        return hold.pk
-
-
-def test_control_naive_limit_check_lets_one_account_exceed_it(presale, make_user):
+def test_control_without_the_limit_guard_one_account_exceeds_it(presale, make_user):
     showtime, presale_round = presale
     fan = make_user()
     RoundAllowance.objects.create(round=presale_round, user=fan)
-    outcomes = race(
-        [
-            lambda c=code: naive_limited_hold(showtime, presale_round, c, fan)
-            for code in SINGLE_SEATS
-        ]
-    )
-    assert sum(o.ok for o in outcomes) > 4, "the naive check should let the account pass its limit"
+    # The same service, checking a read count; the quota lock of the held-seats cap
+    # would queue one account's holds (and so its allowance) too: off as well.
+    with without_guard(Guard.ROUND_LIMIT, Guard.HELD_SEATS_CAP):
+        outcomes = race(
+            [
+                lambda c=code: holds.hold_seats(showtime=showtime, seat_codes=[c], user=fan).pk
+                for code in SINGLE_SEATS
+            ]
+        )
+    assert sum(o.ok for o in outcomes) > 4, "without the guard the account should pass its limit"
 
 
 # --- expiry racing with new holds and the late payment -----------------------------
@@ -303,19 +305,21 @@ def test_payment_and_new_holds_at_the_instant_of_expiry_never_both_win(
             assert set(rows.values_list("hold_id", flat=True)) == {winners[0]}
 
 
-def test_control_naive_expiry_check_double_books_an_expired_hold(showtime, make_user):
+def test_control_without_the_claim_guard_an_expired_hold_is_handed_out_twice(showtime, make_user):
     owner = make_user()
     hold = holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=owner)
     _lapse(hold, timezone.now() - timedelta(seconds=1))
-    outcomes = race(
-        [
-            lambda u=u: naive_hold(showtime, ["3-4", "3-5"], u)
-            for u in [make_user() for _ in range(THREADS)]
-        ]
-    )
-    assert sum(o.ok for o in outcomes) > 1, (
-        "the naive version should hand the lapsed seats out twice"
-    )
+    rivals = [make_user() for _ in range(THREADS)]
+    with without_guard(Guard.SEAT_CLAIM):
+        outcomes = race(
+            [
+                lambda u=u: (
+                    holds.hold_seats(showtime=showtime, seat_codes=["3-4", "3-5"], user=u).pk
+                )
+                for u in rivals
+            ]
+        )
+    assert sum(o.ok for o in outcomes) > 1, "without the guard the lapsed seats go out twice"
 
 
 def test_duplicate_payments_for_one_order_issue_tickets_once(showtime, make_user):
@@ -400,3 +404,45 @@ def test_a_waiting_room_never_lets_in_more_buyers_than_its_size(world, showtime,
     assert waited >= len(users) - 4 - len(won)
     held = SeatInventory.objects.filter(showtime=rush, state="held")
     assert sorted(held.values_list("hold_id", flat=True)) == sorted(h.pk for h in won)
+
+
+# --- a claim stuck behind a lock gives up -----------------------------------------------
+
+
+def test_a_claim_behind_a_held_row_lock_gives_up_after_the_lock_timeout(
+    showtime, make_user, settings
+):
+    settings.MARQUEE_LOCK_TIMEOUT_MS = 200
+    blocker_has_lock = threading.Event()
+    release = threading.Event()
+
+    def blocker():
+        with transaction.atomic():
+            row = SeatInventory.objects.filter(
+                showtime=showtime, seat_id__in=seat_ids(showtime, "3-4")
+            )
+            list(row.select_for_update(no_key=True))
+            blocker_has_lock.set()
+            release.wait(30)
+
+    def buyer():
+        assert blocker_has_lock.wait(30)
+        try:
+            return holds.hold_seats(showtime=showtime, seat_codes=["3-4"], user=make_user()).pk
+        finally:
+            release.set()
+
+    outcomes = race([blocker, buyer])
+    assert outcomes[0].ok, outcomes[0].error
+    error = outcomes[1].error
+    assert isinstance(error, OperationalError), error
+    assert "lock timeout" in str(error)
+    assert not Hold.objects.exists()
+    with transaction.atomic():
+        lock_inventory(SeatInventory.objects.none())
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "200ms"
+    with connection.cursor() as cursor:  # SET LOCAL: gone with the transaction
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] != "200ms"

@@ -314,7 +314,7 @@ def test_control_characters_never_reach_the_database(world, order, client_for, f
     operator = client_for(world.operator)
     code = tickets(order)["2-4"].code
     scan = {"code": code, "venue_id": world.venue.pk, "door": "A\x00B"}
-    problem(post(operator, "/checkins", scan), 400, "invalid_text")  # core.middleware
+    problem(post(operator, "/checkins", scan), 400, "invalid_text")  # marquee.middleware
     assert not Scan.objects.exists()
     problem(
         post(fan, f"/orders/{order.pk}/refund", HTTP_IDEMPOTENCY_KEY="bad\x00key"),
@@ -329,3 +329,29 @@ def test_days_out_of_range_are_refused_not_crashed(client, world, day):
     r = client.get(f"/api/v1/ticketing/showtimes?date={day}")
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "invalid_date"
+
+
+def test_scanners_and_settlements_name_the_venue_by_the_slug_the_venues_api_gives(
+    world, order, showtime, client_for, make_user
+):
+    cinema = Client().get(f"/api/v1/venues/cinemas/{world.venue.slug}").json()
+    assert cinema["id"] == world.venue.pk
+    operator = client_for(world.operator)
+    code = tickets(order)["2-4"].code
+    with time_machine.travel(showtime.starts_at - timedelta(minutes=10)):
+        by_slug = post(operator, "/checkins", {"code": f" {code}\n", "venue": cinema["slug"]})
+    assert by_slug.json()["verdict"] == "valid"
+    day = showtime.local_starts_at.date().isoformat()
+    query = {"venue": world.venue.slug, "date": day}
+    summary = operator.get(f"{API}/checkins/summary", query).json()
+    assert (summary["venue_id"], summary["admitted"]) == (world.venue.pk, 1)
+    staff = client_for(make_user(role=Role.DISTRIBUTION))
+    by_id = staff.get(f"{API}/settlements", {"venue_id": world.venue.pk, "date": day}).json()
+    assert staff.get(f"{API}/settlements", {"venue": world.venue.slug, "date": day}).json() == by_id
+    csv_by_slug = staff.get(f"{API}/settlements.csv", {"venue": world.venue.slug, "date": day})
+    assert csv_by_slug.status_code == 200
+    problem(staff.get(f"{API}/settlements", {"venue": "no-such-cinema"}), 404, "venue_not_found")
+    both = {"venue": world.venue.slug, "venue_id": world.venue.pk}
+    problem(staff.get(f"{API}/settlements", both), 422, "validation_error")
+    problem(post(operator, "/checkins", {"code": code}), 422, "validation_error")
+    problem(post(operator, "/checkins", {"code": code, "venue": "a\x00b"}), 400, "invalid_text")

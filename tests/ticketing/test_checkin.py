@@ -118,7 +118,9 @@ def test_wrong_showtime_and_wrong_venue(world, showtime, sold, make_user):
     assert Ticket.objects.get(pk=ticket.pk).status == "valid"
 
 
-def test_refunded_and_exchanged_tickets_are_refused(world, showtime, sold, buyer):
+@pytest.fixture
+def given_up(world, showtime, sold, buyer):
+    """2-3 refunded, 2-4 exchanged for a later showtime; returns (tickets by seat, later)."""
     order, by_seat = sold
     later = make_showtime(world, starts_at=showtime.starts_at + timedelta(hours=4))
     refund_tickets(order=order, ticket_ids=[by_seat["2-3"].pk], actor=buyer)
@@ -129,12 +131,40 @@ def test_refunded_and_exchanged_tickets_are_refused(world, showtime, sold, buyer
         seat_codes=["2-4"],
         actor=buyer,
     )
+    return by_seat, later
+
+
+def test_refunded_and_exchanged_tickets_are_refused(world, showtime, given_up):
+    by_seat, _ = given_up
     with at_doors(showtime):
         refunded = scan(world, by_seat["2-3"].code)
         exchanged = scan(world, by_seat["2-4"].code)
     assert (refunded.verdict, refunded.exchanged) == ("refunded", False)
     assert (exchanged.verdict, exchanged.exchanged) == ("refunded", True)
     assert "Exchanged" in exchanged.message
+
+
+def test_a_refunded_or_exchanged_ticket_is_told_so_before_the_doors_open(world, given_up):
+    by_seat, later = given_up
+    # Hours before the doors open, and at a door admitting another showtime:
+    # the verdicts that can never admit come first.
+    with time_machine.travel(by_seat["2-3"].valid_from - timedelta(hours=2)):
+        refunded = scan(world, by_seat["2-3"].code)
+        exchanged = scan(world, by_seat["2-4"].code, showtime=later)
+    assert (refunded.verdict, refunded.exchanged) == ("refunded", False)
+    assert (exchanged.verdict, exchanged.exchanged) == ("refunded", True)
+    with time_machine.travel(by_seat["2-3"].valid_until + timedelta(hours=2)):
+        assert scan(world, by_seat["2-3"].code).verdict == "refunded"
+
+
+def test_whitespace_around_a_scanned_code_is_trimmed(world, showtime, sold):
+    _, by_seat = sold
+    ticket = by_seat["2-3"]
+    with at_doors(showtime):
+        result = scan(world, f"  {ticket.code}\r\n")
+    assert result.verdict == "valid"
+    digest = hashlib.sha256(ticket.code.encode()).hexdigest()
+    assert Scan.objects.get(pk=result.scan.pk).code_digest == digest
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,7 @@ def test_couple_pairs_hold_together_and_count_as_two_seats(showtime, buyer, sett
 
 def test_max_seats_is_configurable(showtime, buyer, settings):
     settings.MARQUEE_MAX_SEATS_PER_ORDER = 8
+    settings.MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME = 8
     hold = holds.hold_seats(
         showtime=showtime, seat_codes=[f"4-{n}" for n in range(1, 9)], user=buyer
     )

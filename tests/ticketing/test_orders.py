@@ -24,7 +24,7 @@ from marquee.ticketing.models import (
 )
 from marquee.ticketing.services import holds, orders
 from marquee.ticketing.services.fulfilment import fulfil_paid_order
-from marquee.ticketing.services.orders import ORDER_TRANSITIONS, change_order_status
+from marquee.ticketing.services.order_states import ORDER_TRANSITIONS, change_order_status
 
 from .conftest import FEE, PRICES, make_showtime
 

@@ -12,8 +12,12 @@ from django.utils import timezone
 
 from marquee.accounts.services import create_api_token
 from marquee.core.errors import DomainError
-from marquee.ticketing.models import Hold, Showtime, WaitingRoomEntry
+from marquee.ticketing.models import Hold, Showtime, Ticket, WaitingRoomEntry
 from marquee.ticketing.services import holds, showtimes, waiting_room
+from marquee.ticketing.services.exchanges import exchange_tickets
+
+from .buying import buy, seat_states, tickets
+from .conftest import make_showtime
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +149,27 @@ def test_the_seat_page_tells_a_waiting_buyer_their_place(rush, make_user, client
     page = client_for(make_user()).post(f"/showtimes/{rush.pk}/seats/", {"seats": ["2-1"]})
     assert page.status_code == 429
     assert "number 1 in line" in page.content.decode()
+
+
+def test_an_exchange_into_a_rush_waits_in_its_room_like_a_hold(world, showtime, make_user):
+    buyer, first = make_user(), make_user()
+    order = buy(showtime, buyer, "2-3")
+    later = make_showtime(world, starts_at=showtime.starts_at + timedelta(hours=4))
+    later = showtimes.update_showtime(actor=world.operator, showtime=later, waiting_room_size=1)
+    assert waiting_room.check_in(showtime=later, user=first).admitted
+    ticket_ids = [tickets(order)["2-3"].pk]
+
+    def exchange():
+        return exchange_tickets(
+            order=order, ticket_ids=ticket_ids, new_showtime=later, seat_codes=["2-4"], actor=buyer
+        )
+
+    with pytest.raises(waiting_room.InWaitingRoom) as exc:
+        exchange()
+    assert (exc.value.code, exc.value.detail["position"]) == ("in_waiting_room", 1)
+    assert Ticket.objects.get(pk=ticket_ids[0]).status == "valid"
+    assert seat_states(later, "2-4") == ["free"]
+    holds.hold_seats(showtime=later, seat_codes=["2-1"], user=first)  # frees the place
+    result = exchange()
+    assert [t.seat.code for t in result.new_tickets] == ["2-4"]
+    assert not WaitingRoomEntry.objects.filter(showtime=later).exists()

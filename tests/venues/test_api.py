@@ -49,6 +49,8 @@ def test_cinemas_of_a_city_and_unknown_city(two_chains, client, django_assert_ma
     assert [c["slug"] for c in r.json()] == ["alpha-one", "beta-one"]
     alpha = r.json()[0]
     assert alpha["hall_count"] == 1 and alpha["chain"] == two_chains["chain_a"].slug
+    # The id the check-in and settlement endpoints also accept.
+    assert alpha["id"] == two_chains["venue_a"].pk
     assert client.get(f"{BASE}/cinemas").json() == r.json()
     assert_problem(client.get(f"{BASE}/cinemas", {"city": "atlantis"}), 404, "city_not_found")
 
@@ -68,6 +70,7 @@ def test_cinema_detail_lists_halls(two_chains, make_hall, client, django_assert_
     assert r.status_code == 200
     body = r.json()
     assert body["slug"] == "alpha-one" and body["city"] == "testville"
+    assert body["id"] == two_chains["venue_a"].pk
     assert [h["name"] for h in body["halls"]] == ["Alpha Hall", "Alpha Hall 2"]
     assert body["halls"][0]["seat_count"] == 8 and body["halls"][0]["formats"] == ["2D"]
     assert_problem(client.get(f"{BASE}/cinemas/nowhere"), 404, "venue_not_found")
@@ -249,6 +252,7 @@ def test_manage_list_shows_only_own_halls(two_chains, make_user, client_for):
     assert r.status_code == 200
     assert [h["name"] for h in r.json()] == ["Alpha Hall"]
     assert r.json()[0]["venue"] == "alpha-one" and r.json()[0]["layout_locked"] is False
+    assert r.json()[0]["venue_id"] == d["venue_a"].pk
     r = client_for(d["op_b"]).get(f"{BASE}/manage/halls")
     assert [h["name"] for h in r.json()] == ["Beta Hall"]
     # filtering by someone else's venue yields nothing rather than their halls

@@ -56,13 +56,13 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser as User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header, P, Status
 
-from marquee.accounts.models import User
 from marquee.core.errors import Conflict, CoreErrorCode, DomainError
 from marquee.core.models import IdempotencyRecord
 from marquee.core.prepared import Prepared

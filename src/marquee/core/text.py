@@ -3,7 +3,7 @@
 PostgreSQL cannot store a NUL character (psycopg refuses the whole query) and
 a ``varchar(n)`` column refuses a longer value: both used to surface as a 500.
 Services clean their text fields with :func:`clean_text`; the request-level
-guard (``core.middleware.RejectNulMiddleware``) refuses NUL anywhere in a
+guard (``marquee.middleware.RejectNulMiddleware``) refuses NUL anywhere in a
 path, query string or JSON/form body before any view runs.
 """
 

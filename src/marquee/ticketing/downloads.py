@@ -1,8 +1,8 @@
 """Ticket downloads: a ticket (or an order's tickets) as QR PNG/SVG, PDF and iCalendar.
 
 Reads only; the caller has found the ticket through
-:func:`marquee.ticketing.queries.ticket_for_owner` /
-:func:`~marquee.ticketing.queries.order_for_owner` (the owner or an admin).
+:func:`marquee.ticketing.queries.ticket_for_owner_or_admin` /
+:func:`~marquee.ticketing.queries.order_for_owner_or_admin` (the owner or an admin).
 Texts are in the active language (the request's): the title, venue and
 address through ``pick_localized``; times are in the venue's zone. Only
 tickets that still admit (valid or used) are offered: a refunded or

@@ -132,6 +132,10 @@ class TicketingErrorCode(ErrorCode):
         _("This pre-sale round is not valid; check its dates and limits."),
     )
     VENUE_NOT_FOUND = "venue_not_found", _("No such cinema.")
+    VENUE_REQUIRED = (
+        "venue_required",
+        _("Name the cinema by its slug (venue) or its id (venue_id), one of the two."),
+    )
     USER_NOT_FOUND = "user_not_found", _("No such account.")
     CITY_NOT_FOUND = "city_not_found", _("No such city.")
     SALES_NOT_OPEN = (
@@ -182,6 +186,16 @@ class TicketingErrorCode(ErrorCode):
                 "the seats as they are — please choose again."
             )
             % {"seats": _seats(d)}
+        ),
+    )
+    HELD_SEATS_LIMIT = (
+        "held_seats_limit",
+        lambda d: (
+            _now(
+                "One account may hold at most %(limit)s seats of a showtime at once. Pay for or "
+                "release the seats you hold first."
+            )
+            % {"limit": d.get("limit", "?")}
         ),
     )
     IN_WAITING_ROOM = (

@@ -20,6 +20,11 @@ def max_seats_per_order() -> int:
     return int(getattr(settings, "MARQUEE_MAX_SEATS_PER_ORDER", 6))
 
 
+def max_held_seats_per_showtime() -> int:
+    """Seats one account may hold at once per showtime (``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME``, default 6)."""
+    return int(getattr(settings, "MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME", 6))
+
+
 def cleaning_buffer() -> timedelta:
     """Time a hall needs between two showtimes (``MARQUEE_CLEANING_BUFFER_MINUTES``, default 15)."""
     return timedelta(minutes=getattr(settings, "MARQUEE_CLEANING_BUFFER_MINUTES", 15))

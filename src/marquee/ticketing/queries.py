@@ -6,6 +6,11 @@ staff, admins). Holds are seen by their owner only; an order and its tickets
 by their owner and admins (support: reading, downloads, refunds), while paying
 and cancelling stay the owner's. Door scans are the venue's
 operators'; settlements are the venue's operators' and distribution staff's.
+
+Names say who may read: ``hold_of``, ``orders_of``, ``order_of`` are the
+user's own (paying, cancelling, the buyer's pages); ``…_for_owner_or_admin``
+also serve admins (reading, downloads, refunds); ``tickets_of(order)`` checks
+nothing — its caller already holds an order it may read.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import Role, User
@@ -125,6 +130,32 @@ def list_showtimes(
     return _with_details(qs).order_by("starts_at", "pk")
 
 
+@dataclass(frozen=True)
+class SaleState:
+    """Where a showtime stands in its sale at an instant: the one definition of "on sale".
+
+    ``on_sale``: published and not started — seats may be bought (in general
+    sale, or before it through an open pre-sale round). ``presale``: general
+    sale has not opened yet (``sales_open_at`` is ahead). ``general_sale_open``:
+    published and past ``sales_open_at`` (if any).
+    """
+
+    on_sale: bool
+    presale: bool
+    general_sale_open: bool
+
+
+def sale_state(showtime: Showtime, now: datetime) -> SaleState:
+    """``showtime``'s :class:`SaleState` at ``now`` (no query)."""
+    published = showtime.status == Showtime.Status.PUBLISHED
+    presale = showtime.sales_open_at is not None and showtime.sales_open_at > now
+    return SaleState(
+        on_sale=published and showtime.starts_at > now,
+        presale=presale,
+        general_sale_open=published and not presale,
+    )
+
+
 def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     """One showtime ``user`` may see, with details; :class:`NotFound` otherwise."""
     showtime = _with_details(visible_showtimes(user)).filter(pk=showtime_id).first()
@@ -134,7 +165,7 @@ def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
 
 
 def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
-    """A showtime to hold seats of, lean: no joins, no prices, no membership query.
+    """A showtime to hold seats of, with its hall, lean: no prices, no membership query.
 
     Public (published, cancelled) showtimes are read by id alone; anything else
     goes through :func:`get_showtime` (a draft only its schedulers see, else
@@ -144,16 +175,14 @@ def showtime_for_sale(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     return showtime or get_showtime(user=user, showtime_id=showtime_id)
 
 
-#: ``showtime_for_sale``'s lookup, compiled once; it also reads the hall's layout
-#: fingerprint so that a hold resolves its seat codes from :func:`hall_seat_rows`.
+#: ``showtime_for_sale``'s lookup, compiled once; it also reads the hall, whose
+#: layout version keys the cached seats a hold resolves its codes from.
 _SHOWTIME_FOR_SALE = Prepared(
     lambda pk: (
         Showtime.objects.filter(
             pk=pk, status__in=[Showtime.Status.PUBLISHED, Showtime.Status.CANCELLED]
         )
-        .annotate(
-            hall_layout_version=F("hall__layout_version"), hall_seat_count=F("hall__seat_count")
-        )
+        .select_related("hall")
         .order_by()[:1]
     ),
     pk=int,
@@ -193,11 +222,22 @@ def account_by_id(user_id: int) -> User:
     return user
 
 
-def venue_by_id(venue_id: int) -> Venue:
-    """A venue by id with its chain and city (for scans and settlements, which check access)."""
-    venue = Venue.objects.select_related("chain", "city").filter(pk=venue_id).first()
+def venue_by_ref(*, venue_id: int | None = None, slug: str | None = None) -> Venue:
+    """A venue by id or by slug (exactly one), with its chain and city.
+
+    For scans and settlements, which check access themselves. Raises
+    :class:`DomainError` ``venue_required`` (neither or both given) and
+    :class:`NotFound` ``venue_not_found``.
+    """
+    if (venue_id is None) == (slug is None):
+        raise DomainError(
+            TicketingErrorCode.VENUE_REQUIRED,
+            "Name one venue: venue (its slug, as the venues API lists it) or venue_id.",
+        )
+    venues = Venue.objects.select_related("chain", "city")
+    venue = (venues.filter(pk=venue_id) if slug is None else venues.filter(slug=slug)).first()
     if venue is None:
-        raise NotFound(TicketingErrorCode.VENUE_NOT_FOUND, f"No venue {venue_id}.")
+        raise NotFound(TicketingErrorCode.VENUE_NOT_FOUND, f"No venue {slug or venue_id}.")
     return venue
 
 
@@ -335,7 +375,7 @@ def order_of(*, user: AnyUser | None, order_id: int) -> Order:
     return order
 
 
-def tickets_of_order(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
+def order_tickets_for_owner_or_admin(*, user: AnyUser | None, order_id: int) -> list[Ticket]:
     """The tickets of the user's own order (empty until it is paid); admins see any order's."""
     owned = _owners_or_admins(Order.objects.filter(pk=order_id).values_list("pk"), user)
     if not owned:
@@ -369,7 +409,7 @@ def _owners_or_admins(queryset: QuerySet, user: AnyUser | None) -> Any:
     return found
 
 
-def order_for_owner(*, user: AnyUser | None, order_id: int) -> Order:
+def order_for_owner_or_admin(*, user: AnyUser | None, order_id: int) -> Order:
     """The order for its owner (or an admin, e.g. support refunding for a buyer)."""
     order = _owners_or_admins(_order_queryset().filter(pk=order_id), user)
     if order is None:
@@ -389,7 +429,7 @@ def _ticket_details(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def ticket_for_owner(*, user: AnyUser | None, ticket_id: int) -> Ticket:
+def ticket_for_owner_or_admin(*, user: AnyUser | None, ticket_id: int) -> Ticket:
     """A ticket for the owner of its order (or an admin); anyone else's is :class:`NotFound`."""
     qs = _ticket_details(Ticket.objects.all())
     if not authenticated(user):

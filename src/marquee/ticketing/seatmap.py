@@ -25,21 +25,9 @@ from marquee.core.prepared import Prepared
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import SeatInventory, Showtime, ShowtimePrice
 from marquee.ticketing.queries import visible_showtimes
-from marquee.venues.models import Seat
+from marquee.venues.models import Seat, seat_code, seat_label
 
 # --- seat map ---------------------------------------------------------------------
-
-
-class _Labels:
-    __slots__ = ("number", "row_label")
-
-    def __init__(self, row_label: str, number: str) -> None:
-        self.row_label = row_label
-        self.number = number
-
-
-_seat_label = Seat.label.fget
-_seat_code = Seat.code.fget
 
 
 @dataclass(frozen=True)
@@ -110,7 +98,7 @@ def seat_map(*, user: AnyUser | None, showtime_id: int, now: datetime | None = N
                 "hold_expires_at",
             )
         )
-    codes = {row[0]: _seat_code(_Labels(row[3], row[4])) for row in rows}
+    codes = {row[0]: seat_code(row[3], row[4]) for row in rows}
     seats: list[SeatState] = []
     counts: dict[str, int] = {}
     for seat_id, r, c, row_label, number, kind, partner_id, state, expires in sorted(
@@ -119,11 +107,10 @@ def seat_map(*, user: AnyUser | None, showtime_id: int, now: datetime | None = N
         if state == SeatInventory.State.HELD and (expires is None or expires <= now):
             state = SeatInventory.State.FREE
         counts[state] = counts.get(state, 0) + 1
-        labels = _Labels(row_label, number)
         seats.append(
             SeatState(
                 code=codes[seat_id],
-                label=_seat_label(labels),
+                label=seat_label(row_label, number),
                 row=r,
                 column=c,
                 seat_type=kind,
@@ -237,14 +224,14 @@ def _layout(hall_id: int, fingerprint: tuple) -> tuple:
             .order_by("row", "column")
             .values_list("pk", "row", "column", "row_label", "number", "kind", "partner_id")
         )
-        codes = {row[0]: f"{row[3]}-{row[4]}" for row in rows}
+        codes = {row[0]: seat_code(row[3], row[4]) for row in rows}
         ids, prefixes, kinds = [], [], []
         for pk, r, c, row_label, number, kind, partner_id in rows:
             ids.append(pk)
             kinds.append(kind)
             seat = {
                 "code": codes[pk],
-                "label": f"{row_label}排{number}座",
+                "label": seat_label(row_label, number),
                 "row": r,
                 "column": c,
                 "seat_type": kind,
@@ -271,7 +258,7 @@ def hall_seat_rows(hall_id: int, layout_version: int, seat_count: int) -> dict[s
         rows = Seat.objects.filter(hall_id=hall_id).order_by().values_list(*SEAT_FIELDS)
         position = {name: i for i, name in enumerate(SEAT_FIELDS)}
         label, number = position["row_label"], position["number"]
-        return {f"{row[label]}-{row[number]}": tuple(row) for row in rows}
+        return {seat_code(row[label], row[number]): tuple(row) for row in rows}
 
     return _two_level(_SEATS_LOCAL, (hall_id, layout_version, seat_count), "hallseats", build)
 

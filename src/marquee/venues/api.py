@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from marquee.accounts.auth import AUTH, acting_user
 from marquee.accounts.models import Role
@@ -85,6 +85,7 @@ class HallSummaryOut(Schema):
 
 
 class VenueOut(Schema):
+    id: int = Field(..., description="The venue's id (check-in and settlements also take the slug)")
     slug: str
     kind: str
     name: str
@@ -143,6 +144,7 @@ class LayoutOut(Schema):
 class ManagedHallOut(Schema):
     id: int
     name: str
+    venue_id: int
     venue: str
     venue_name: str
     chain: str
@@ -182,6 +184,7 @@ def _hall_summary(hall: Hall) -> HallSummaryOut:
 
 def _venue_fields(venue: Venue, hall_count: int) -> dict[str, Any]:
     return {
+        "id": venue.pk,
         "slug": venue.slug,
         "kind": venue.kind,
         "name": venue.name,
@@ -294,6 +297,7 @@ def list_managed_halls(request: HttpRequest, venue: str | None = None):
         ManagedHallOut(
             id=h.pk,
             name=h.name,
+            venue_id=h.venue_id,
             venue=h.venue.slug,
             venue_name=h.venue.name,
             chain=h.venue.chain.slug,

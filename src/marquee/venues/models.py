@@ -128,6 +128,36 @@ class SeatType(models.TextChoices):
     COMPANION = "companion", _("Companion")
 
 
+#: The longest row label or seat number a seat code may carry.
+MAX_SEAT_PART = 10
+
+
+def seat_code(row_label: str, number: str) -> str:
+    """The compact, language-neutral seat code: ``"5-8"`` (the one formula; see :func:`parse_seat_code`)."""
+    return f"{row_label}-{number}"
+
+
+def seat_label(row_label: str, number: str) -> str:
+    """The label audiences see, in the Chinese cinema convention: ``"5排8座"``."""
+    return f"{row_label}排{number}座"
+
+
+def parse_seat_code(code: object) -> tuple[str, str] | None:
+    """``"5-8"`` → ``("5", "8")``; ``None`` for anything that is not a seat code."""
+    if not isinstance(code, str):
+        return None
+    row_label, sep, number = code.strip().rpartition("-")
+    if (
+        not sep
+        or not row_label
+        or not number
+        or len(row_label) > MAX_SEAT_PART
+        or len(number) > MAX_SEAT_PART
+    ):
+        return None
+    return row_label, number
+
+
 class Seat(models.Model):
     """One seat of a hall's layout at grid cell (``row``, ``column``), both 0-based."""
 
@@ -164,9 +194,9 @@ class Seat(models.Model):
     @property
     def label(self) -> str:
         """The label audiences see, in the Chinese cinema convention: 5排8座."""
-        return f"{self.row_label}排{self.number}座"
+        return seat_label(self.row_label, self.number)
 
     @property
     def code(self) -> str:
         """A compact, language-neutral seat code: ``5-8``."""
-        return f"{self.row_label}-{self.number}"
+        return seat_code(self.row_label, self.number)

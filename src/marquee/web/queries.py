@@ -244,7 +244,7 @@ def _chip(showtime: Showtime, now: datetime) -> ShowtimeChip:
     return ShowtimeChip(
         showtime=showtime,
         lowest_price_minor=min(prices) if prices else None,
-        presale=showtime.sales_open_at is not None and showtime.sales_open_at > now,
+        presale=ticketing_queries.sale_state(showtime, now).presale,
     )
 
 

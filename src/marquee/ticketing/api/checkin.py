@@ -14,9 +14,7 @@ from marquee.ticketing.schemas.checkin import (
     ScanSummaryOut,
     check_in_out,
 )
-from marquee.ticketing.services import (
-    checkin,
-)
+from marquee.ticketing.services import checkin
 
 router = Router()
 
@@ -28,7 +26,7 @@ router = Router()
     summary="Scan a ticket at a venue's door: the verdict, seat and showtime (venue operators)",
 )
 def check_in(request: HttpRequest, payload: CheckInIn):
-    venue = queries.venue_by_id(payload.venue_id)
+    venue = queries.venue_by_ref(venue_id=payload.venue_id, slug=payload.venue)
     showtime = (
         queries.showtime_by_id(payload.showtime_id) if payload.showtime_id is not None else None
     )
@@ -45,7 +43,7 @@ def check_in(request: HttpRequest, payload: CheckInIn):
     summary="A venue's scans of one local day, counted by verdict (venue operators)",
 )
 def check_in_summary(request: HttpRequest, filters: Query[ScanSummaryFilters]):
-    venue = queries.venue_by_id(filters.venue_id)
+    venue = queries.venue_by_ref(venue_id=filters.venue_id, slug=filters.venue)
     checkin.require_door_access(actor=request.user, venue=venue)
     day = filters.date or queries.local_today(venue.time_zone)
     summary = queries.scan_summary(venue=venue, day=day)

@@ -19,7 +19,7 @@ router = Router()
     openapi_extra=binary_openapi(downloads.PNG),
 )
 def ticket_qr_png(request: HttpRequest, ticket_id: int):
-    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    ticket = queries.ticket_for_owner_or_admin(user=request.user, ticket_id=ticket_id)
     return file_response(downloads.ticket_qr_png(ticket))
 
 
@@ -30,7 +30,7 @@ def ticket_qr_png(request: HttpRequest, ticket_id: int):
     openapi_extra=binary_openapi(downloads.SVG),
 )
 def ticket_qr_svg(request: HttpRequest, ticket_id: int):
-    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    ticket = queries.ticket_for_owner_or_admin(user=request.user, ticket_id=ticket_id)
     return file_response(downloads.ticket_qr_svg(ticket))
 
 
@@ -41,7 +41,7 @@ def ticket_qr_svg(request: HttpRequest, ticket_id: int):
     openapi_extra=binary_openapi(downloads.PDF),
 )
 def ticket_pdf(request: HttpRequest, ticket_id: int):
-    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    ticket = queries.ticket_for_owner_or_admin(user=request.user, ticket_id=ticket_id)
     return file_response(downloads.ticket_pdf(ticket))
 
 
@@ -52,7 +52,7 @@ def ticket_pdf(request: HttpRequest, ticket_id: int):
     openapi_extra=binary_openapi("text/calendar"),
 )
 def ticket_ics(request: HttpRequest, ticket_id: int):
-    ticket = queries.ticket_for_owner(user=request.user, ticket_id=ticket_id)
+    ticket = queries.ticket_for_owner_or_admin(user=request.user, ticket_id=ticket_id)
     return file_response(downloads.ticket_ics(ticket))
 
 
@@ -63,7 +63,7 @@ def ticket_ics(request: HttpRequest, ticket_id: int):
     openapi_extra=binary_openapi(downloads.PDF),
 )
 def order_tickets_pdf(request: HttpRequest, order_id: int):
-    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    order = queries.order_for_owner_or_admin(user=request.user, order_id=order_id)
     return file_response(downloads.order_pdf(order, queries.tickets_of(order)))
 
 
@@ -74,5 +74,5 @@ def order_tickets_pdf(request: HttpRequest, order_id: int):
     openapi_extra=binary_openapi("text/calendar"),
 )
 def order_tickets_ics(request: HttpRequest, order_id: int):
-    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    order = queries.order_for_owner_or_admin(user=request.user, order_id=order_id)
     return file_response(downloads.order_ics(order, queries.tickets_of(order)))

@@ -10,13 +10,8 @@ from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.ticketing import queries
 from marquee.ticketing.schemas.exchanges import ExchangeIn, ExchangeOut
-from marquee.ticketing.schemas.orders import (
-    order_out,
-    ticket_out,
-)
-from marquee.ticketing.services import (
-    exchanges,
-)
+from marquee.ticketing.schemas.orders import order_out, ticket_out
+from marquee.ticketing.services import exchanges
 
 router = Router()
 
@@ -43,7 +38,7 @@ def exchange_order(
     idempotency_key: IdempotencyKey = None,
 ):
     user = request.user
-    order = queries.order_for_owner(user=user, order_id=order_id)
+    order = queries.order_for_owner_or_admin(user=user, order_id=order_id)
     new_showtime = queries.get_showtime(user=user, showtime_id=payload.showtime_id)
     result = exchanges.exchange_tickets(
         order=order,
@@ -54,7 +49,7 @@ def exchange_order(
         idempotency_key=idempotency_key,
     )
     now = timezone.now()
-    new_order = queries.order_for_owner(user=user, order_id=result.new_order.pk)
+    new_order = queries.order_for_owner_or_admin(user=user, order_id=result.new_order.pk)
     body = ExchangeOut(
         order_id=result.order.pk,
         order_status=result.order.status,

@@ -10,9 +10,7 @@ from marquee.accounts.auth import AUTH
 from marquee.core.ratelimit import enforce_rate_limits
 from marquee.ticketing import queries
 from marquee.ticketing.schemas.holds import HoldIn, HoldOut, hold_out
-from marquee.ticketing.services import (
-    holds,
-)
+from marquee.ticketing.services import holds
 
 router = Router()
 

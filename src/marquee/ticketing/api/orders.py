@@ -19,9 +19,7 @@ from marquee.ticketing.schemas.orders import (
     order_out,
     ticket_out,
 )
-from marquee.ticketing.services import (
-    orders,
-)
+from marquee.ticketing.services import orders
 
 router = Router()
 
@@ -58,7 +56,7 @@ def list_orders(
     summary="One of your orders (admins: any order, as for refunds)",
 )
 def get_order(request: HttpRequest, order_id: int):
-    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    order = queries.order_for_owner_or_admin(user=request.user, order_id=order_id)
     return order_out(order, now=timezone.now())
 
 
@@ -111,7 +109,10 @@ def cancel_order(request: HttpRequest, order_id: int):
     summary="The tickets of your paid order (the signed QR payload in `code`; admins: any)",
 )
 def order_tickets(request: HttpRequest, order_id: int):
-    return [ticket_out(t) for t in queries.tickets_of_order(user=request.user, order_id=order_id)]
+    return [
+        ticket_out(t)
+        for t in queries.order_tickets_for_owner_or_admin(user=request.user, order_id=order_id)
+    ]
 
 
 @router.get(

@@ -15,9 +15,7 @@ from marquee.ticketing.schemas.refunds import (
     RefundQuoteOut,
     refund_quote_out,
 )
-from marquee.ticketing.services import (
-    refunds,
-)
+from marquee.ticketing.services import refunds
 
 router = Router()
 
@@ -29,7 +27,7 @@ router = Router()
     summary="What a refund would give back under the venue's rule, before you confirm",
 )
 def refund_quote(request: HttpRequest, order_id: int, filters: Query[RefundQuoteFilters]):
-    order = queries.order_for_owner(user=request.user, order_id=order_id)
+    order = queries.order_for_owner_or_admin(user=request.user, order_id=order_id)
     quote = refunds.quote_refund(order=order, actor=request.user, ticket_ids=filters.ticket_ids)
     return refund_quote_out(quote)
 
@@ -56,7 +54,7 @@ def refund_order(
     idempotency_key: IdempotencyKey = None,
 ):
     user = request.user
-    order = queries.order_for_owner(user=user, order_id=order_id)
+    order = queries.order_for_owner_or_admin(user=user, order_id=order_id)
     result = refunds.refund_tickets(
         order=order,
         ticket_ids=payload.ticket_ids if payload else None,

@@ -18,9 +18,7 @@ from marquee.ticketing.schemas.rounds import (
     invitation_out,
     round_out,
 )
-from marquee.ticketing.services import (
-    rounds,
-)
+from marquee.ticketing.services import rounds
 
 router = Router()
 

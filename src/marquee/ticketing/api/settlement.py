@@ -8,14 +8,8 @@ from ninja import Query, Router
 from marquee.accounts.auth import AUTH
 from marquee.ticketing import downloads, queries
 from marquee.ticketing.api._common import binary_openapi, file_response
-from marquee.ticketing.schemas.settlement import (
-    SettlementFilters,
-    SettlementOut,
-    settlement_out,
-)
-from marquee.ticketing.services import (
-    settlement,
-)
+from marquee.ticketing.schemas.settlement import SettlementFilters, SettlementOut, settlement_out
+from marquee.ticketing.services import settlement
 
 router = Router()
 
@@ -27,7 +21,7 @@ router = Router()
     summary="A venue's settlement for one local day (its operators, distribution staff)",
 )
 def get_settlement(request: HttpRequest, filters: Query[SettlementFilters]):
-    venue = queries.venue_by_id(filters.venue_id)
+    venue = queries.venue_by_ref(venue_id=filters.venue_id, slug=filters.venue)
     day = filters.date or queries.local_today(venue.time_zone)
     return settlement_out(settlement.settlement_for(venue=venue, day=day, actor=request.user))
 
@@ -39,7 +33,7 @@ def get_settlement(request: HttpRequest, filters: Query[SettlementFilters]):
     openapi_extra=binary_openapi("text/csv"),
 )
 def get_settlement_csv(request: HttpRequest, filters: Query[SettlementFilters]):
-    venue = queries.venue_by_id(filters.venue_id)
+    venue = queries.venue_by_ref(venue_id=filters.venue_id, slug=filters.venue)
     day = filters.date or queries.local_today(venue.time_zone)
     result = settlement.settlement_for(venue=venue, day=day, actor=request.user)
     return file_response(

@@ -19,9 +19,7 @@ from marquee.ticketing.schemas.showtimes import (
     ShowtimePatch,
     showtime_out,
 )
-from marquee.ticketing.services import (
-    showtimes,
-)
+from marquee.ticketing.services import showtimes
 
 router = Router()
 

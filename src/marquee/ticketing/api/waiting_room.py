@@ -8,9 +8,7 @@ from ninja import Router, Status
 from marquee.accounts.auth import AUTH
 from marquee.ticketing import queries
 from marquee.ticketing.schemas.waiting_room import WaitingRoomOut
-from marquee.ticketing.services import (
-    waiting_room,
-)
+from marquee.ticketing.services import waiting_room
 
 router = Router()
 

@@ -26,6 +26,7 @@ from marquee.ticketing.models.rounds import (
 )
 from marquee.ticketing.models.sales import (
     Hold,
+    HoldQuota,
     HoldSeat,
     Order,
     OrderLine,
@@ -38,6 +39,7 @@ from marquee.ticketing.models.showtimes import Showtime, ShowtimeFormat, Showtim
 
 __all__ = [
     "Hold",
+    "HoldQuota",
     "HoldSeat",
     "InvitationCode",
     "InvitationRedemption",

@@ -97,6 +97,25 @@ class WaitingRoomEntry(models.Model):
         return f"{self.showtime_id} · {self.user_id}"
 
 
+class HoldQuota(models.Model):
+    """One account's holds of one showtime: the row that queues them (``services/holds.py``).
+
+    A hold writes this row (one upsert, which locks it) before counting the
+    account's active held seats of the showtime, so two holds of one account
+    cannot both pass ``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME``.
+    """
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_hold_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["showtime", "user"], name="hold_quota_once")]
+
+    def __str__(self) -> str:
+        return f"{self.showtime_id} · {self.user_id} · {self.last_hold_at:%Y-%m-%d %H:%M}"
+
+
 class SeatInventory(models.Model):
     """The sale state of one seat at one showtime.
 

@@ -8,15 +8,21 @@ from typing import TYPE_CHECKING
 
 from ninja import Field, Schema
 
-from marquee.ticketing.schemas._common import Id, SeatRef, ShowtimeBrief, seat_ref, showtime_brief
+from marquee.ticketing.schemas._common import (
+    AtVenue,
+    Id,
+    SeatRef,
+    ShowtimeBrief,
+    seat_ref,
+    showtime_brief,
+)
 
 if TYPE_CHECKING:
     from marquee.ticketing.services.checkin import CheckInResult
 
 
-class CheckInIn(Schema):
+class CheckInIn(AtVenue):
     code: str = Field(..., max_length=1000, description="The scanned ticket code (MQT1:…)")
-    venue_id: Id
     showtime_id: Id | None = Field(None, description="Admit only this showtime's tickets")
     door: str = Field("", max_length=40, description="Which door scanned, e.g. Door A")
 
@@ -56,8 +62,7 @@ def check_in_out(result: CheckInResult) -> CheckInOut:
     )
 
 
-class ScanSummaryFilters(Schema):
-    venue_id: Id
+class ScanSummaryFilters(AtVenue):
     date: dt.date | None = Field(None, description="Local day at the venue (default: today)")
 
 

@@ -6,9 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from marquee.ticketing.models import (
-    Hold,
-)
+from marquee.ticketing.models import Hold
 from marquee.ticketing.schemas._common import SeatRef, seat_ref
 from marquee.venues.models import Seat
 

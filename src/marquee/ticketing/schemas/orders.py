@@ -7,11 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from marquee.ticketing.models import (
-    Order,
-    OrderLine,
-    Ticket,
-)
+from marquee.ticketing.models import Order, OrderLine, Ticket
 from marquee.ticketing.schemas._common import SeatRef, ShowtimeBrief, seat_ref, showtime_brief
 
 

@@ -6,10 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from marquee.ticketing.models import (
-    InvitationCode,
-    PresaleRound,
-)
+from marquee.ticketing.models import InvitationCode, PresaleRound
 from marquee.ticketing.schemas._common import TitleRef
 
 

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from ninja import Field, Schema
 
-from marquee.ticketing.schemas._common import Id
+from marquee.ticketing.schemas._common import AtVenue
 
 if TYPE_CHECKING:
     from marquee.ticketing.services.settlement import Settlement, SettlementLine
 
 
-class SettlementFilters(Schema):
-    venue_id: Id
+class SettlementFilters(AtVenue):
     date: dt.date | None = Field(None, description="Local day at the venue (default: today)")
 
 

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from ninja import Field, Schema
 
-from marquee.ticketing.models import (
-    Showtime,
-)
+from marquee.ticketing.models import Showtime
+from marquee.ticketing.queries import sale_state
 from marquee.ticketing.schemas._common import Lang, TitleRef
 from marquee.ticketing.seatmap import SeatMap, seat_map_body
 
@@ -144,8 +143,7 @@ def showtime_out(showtime: Showtime, *, now: datetime) -> ShowtimeOut:
             for p in showtime.prices.all()
         ],
         sales_open_at=showtime.sales_open_at,
-        general_sale_open=showtime.status == Showtime.Status.PUBLISHED
-        and (showtime.sales_open_at is None or showtime.sales_open_at <= now),
+        general_sale_open=sale_state(showtime, now).general_sale_open,
         waiting_room_size=showtime.waiting_room_size,
     )
 

@@ -5,10 +5,14 @@ The limits from settings are public, in :mod:`marquee.ticketing.limits`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from marquee.core.errors import Conflict, DomainError
@@ -16,6 +20,45 @@ from marquee.core.idempotency import MAX_KEY_LENGTH
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, SeatInventory, Ticket
 from marquee.ticketing.seatmap import forget_seat_maps
+
+
+class Guard(StrEnum):
+    """The concurrency guards the race tests turn off to prove each one matters."""
+
+    #: The conditional UPDATE of a seat claim (free or expired-held → held).
+    SEAT_CLAIM = "seat_claim"
+    #: The conditional UPDATE of a door's admission (valid → used).
+    CHECK_IN = "check_in"
+    #: The conditional UPDATE of a round allowance (tickets + n <= limit).
+    ROUND_LIMIT = "round_limit"
+    #: The quota row lock before counting an account's held seats.
+    HELD_SEATS_CAP = "held_seats_cap"
+
+
+#: Guards turned off (tests only, like pretix's skip-locking flag): the real
+#: code path runs without them — deciding on what it read earlier instead of
+#: in the write — so a race test's control shows the race is real and that the
+#: guard is what wins it.
+_UNGUARDED: set[Guard] = set()
+
+
+def guarded(guard: Guard) -> bool:
+    """Is ``guard`` on? Always, outside a race test's control."""
+    return guard not in _UNGUARDED
+
+
+@contextmanager
+def without_guard(*guards: Guard) -> Iterator[None]:
+    """Run the block with ``guards`` off, in every thread (race-test controls only)."""
+    _UNGUARDED.update(guards)
+    try:
+        yield
+    finally:
+        _UNGUARDED.difference_update(guards)
+
+
+class SeatsTaken(Exception):
+    """Raised inside a claim's transaction to roll it back when a seat was not free."""
 
 
 def require_aware(value: datetime | None, field: str) -> None:
@@ -26,6 +69,27 @@ def require_aware(value: datetime | None, field: str) -> None:
             f"{field} needs a time zone offset (for example 2025-05-01T19:30:00+08:00).",
             field=field,
         )
+
+
+def lock_timeout_ms() -> int:
+    """How long a claim waits for a row lock (``MARQUEE_LOCK_TIMEOUT_MS``, default 5000)."""
+    return int(getattr(settings, "MARQUEE_LOCK_TIMEOUT_MS", 5000))
+
+
+def limit_lock_wait() -> None:
+    """PostgreSQL: make this transaction give up on a row lock after :func:`lock_timeout_ms`.
+
+    ``SET LOCAL lock_timeout`` (as ``set_config(…, true)``, which takes a
+    parameter): a claim stuck behind a lock — a hung transaction, a long
+    cancellation — fails fast with ``LockNotAvailable`` (the API answers 503,
+    retry) instead of piling up every worker behind it, as pretix does on its
+    locking paths. Lasts until the transaction ends; SQLite has no row locks.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)", [f"{lock_timeout_ms()}ms"]
+            )
 
 
 def lock_inventory(rows: QuerySet[SeatInventory]) -> None:
@@ -43,6 +107,7 @@ def lock_inventory(rows: QuerySet[SeatInventory]) -> None:
     order or ticket takes on the showtime it refers to, so cancelling a
     showtime cannot deadlock with a payment issuing tickets for it.
     """
+    limit_lock_wait()
     list(rows.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     # Seat states are about to change: this process's microcached seat maps go now
     # (and again at commit, over any map re-read before it).
@@ -65,6 +130,7 @@ def update_inventory(rows: QuerySet[SeatInventory], *, where: Q, **changes: Any)
     re-checks ``where`` against the newest version of each locked row, so the
     row count is exact under concurrency. Returns the number of rows changed.
     """
+    limit_lock_wait()
     locked = rows.select_for_update(no_key=True).order_by("pk").values("pk")
     changed = rows.filter(where, pk__in=locked).update(**changes)
     forget_seat_maps()

@@ -3,7 +3,10 @@
 The verdict is decided in the order of ``docs/tickets.md`` §6 (and
 ``docs/ticketing.md``)::
 
-    forged → wrong_venue → wrong_showtime → not_yet_open → expired → refunded → already_used → valid
+    forged → wrong_venue → refunded → wrong_showtime → not_yet_open → expired → already_used → valid
+
+The verdicts that can never admit here come first: a refunded or exchanged
+ticket is told so, not "too early", whenever it is scanned.
 
 Admission is ONE conditional UPDATE ``ticket: valid → used`` whose row count
 decides: two doors scanning the same ticket at the same instant both pass
@@ -21,6 +24,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,9 +34,11 @@ from marquee.ticketing import etickets, events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Scan, Showtime, Ticket
 from marquee.ticketing.permissions import can_check_in
+from marquee.ticketing.services._common import Guard, guarded
 from marquee.venues.models import Venue
 
-V = Scan.Verdict
+#: Ticket statuses that never admit again (refunded, or exchanged for a new ticket).
+CLOSED_STATUSES = frozenset({Ticket.Status.REFUNDED, Ticket.Status.EXCHANGED})
 MAX_DOOR_LENGTH = 40
 
 
@@ -51,7 +57,7 @@ class CheckInResult:
 
     @property
     def admitted(self) -> bool:
-        return self.verdict == V.VALID
+        return self.verdict == Scan.Verdict.VALID
 
     @property
     def seat_code(self) -> str:
@@ -88,9 +94,9 @@ def _message(
     exchanged: bool,
 ) -> str:
     seat = ticket.seat.label if ticket else ""
-    if verdict == V.VALID:
+    if verdict == Scan.Verdict.VALID:
         return _("Valid: welcome. Seat %(seat)s.") % {"seat": seat}
-    if verdict == V.ALREADY_USED:
+    if verdict == Scan.Verdict.ALREADY_USED:
         when = _local(used_at, showtime, venue) if used_at else "?"
         if used_door:
             return _("Already used at %(when)s (door %(door)s).") % {
@@ -98,17 +104,17 @@ def _message(
                 "door": used_door,
             }
         return _("Already used at %(when)s.") % {"when": when}
-    if verdict == V.WRONG_VENUE:
+    if verdict == Scan.Verdict.WRONG_VENUE:
         return _("This ticket is for another cinema.")
-    if verdict == V.WRONG_SHOWTIME:
+    if verdict == Scan.Verdict.WRONG_SHOWTIME:
         when = _local(showtime.starts_at, showtime, venue) if showtime else "?"
         return _("This ticket is for another showtime (%(when)s).") % {"when": when}
-    if verdict == V.NOT_YET_OPEN:
+    if verdict == Scan.Verdict.NOT_YET_OPEN:
         opens = _local(ticket.valid_from, showtime, venue) if ticket else "?"
         return _("Too early: doors open at %(when)s.") % {"when": opens}
-    if verdict == V.EXPIRED:
+    if verdict == Scan.Verdict.EXPIRED:
         return _("Expired: this showtime is over.")
-    if verdict == V.REFUNDED:
+    if verdict == Scan.Verdict.REFUNDED:
         if exchanged:
             return _("Exchanged: this ticket was replaced by a ticket for another showtime.")
         return _("Refunded: this ticket no longer admits.")
@@ -142,11 +148,20 @@ def _genuine_ticket(code: str) -> Ticket | None:
 
 def _first_admission(ticket: Ticket) -> Scan | None:
     return (
-        Scan.objects.filter(ticket=ticket, verdict=V.VALID)
+        Scan.objects.filter(ticket=ticket, verdict=Scan.Verdict.VALID)
         .order_by("at", "pk")
         .only("door")
         .first()
     )
+
+
+def _admission(ticket: Ticket) -> QuerySet[Ticket]:
+    """The rows admitting ``ticket`` changes: itself, if still valid (the row count decides)."""
+    rows = Ticket.objects.filter(pk=ticket.pk)
+    if guarded(Guard.CHECK_IN):
+        return rows.filter(status=Ticket.Status.VALID)
+    # Race-test control: decide on the status read before the transaction.
+    return rows if ticket.status == Ticket.Status.VALID else rows.none()
 
 
 def require_door_access(*, actor: User, venue: Venue) -> None:
@@ -190,37 +205,40 @@ def check_in(
     now = now or timezone.now()
     # Printable text only: a scanner's stray control characters (NUL) are not a door's name.
     door = "".join(ch for ch in str(door or "") if ch.isprintable()).strip()[:MAX_DOOR_LENGTH]
+    if isinstance(code, str):  # a code never starts or ends with a space (docs/tickets.md §1)
+        code = code.strip()
     ticket = _genuine_ticket(code) if isinstance(code, str) else None
     used_at: datetime | None = None
     used_door = ""
     exchanged = False
     with transaction.atomic():
         if ticket is None:
-            verdict = V.FORGED
+            verdict = Scan.Verdict.FORGED
         elif ticket.showtime.venue_id != venue.pk:
-            verdict = V.WRONG_VENUE
+            verdict = Scan.Verdict.WRONG_VENUE
+        elif ticket.status in CLOSED_STATUSES:
+            verdict = Scan.Verdict.REFUNDED
+            exchanged = ticket.status == Ticket.Status.EXCHANGED
         elif showtime is not None and ticket.showtime_id != showtime.pk:
-            verdict = V.WRONG_SHOWTIME
+            verdict = Scan.Verdict.WRONG_SHOWTIME
         elif now < ticket.valid_from:
-            verdict = V.NOT_YET_OPEN
+            verdict = Scan.Verdict.NOT_YET_OPEN
         elif now > ticket.valid_until:
-            verdict = V.EXPIRED
-        elif Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.VALID).update(
-            status=Ticket.Status.USED, used_at=now
-        ):
+            verdict = Scan.Verdict.EXPIRED
+        elif _admission(ticket).update(status=Ticket.Status.USED, used_at=now):
             # The row count decided: this door admits the ticket, no other can.
-            verdict = V.VALID
+            verdict = Scan.Verdict.VALID
             ticket.status, ticket.used_at = Ticket.Status.USED, now
         else:
             current = Ticket.objects.filter(pk=ticket.pk).values("status", "used_at").get()
             ticket.status, ticket.used_at = current["status"], current["used_at"]
             if ticket.status == Ticket.Status.USED:
-                verdict = V.ALREADY_USED
+                verdict = Scan.Verdict.ALREADY_USED
                 used_at = ticket.used_at
                 first = _first_admission(ticket)
                 used_door = first.door if first else ""
             else:
-                verdict = V.REFUNDED
+                verdict = Scan.Verdict.REFUNDED
                 exchanged = ticket.status == Ticket.Status.EXCHANGED
         scan = Scan.objects.create(
             ticket=ticket,
@@ -233,7 +251,7 @@ def check_in(
             at=now,
             code_digest=code_digest(code),
         )
-        if verdict == V.VALID:
+        if verdict == Scan.Verdict.VALID:
             assert ticket is not None  # noqa: S101 - VALID implies a ticket
             events.publish(
                 events.TICKET_CHECKED_IN,
@@ -251,7 +269,7 @@ def check_in(
                 },
             )
     # Another cinema's ticket: say so, but show nothing of it (it may be another chain's).
-    shown_ticket = None if verdict == V.WRONG_VENUE else ticket
+    shown_ticket = None if verdict == Scan.Verdict.WRONG_VENUE else ticket
     shown = shown_ticket.showtime if shown_ticket is not None else showtime
     return CheckInResult(
         verdict=verdict,
@@ -267,7 +285,11 @@ def check_in(
         scan=scan,
         ticket=shown_ticket,
         showtime=shown,
-        used_at=used_at if verdict == V.ALREADY_USED else (now if verdict == V.VALID else None),
-        used_door=used_door if verdict == V.ALREADY_USED else (door if verdict == V.VALID else ""),
+        used_at=used_at
+        if verdict == Scan.Verdict.ALREADY_USED
+        else (now if verdict == Scan.Verdict.VALID else None),
+        used_door=used_door
+        if verdict == Scan.Verdict.ALREADY_USED
+        else (door if verdict == Scan.Verdict.VALID else ""),
         exchanged=exchanged,
     )

@@ -41,29 +41,28 @@ from marquee.ticketing.models import (
     Ticket,
     TicketExchange,
 )
-from marquee.ticketing.services import holds, rounds
+from marquee.ticketing.services import holds, rounds, waiting_room
 from marquee.ticketing.services._common import (
+    SeatsTaken,
     clean_idempotency_key,
-    close_valid_tickets,
     lock_inventory,
-    return_seats_to_sale,
+)
+from marquee.ticketing.services.closing import (
+    OPEN_ORDER_STATUSES,
+    give_money_back,
+    give_up_tickets,
 )
 from marquee.ticketing.services.fulfilment import issue_tickets
-from marquee.ticketing.services.orders import price_lines, reconcile_order_status
+from marquee.ticketing.services.order_states import reconcile_order_status
+from marquee.ticketing.services.orders import price_lines
 from marquee.ticketing.services.refunds import (
-    OPEN_ORDER_STATUSES,
     refund_cutoff,
     require_owner,
-    return_money,
     select_tickets,
     ticket_value,
 )
 
 logger = logging.getLogger(__name__)
-
-
-class _SeatsTaken(Exception):
-    """Rolls the exchange back when a new seat was not free."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +201,8 @@ def exchange_tickets(
     the hold rules' errors (``unknown_seats``, ``couple_seat_alone``…);
     :class:`Conflict` ``order_not_exchangeable``, ``ticket_not_exchangeable``,
     ``exchange_not_allowed``, ``exchange_window_closed``, ``showtime_not_on_sale``,
-    ``showtime_started``, ``seats_unavailable`` (naming the seats; nothing
+    ``showtime_started``, ``in_waiting_room`` (429, a new showtime with a waiting
+    room whose line the buyer has not reached the front of), ``seats_unavailable`` (naming the seats; nothing
     changed), ``tickets_changed``, ``round_limit_exceeded``; the sale-terms
     errors of the new showtime (``sales_not_open``, ``not_eligible``); and
     ``idempotency_key_reused`` (422) for a key used for another exchange.
@@ -213,7 +213,7 @@ def exchange_tickets(
     order = Order.objects.select_related(
         "user", "showtime", "showtime__venue", "showtime__title"
     ).get(pk=order.pk)
-    new_showtime = Showtime.objects.select_related("venue", "venue__city", "title").get(
+    new_showtime = Showtime.objects.select_related("venue", "venue__city", "title", "hall").get(
         pk=new_showtime.pk
     )
     if not ticket_ids:
@@ -231,6 +231,8 @@ def exchange_tickets(
             return replayed
     _check_exchange(order, tickets, new_showtime, now)
     holds.check_on_sale(new_showtime, now)
+    # A showtime in a rush lets its waiting room decide who chooses seats, exchanges too.
+    waiting_room.require_admission(showtime=new_showtime, user=order.user, now=now)
     seats = holds.resolve_seats(showtime=new_showtime, seat_codes=codes)
     if len(seats) != len(tickets):
         raise DomainError(
@@ -240,7 +242,7 @@ def exchange_tickets(
             seats=len(seats),
         )
     terms = rounds.sale_terms(showtime=new_showtime, user=order.user, invitation_code=None, now=now)
-    new_lines = price_lines(hold=Hold(showtime=new_showtime, round=terms.round), seats=seats)
+    new_lines = price_lines(showtime=new_showtime, presale=terms.round, seats=seats)
     old_value = sum(ticket_value(t) for t in tickets)
     new_value = sum(line.price_minor + line.fee_minor for line in new_lines)
     if new_value > old_value:
@@ -283,23 +285,18 @@ def exchange_tickets(
                 state=SeatInventory.State.SOLD, hold=hold, hold_expires_at=None
             )
             if claimed != len(new_ids):
-                raise _SeatsTaken
-            close_valid_tickets(
+                raise SeatsTaken
+            waiting_room.leave(showtime=new_showtime, user=order.user)  # seats in hand: next
+            # Only now, with the new seats sold, do the old ones go back on sale.
+            locked = give_up_tickets(
                 order=order,
                 ticket_ids=old_ids,
+                seats=old_rows,
                 status=Ticket.Status.EXCHANGED,
-                now=now,
                 verb="exchanged",
+                not_open=TicketingErrorCode.ORDER_NOT_EXCHANGEABLE,
+                now=now,
             )
-            # Only now, with the new seats sold, do the old ones go back on sale.
-            return_seats_to_sale(old_rows)
-            locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
-            if locked.status not in OPEN_ORDER_STATUSES:
-                raise Conflict(
-                    TicketingErrorCode.ORDER_NOT_EXCHANGEABLE,
-                    f"This order is {locked.status}; only paid orders can be exchanged.",
-                    status_now=locked.status,
-                )
             new_round_id = terms.round.pk if terms.round is not None else None
             if new_round_id != locked.round_id:
                 if terms.round is not None:
@@ -337,17 +334,15 @@ def exchange_tickets(
             Ticket.objects.bulk_update(tickets, ["replaced_by"])
             record = None
             if difference:
-                record = OrderRefund.objects.create(
+                record, _ = give_money_back(
                     order=locked,
                     reason=OrderRefund.Reason.EXCHANGE_DIFFERENCE,
-                    currency=locked.currency,
                     amount_minor=difference,
                     fee_minor=0,
                     ticket_ids=old_ids,
                     actor=actor,
-                    created_at=now,
+                    now=now,
                 )
-                return_money(order=locked, record=record)
             exchange = TicketExchange.objects.create(
                 order=locked,
                 new_order=new_order,
@@ -386,7 +381,7 @@ def exchange_tickets(
                         "difference_refunded_minor": difference,
                     },
                 )
-    except _SeatsTaken:
+    except SeatsTaken:
         holds.raise_unavailable(new_showtime, seats, now)
     return ExchangeResult(
         order=locked,

@@ -23,7 +23,7 @@ from marquee.ticketing import events
 from marquee.ticketing.limits import doors_open_before
 from marquee.ticketing.models import Hold, Order, OrderLine, SeatInventory, Ticket
 from marquee.ticketing.services._common import update_inventory
-from marquee.ticketing.services.orders import change_order_status
+from marquee.ticketing.services.order_states import change_order_status
 
 if TYPE_CHECKING:
     from marquee.payments.models import Payment

@@ -18,31 +18,32 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
-from operator import or_
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
-from marquee.ticketing import seatmap
+from marquee.ticketing import queries, seatmap
 from marquee.ticketing.errors import TicketingErrorCode
-from marquee.ticketing.limits import hold_duration, max_seats_per_order
-from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime
+from marquee.ticketing.limits import (
+    hold_duration,
+    max_held_seats_per_showtime,
+    max_seats_per_order,
+)
+from marquee.ticketing.models import Hold, HoldQuota, HoldSeat, Order, SeatInventory, Showtime
 from marquee.ticketing.services import rounds, waiting_room
 from marquee.ticketing.services._common import (
+    Guard,
+    SeatsTaken,
+    guarded,
     lock_inventory,
     update_inventory,
 )
-from marquee.venues.models import Seat, SeatType
+from marquee.venues.models import Hall, Seat, SeatType, parse_seat_code, seat_code
 
 logger = logging.getLogger(__name__)
-
-
-class _SeatsTaken(Exception):
-    """Raised inside the hold transaction to roll it back when a seat was not free."""
 
 
 def claimable(now: datetime) -> Q:
@@ -50,16 +51,6 @@ def claimable(now: datetime) -> Q:
     return Q(state=SeatInventory.State.FREE) | Q(
         state=SeatInventory.State.HELD, hold_expires_at__lte=now
     )
-
-
-def parse_seat_code(code: str) -> tuple[str, str] | None:
-    """``"5-8"`` → ``("5", "8")``; ``None`` for anything that is not a seat code."""
-    if not isinstance(code, str):
-        return None
-    row_label, sep, number = code.strip().rpartition("-")
-    if not sep or not row_label or not number or len(row_label) > 10 or len(number) > 10:
-        return None
-    return row_label, number
 
 
 def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat]:
@@ -90,7 +81,8 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     parsed = {c: parse_seat_code(c) for c in codes}
     unknown = sorted(str(c) for c, p in parsed.items() if p is None)
     wanted = [p for p in parsed.values() if p is not None]
-    seats = _seats_by_code(showtime, wanted) if wanted else []
+    # The showtime's hall: read with it by every caller here (select_related), else one query.
+    seats = _seats_by_code(showtime.hall, wanted) if wanted else []
     found = {s.code for s in seats}
     unknown += sorted(c for c, p in parsed.items() if p is not None and c not in found)
     if unknown:
@@ -109,7 +101,7 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     ]
     if alone:
         partners = {
-            pk: f"{r}-{n}"
+            pk: seat_code(r, n)
             for pk, r, n in Seat.objects.filter(pk__in=[s.partner_id for s in alone])
             .order_by()
             .values_list("pk", "row_label", "number")
@@ -124,36 +116,31 @@ def resolve_seats(*, showtime: Showtime, seat_codes: Sequence[str]) -> list[Seat
     return sorted(seats, key=lambda s: (s.row, s.column))
 
 
-def _seats_by_code(showtime: Showtime, wanted: list[tuple[str, str]]) -> list[Seat]:
-    """The hall's seats among ``wanted`` (row label, number) pairs; unknown ones are left out.
+def _seats_by_code(hall: Hall, wanted: list[tuple[str, str]]) -> list[Seat]:
+    """The seats of ``hall`` among ``wanted`` (row label, number) pairs; unknown ones are left out.
 
-    A showtime read by :func:`queries.showtime_for_sale` carries its hall's layout
-    fingerprint, and the seats come from the cached layout (no query); any
-    other showtime asks the database.
+    From the hall's cached seats (:func:`seatmap.hall_seat_rows`, keyed by its
+    layout version and seat count): no query once the hall's seats are cached.
     """
-    version = getattr(showtime, "hall_layout_version", None)
-    count = getattr(showtime, "hall_seat_count", None)
-    if version is None or count is None:
-        return list(
-            Seat.objects.filter(hall_id=showtime.hall_id)
-            .filter(reduce(or_, (Q(row_label=r, number=n) for r, n in wanted)))
-            .order_by()  # Seat's default ordering would join the hall and venue
-        )
-    index = seatmap.hall_seat_rows(showtime.hall_id, version, count)
-    rows = [index.get(f"{r}-{n}") for r, n in wanted]
+    index = seatmap.hall_seat_rows(hall.pk, hall.layout_version, hall.seat_count)
+    rows = [index.get(seat_code(r, n)) for r, n in wanted]
     return [Seat.from_db("default", seatmap.SEAT_FIELDS, row) for row in rows if row is not None]
 
 
 def check_on_sale(showtime: Showtime, now: datetime) -> None:
-    """Raise :class:`Conflict` ``showtime_not_on_sale`` / ``showtime_started`` unless it sells now."""
+    """Raise :class:`Conflict` ``showtime_not_on_sale`` / ``showtime_started`` unless it sells now.
+
+    "Sells now" is :func:`queries.sale_state`'s ``on_sale``.
+    """
+    if queries.sale_state(showtime, now).on_sale:
+        return
     if showtime.status != Showtime.Status.PUBLISHED:
         raise Conflict(
             TicketingErrorCode.SHOWTIME_NOT_ON_SALE,
             f"This showtime is {showtime.status}; it does not sell tickets.",
             status_now=showtime.status,
         )
-    if showtime.starts_at <= now:
-        raise Conflict(TicketingErrorCode.SHOWTIME_STARTED, "This showtime has already started.")
+    raise Conflict(TicketingErrorCode.SHOWTIME_STARTED, "This showtime has already started.")
 
 
 @dataclass(frozen=True)
@@ -196,9 +183,11 @@ def place_hold(
     the whole hold fails, nothing is held, and :class:`Conflict`
     ``seats_unavailable`` lists the seats. Before general sale opens the hold
     needs an open pre-sale round (see :func:`rounds.sale_terms`) and counts
-    against its per-account limit. Also raises what :func:`resolve_seats` and
+    against its per-account limit. The account may hold at most
+    ``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME`` seats of the showtime at once
+    (:func:`require_held_seats_within_cap`). Also raises what :func:`resolve_seats` and
     :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
-    ``showtime_started``, ``round_limit_exceeded``, ``invitation_used_up``, and
+    ``showtime_started``, ``held_seats_limit``, ``round_limit_exceeded``, ``invitation_used_up``, and
     for a showtime with a waiting room whose line ``user`` has not reached the
     front yet, :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
 
@@ -224,15 +213,24 @@ def place_hold(
                 expires_at=expires_at,
             )
             HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
+            rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
+            where = claimable(now)
+            if not guarded(Guard.SEAT_CLAIM):  # race-test control: decide on a read
+                if rows.filter(where).count() != len(seat_ids):
+                    raise SeatsTaken
+                where = Q()
             claimed = update_inventory(
-                SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids),
-                where=claimable(now),
+                rows,
+                where=where,
                 state=SeatInventory.State.HELD,
                 hold=hold,
                 hold_expires_at=expires_at,
             )
             if claimed != len(seat_ids):
-                raise _SeatsTaken
+                raise SeatsTaken
+            require_held_seats_within_cap(
+                showtime=showtime, user=user, seats=len(seat_ids), now=now
+            )
             waiting_room.leave(showtime=showtime, user=user)  # seats in hand: next, please
             if terms.round is not None:
                 if terms.invitation is not None:
@@ -240,9 +238,49 @@ def place_hold(
                 rounds.reserve_allowance(
                     presale=terms.round, user=user, seats=len(seat_ids), now=now
                 )
-    except _SeatsTaken:
+    except SeatsTaken:
         raise_unavailable(showtime, seats, now)
     return PlacedHold(hold=hold, seats=seats)
+
+
+def require_held_seats_within_cap(
+    *, showtime: Showtime, user: User, seats: int, now: datetime
+) -> None:
+    """Refuse a hold that takes ``user`` past the cap of seats held at once in ``showtime``.
+
+    Call inside the hold's transaction, after its seats were claimed and its
+    ``Hold`` row written (lock order: inventory → holds → this account's
+    :class:`HoldQuota` row). Writing the quota row (one upsert) queues
+    concurrent holds of one account for one showtime; the count of its active,
+    unexpired held seats (the new hold included) is read after that lock, so it
+    sees every hold committed before, and the cap holds under any concurrency.
+    Raises :class:`Conflict` ``held_seats_limit`` (the caller's transaction then
+    rolls back, holding nothing).
+    """
+    cap = max_held_seats_per_showtime()
+    if guarded(Guard.HELD_SEATS_CAP):
+        # INSERT … ON CONFLICT DO UPDATE: the new or existing row, locked, in one statement.
+        HoldQuota.objects.bulk_create(
+            [HoldQuota(showtime=showtime, user=user, last_hold_at=now)],
+            update_conflicts=True,
+            unique_fields=["showtime", "user"],
+            update_fields=["last_hold_at"],
+        )
+    held = (
+        Hold.objects.filter(
+            showtime=showtime, user=user, status=Hold.Status.ACTIVE, expires_at__gt=now
+        ).aggregate(seats=Sum("seat_count"))["seats"]
+        or 0
+    )
+    if held > cap:
+        raise Conflict(
+            TicketingErrorCode.HELD_SEATS_LIMIT,
+            f"One account may hold at most {cap} seats of a showtime at once; you hold "
+            f"{held - seats} and asked for {seats} more. Pay for or release a hold first.",
+            limit=cap,
+            held=held - seats,
+            requested=seats,
+        )
 
 
 def raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:

@@ -1,17 +1,6 @@
-"""Orders: created from a hold, paid through the payments domain, moved through their states.
+"""Orders: created from a hold, paid through the payments domain, cancelled by the buyer.
 
-States::
-
-    pending ─┬─> paid ─┬─> refunded
-             │         ├─> partially_refunded ─> refunded / exchanged
-             │         └─> exchanged
-             ├─> expired      (its hold lapsed)
-             └─> cancelled    (released by the buyer, or the showtime was cancelled)
-
-Every transition is a conditional UPDATE on the current status
-(:func:`change_order_status`), so two writers cannot both move one order.
-After tickets are refunded or exchanged, :func:`reconcile_order_status`
-derives the paid order's status from its tickets.
+The states an order moves through, and the moves, are ``order_states.py``.
 """
 
 from __future__ import annotations
@@ -19,11 +8,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from marquee.accounts.models import User
@@ -31,7 +18,7 @@ from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.core.prepared import Prepared
 from marquee.ticketing import seatmap
 from marquee.ticketing.errors import TicketingErrorCode
-from marquee.ticketing.models import Hold, Order, OrderLine, Showtime, ShowtimePrice, Ticket
+from marquee.ticketing.models import Hold, Order, OrderLine, PresaleRound, Showtime, ShowtimePrice
 from marquee.venues.models import Seat
 
 logger = logging.getLogger(__name__)
@@ -39,103 +26,11 @@ logger = logging.getLogger(__name__)
 #: The payments purpose under which orders are paid.
 PAYMENT_PURPOSE = "ticket_order"
 
-S = Order.Status
-ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.PAID, S.EXPIRED, S.CANCELLED}),
-    S.PAID: frozenset({S.REFUNDED, S.PARTIALLY_REFUNDED, S.EXCHANGED}),
-    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED, S.EXCHANGED}),
-    S.EXPIRED: frozenset(),
-    S.CANCELLED: frozenset(),
-    S.REFUNDED: frozenset(),
-    S.EXCHANGED: frozenset(),
-}
-#: The timestamp each target status sets.
-_STAMP = {
-    S.PAID: "paid_at",
-    S.EXPIRED: "closed_at",
-    S.CANCELLED: "closed_at",
-    S.REFUNDED: "closed_at",
-    S.EXCHANGED: "closed_at",
-}
 
-
-def change_order_status(
-    *, order: Order, to: str, now: datetime | None = None, **fields: Any
-) -> None:
-    """Move ``order`` to status ``to`` if its current status allows it (one conditional UPDATE).
-
-    ``fields`` are saved with the change (e.g. ``payment_id``, ``refunded_minor``).
-    Call inside the caller's transaction. Raises :class:`Conflict`
-    ``invalid_order_transition`` when the order is not in a status that may
-    become ``to`` (including when another writer moved it first).
-    """
-    now = now or timezone.now()
-    sources = [status for status, targets in ORDER_TRANSITIONS.items() if to in targets]
-    stamp = _STAMP.get(to)
-    if stamp:
-        fields.setdefault(stamp, now)
-    changed = Order.objects.filter(pk=order.pk, status__in=sources).update(status=to, **fields)
-    if not changed:
-        current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
-        raise Conflict(
-            TicketingErrorCode.INVALID_ORDER_TRANSITION,
-            f"An order that is {current} cannot become {to}.",
-            status_now=current,
-            requested=to,
-        )
-    order.status = to
-    for name, value in fields.items():
-        setattr(order, name, value)
-
-
-def derived_status(*, ticket_statuses: list[str], refunded_minor: int) -> str:
-    """The status a paid order has, given its tickets' statuses and the money given back.
-
-    Some ticket still admits: ``paid``, or ``partially_refunded`` once any
-    ticket was refunded or any money went back (an exchange's difference).
-    None admits: ``refunded`` when every ticket was refunded, else
-    ``exchanged`` (at least one was exchanged for a ticket of another order).
-    """
-    active = sum(1 for s in ticket_statuses if s in Ticket.ACTIVE_STATUSES)
-    refunded = sum(1 for s in ticket_statuses if s == Ticket.Status.REFUNDED)
-    if active:
-        return S.PARTIALLY_REFUNDED if refunded or refunded_minor else S.PAID
-    if ticket_statuses and refunded == len(ticket_statuses):
-        return S.REFUNDED
-    return S.EXCHANGED
-
-
-def reconcile_order_status(*, order: Order, refunded_delta: int = 0, now: datetime) -> str:
-    """Add ``refunded_delta`` to a paid order's ``refunded_minor`` and set the status its tickets imply.
-
-    Call inside the transaction that changed the tickets, with the order row
-    locked (``order`` as read under that lock). One conditional UPDATE on the
-    status read; raises :class:`Conflict` ``invalid_order_transition`` if
-    another writer moved the order meanwhile. Returns the new status.
-    """
-    statuses = list(Ticket.objects.filter(order_id=order.pk).values_list("status", flat=True))
-    refunded_minor = order.refunded_minor + refunded_delta
-    target = derived_status(ticket_statuses=statuses, refunded_minor=refunded_minor)
-    if target == order.status:
-        if refunded_delta:
-            changed = Order.objects.filter(pk=order.pk, status=order.status).update(
-                refunded_minor=F("refunded_minor") + refunded_delta
-            )
-            if not changed:
-                raise Conflict(
-                    TicketingErrorCode.INVALID_ORDER_TRANSITION,
-                    "The order changed meanwhile; try again.",
-                    requested=target,
-                )
-            order.refunded_minor = refunded_minor
-        return target
-    change_order_status(order=order, to=target, now=now, refunded_minor=refunded_minor)
-    return target
-
-
-def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
-    """Unsaved order lines for ``seats`` at the hold's showtime prices (or its round's override)."""
-    showtime = hold.showtime
+def price_lines(
+    *, showtime: Showtime, presale: PresaleRound | None, seats: list[Seat]
+) -> list[OrderLine]:
+    """Unsaved order lines for ``seats`` at ``showtime``'s prices (or ``presale``'s override)."""
     if showtime.published_at is not None and showtime.status != Showtime.Status.DRAFT:
         # A published (or cancelled) showtime's prices can no longer change: cached.
         prices = seatmap.frozen_prices(showtime.pk, showtime.published_at)
@@ -148,8 +43,8 @@ def price_lines(*, hold: Hold, seats: list[Seat]) -> list[OrderLine]:
     lines = []
     for seat in seats:
         price = None
-        if hold.round is not None:
-            price = hold.round.override_for(seat.kind, showtime.currency)
+        if presale is not None:
+            price = presale.override_for(seat.kind, showtime.currency)
         if price is None:
             price = prices.get(seat.kind)
         if price is None:
@@ -225,7 +120,7 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
                 "This hold has expired and its seats are free again; hold them anew.",
             )
         seats = list(current.seats.order_by("row", "column"))
-        lines = price_lines(hold=current, seats=seats)
+        lines = price_lines(showtime=current.showtime, presale=current.round, seats=seats)
         subtotal = sum(line.price_minor for line in lines)
         fees = sum(line.fee_minor for line in lines)
         order = Order.objects.create(

@@ -21,7 +21,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,28 +38,18 @@ from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, OrderRefund, SeatInventory, Showtime, Ticket
 from marquee.ticketing.services._common import (
     clean_idempotency_key,
-    close_valid_tickets,
     lock_inventory,
-    return_seats_to_sale,
 )
-from marquee.ticketing.services.orders import reconcile_order_status
+from marquee.ticketing.services.closing import (
+    OPEN_ORDER_STATUSES,
+    give_money_back,
+    give_up_tickets,
+    return_money,
+)
+from marquee.ticketing.services.order_states import reconcile_order_status
 from marquee.ticketing.services.rounds import give_back_allowance
 
-if TYPE_CHECKING:
-    from marquee.payments.models import Refund
-
 logger = logging.getLogger(__name__)
-
-#: Order statuses whose remaining valid tickets may be refunded or exchanged.
-OPEN_ORDER_STATUSES = (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
-
-#: The ``reason`` payments records for each kind of ticketing refund.
-PAYMENT_REASONS = {
-    OrderRefund.Reason.CUSTOMER: "ticket_refund",
-    OrderRefund.Reason.SHOWTIME_CANCELLED: "showtime_cancelled",
-    OrderRefund.Reason.EXCHANGE_DIFFERENCE: "exchange_difference",
-}
-
 
 # --- the rule ---------------------------------------------------------------------
 
@@ -293,40 +282,6 @@ def quote_refund(
 # --- money back -------------------------------------------------------------------
 
 
-def return_money(*, order: Order, record: OrderRefund) -> Refund | None:
-    """Give ``record.amount_minor`` back through the payment that paid ``order``.
-
-    Runs in the caller's transaction (after the order and allowance locks).
-    Orders paid outside the online provider (a free order, a box-office sale:
-    no ``payment_id``) move no money here; the record says what is owed. The
-    payments idempotency key is the record's, so a record never refunds twice.
-    Raises what :func:`marquee.payments.services.refund_payment` raises.
-    """
-    from marquee.payments.models import Payment
-    from marquee.payments.services import refund_payment
-
-    if record.amount_minor <= 0 or order.payment_id is None:
-        return None
-    payment = Payment.objects.filter(pk=order.payment_id).first()
-    if payment is None:
-        logger.error(
-            "order %s names payment %s, which does not exist: refund %s recorded, no money moved",
-            order.pk,
-            order.payment_id,
-            record.pk,
-        )
-        return None
-    refund = refund_payment(
-        payment=payment,
-        amount_minor=record.amount_minor,
-        reason=PAYMENT_REASONS[record.reason],
-        idempotency_key=f"ticketing-order-refund-{record.pk}",
-    )
-    record.payment_refund = refund
-    record.save(update_fields=["payment_refund"])
-    return refund
-
-
 def _publish_refunded(
     ticket: Ticket, *, order: Order, record: OrderRefund, refund_minor: int, kept_minor: int
 ) -> None:
@@ -459,32 +414,28 @@ def refund_tickets(
             replayed = _replay(order, key, ticket_ids)
             if replayed is not None:
                 return replayed
-        close_valid_tickets(
-            order=order, ticket_ids=ids, status=Ticket.Status.REFUNDED, now=now, verb="refunded"
-        )
         # Refunded seats return to sale (the showtime is published: checked above).
-        return_seats_to_sale(rows)
-        locked = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
-        if locked.status not in OPEN_ORDER_STATUSES:
-            raise Conflict(
-                TicketingErrorCode.ORDER_NOT_REFUNDABLE,
-                f"This order is {locked.status}; only paid orders can be refunded.",
-                status_now=locked.status,
-            )
+        locked = give_up_tickets(
+            order=order,
+            ticket_ids=ids,
+            seats=rows,
+            status=Ticket.Status.REFUNDED,
+            verb="refunded",
+            not_open=TicketingErrorCode.ORDER_NOT_REFUNDABLE,
+            now=now,
+        )
         if locked.round_id is not None:
             give_back_allowance(round_id=locked.round_id, user_id=locked.user_id, seats=len(ids))
-        record = OrderRefund.objects.create(
+        record, payment_refund = give_money_back(
             order=locked,
             reason=OrderRefund.Reason.CUSTOMER,
-            currency=locked.currency,
             amount_minor=amount,
             fee_minor=kept,
             ticket_ids=ids,
-            idempotency_key=key,
             actor=actor,
-            created_at=now,
+            now=now,
+            idempotency_key=key,
         )
-        payment_refund = return_money(order=locked, record=record)
         reconcile_order_status(order=locked, refunded_delta=amount, now=now)
         locked.showtime = order.showtime
         for ticket in tickets:

@@ -11,7 +11,7 @@ from typing import Any
 
 from marquee.core.errors import DomainError
 from marquee.venues.errors import LayoutProblem, VenuesErrorCode
-from marquee.venues.models import SeatType
+from marquee.venues.models import SeatType, seat_code, seat_label
 
 FORMAT = "marquee.layout/1"
 MAX_SEATS = 2000
@@ -37,16 +37,6 @@ GRID_SEAT_CHARS = {
 }
 GRID_GAP_CHARS = frozenset(". _")
 NUMBERINGS = ("left_to_right", "right_to_left")
-
-
-def seat_code(row_label: str, number: str) -> str:
-    """The language-neutral seat code, ``"5-8"`` (same as ``Seat.code``)."""
-    return f"{row_label}-{number}"
-
-
-def seat_label(row_label: str, number: str) -> str:
-    """The label audiences see, ``"5排8座"`` (same as ``Seat.label``)."""
-    return f"{row_label}排{number}座"
 
 
 @dataclass(frozen=True, slots=True)

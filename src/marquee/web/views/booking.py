@@ -47,15 +47,15 @@ def seat_page(
 ) -> HttpResponse:
     now = timezone.now()
     seat_map = ticketing_seatmap.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
-    on_sale = showtime.status == Showtime.Status.PUBLISHED and showtime.starts_at > now
+    sale = ticketing_queries.sale_state(showtime, now)
     chosen = set(selected or [])
     context = {
         "showtime": showtime,
         "venue": showtime.venue,
         "seat_map": seat_map,
         "drawn": seatmap.draw(seat_map),
-        "on_sale": on_sale,
-        "presale": showtime.sales_open_at is not None and showtime.sales_open_at > now,
+        "on_sale": sale.on_sale,
+        "presale": sale.presale,
         "max_seats": max_seats_per_order(),
         "hold_minutes": int(hold_duration().total_seconds() // 60),
         "error": error,
