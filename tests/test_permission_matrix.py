@@ -116,6 +116,19 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/payments/sim/{payment_id}/authorize"):         "no   ok no no no no no no no no no no",
     ("POST", "/payments/sim/{payment_id}/deliver"):           "no   ok no no no no no no no no no ok",
     ("POST", "/payments/{payment_id}/refunds"):               "no   no no no no no no no ok no no ok",
+    # finance: the books are read and written by finance staff and admins only
+    ("GET", "/finance/accounts"):                             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/segments"):                             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/journal-entries"):                      "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/journal-entries"):                     "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/journal-entries/{entry_id}"):           "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/journal-entries/{entry_id}/reverse"):  "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/fx-rates"):                             "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/fx-rates"):                            "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/periods"):                              "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/periods/{month}/close"):               "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/periods/{month}/reopen"):              "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/export.beancount"):                     "no   no no no no no no no ok no no ok",
 }
 # fmt: on
 
@@ -150,6 +163,22 @@ def _future(days: int) -> str:
     return (timezone.now() + timedelta(days=days)).isoformat()
 
 
+def _ledger_entry():
+    """A journal entry to read or reverse (rolled back with the cell's savepoint)."""
+    import datetime as dt
+
+    from marquee.finance.services import LineSpec, post_entry
+
+    return post_entry(
+        date=dt.date(2031, 1, 15),
+        memo="matrix",
+        lines=[
+            LineSpec("6120", "corporate", "CNY", debit_minor=100),
+            LineSpec("1010", "corporate", "CNY", credit_minor=100),
+        ],
+    )
+
+
 def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
     """The concrete request of one row for one role: valid bodies, chain A / M1 objects."""
     st = w.showtime_a.pk
@@ -165,7 +194,10 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
         "ticket_id": w.ticket.pk,
         "payment_id": w.payment.pk,
         "provider": "sim",
+        "month": "2031-01",
     }
+    if "{entry_id}" in template:
+        fill["entry_id"] = _ledger_entry().pk
     key = (method, template)
     if key == ("GET", "/catalog/companies/{slug}"):
         fill["slug"] = w.company_slug
@@ -238,6 +270,16 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
         ("POST", "/payments/sim/{payment_id}/authorize"): {"outcome": "succeed"},
         ("POST", "/payments/{payment_id}/refunds"): {"amount_minor": 100, "reason": "goodwill"},
         ("POST", "/payments/webhooks/{provider}"): {"event": "nothing"},
+        ("POST", "/finance/journal-entries"): {
+            "date": "2031-01-15",
+            "memo": "matrix",
+            "lines": [
+                {"account": "6120", "segment": "corporate", "currency": "CNY", "debit_minor": 100},
+                {"account": "1010", "segment": "corporate", "currency": "CNY", "credit_minor": 100},
+            ],
+        },
+        ("POST", "/finance/journal-entries/{entry_id}/reverse"): {},
+        ("POST", "/finance/fx-rates"): {"base": "USD", "rate": "7.2", "valid_from": "2031-01-01"},
     }
     queries = {
         ("GET", "/ticketing/checkins/summary"): f"?venue_id={venue}",
@@ -261,6 +303,11 @@ def _send(client: Client, method: str, call: Call, token: str | None):
     if call.json is None:
         return send(call.path, **headers)
     return send(call.path, data=json.dumps(call.json), content_type="application/json", **headers)
+
+
+def _head(response) -> bytes:
+    """The start of the body for a failure message (a streamed download: none)."""
+    return b"<streamed>" if response.streaming else response.content[:300]
 
 
 def _cells() -> list[Any]:
@@ -332,7 +379,7 @@ def test_cell(perm_world, method, path, role, expected):
     token = perm_world.tokens.get(role)
     response = _send(Client(), method, call, token)
     status = response.status_code
-    detail = f"{method} {call.path} as {role}: {status} {response.content[:300]!r}"
+    detail = f"{method} {call.path} as {role}: {status} {_head(response)!r}"
     assert status < 500, detail
     if expected == "no":
         if role == "anonymous":
@@ -396,7 +443,7 @@ def test_chain_b_objects(perm_world, method, template, role, expected):
     call = _chain_b_call(perm_world, method, template)
     response = _send(Client(), method, call, perm_world.tokens[role])
     status = response.status_code
-    detail = f"{method} {call.path} as {role}: {status} {response.content[:300]!r}"
+    detail = f"{method} {call.path} as {role}: {status} {_head(response)!r}"
     assert status < 500, detail
     if expected == "no":
         assert status in {403, 404}, detail
