@@ -34,3 +34,20 @@ def dr(account: str, amount: int, *, currency: str = "CNY", segment: str = "corp
 
 def cr(account: str, amount: int, *, currency: str = "CNY", segment: str = "corporate", **kw):
     return LineSpec(account=account, segment=segment, currency=currency, credit_minor=amount, **kw)
+
+
+@pytest.fixture
+def compiled_translations(settings):
+    """The .mo files are build products (gitignored): compile them as `marquee setup` does."""
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from marquee.core.management.commands.setup import compile_translations
+
+    compile_translations([Path(p) for p in settings.LOCALE_PATHS])
+    translation.trans_real._translations = {}
+    translation.trans_real._active = translation.trans_real.Local()
+    yield
+    translation.trans_real._translations = {}
+    translation.trans_real._active = translation.trans_real.Local()
