@@ -36,18 +36,9 @@ def cr(account: str, amount: int, *, currency: str = "CNY", segment: str = "corp
     return LineSpec(account=account, segment=segment, currency=currency, credit_minor=amount, **kw)
 
 
-@pytest.fixture
-def compiled_translations(settings):
-    """The .mo files are build products (gitignored): compile them as `marquee setup` does."""
-    from pathlib import Path
-
-    from django.utils import translation
-
-    from marquee.core.management.commands.setup import compile_translations
-
-    compile_translations([Path(p) for p in settings.LOCALE_PATHS])
-    translation.trans_real._translations = {}
-    translation.trans_real._active = translation.trans_real.Local()
-    yield
-    translation.trans_real._translations = {}
-    translation.trans_real._active = translation.trans_real.Local()
+# The ticketing world (a cinema, a hall, a film, showtimes) for the posting-rule tests.
+from tests.ticketing.conftest import (  # noqa: E402
+    buyer,  # noqa: F401
+    showtime,  # noqa: F401
+    world,  # noqa: F401
+)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db.models import Sum
+from django.utils import translation
 
 from marquee.core.errors import DomainError
+from marquee.core.management.commands.setup import compile_translations
 from marquee.finance.calendar import (
     fiscal_period,
     latest_ended_half,
@@ -41,6 +44,17 @@ def _cost(day, amount, account, segment="corporate"):
         memo="cost",
         lines=[dr(account, amount, segment=segment), cr("1010", amount, segment=segment)],
     )
+
+
+@pytest.fixture
+def compiled_translations(settings):
+    """The .mo files are build products (gitignored): compile them as `marquee setup` does."""
+    compile_translations([Path(p) for p in settings.LOCALE_PATHS])
+    translation.trans_real._translations = {}
+    translation.trans_real._active = translation.trans_real.Local()
+    yield
+    translation.trans_real._translations = {}
+    translation.trans_real._active = translation.trans_real.Local()
 
 
 @pytest.fixture
@@ -304,8 +318,6 @@ def test_balance_sheet_balances_with_the_result_in_equity(two_halves):
 
 
 def test_millions_formatting():
-    from django.utils import translation
-
     assert millions(1_526_012_345_67, "CNY") == "RMB1,526.0m"
     with translation.override("zh-hans"):
         assert millions(219_612_345_67, "USD") == "219.6百万美元"

@@ -84,3 +84,5 @@ class TicketingErrorCode(StrEnum):
     NOT_SETTLEMENT_VIEWER = "not_settlement_viewer"
     INVALID_DATE = "invalid_date"
     INVALID_SETTLEMENT_RULE = "invalid_settlement_rule"
+    NOT_SETTLEMENT_PAYER = "not_settlement_payer"
+    SETTLEMENT_ALREADY_PAID = "settlement_already_paid"
