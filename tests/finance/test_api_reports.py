@@ -9,13 +9,14 @@ import zipfile
 import pytest
 
 from marquee.accounts.models import Role
-from tests.finance.test_reports import (  # noqa: F401
-    compiled_translations,
-    listed_scale,
-    two_halves,
-)
+from tests.finance import test_reports
 
 pytestmark = pytest.mark.django_db
+
+# The report tests' books and catalogs.
+two_halves = test_reports.two_halves
+listed_scale = test_reports.listed_scale
+compiled_translations = test_reports.compiled_translations
 API = "/api/v1/finance/reports"
 
 
@@ -24,7 +25,7 @@ def finance_client(make_user, client_for):
     return client_for(make_user(Role.FINANCE))
 
 
-def test_income_statement_json(two_halves, finance_client):  # noqa: F811
+def test_income_statement_json(two_halves, finance_client):
     response = finance_client.get(
         f"{API}/income-statement",
         {"from": "2026-04-01", "to": "2026-09-30", "convenience_currency": "USD"},
@@ -45,7 +46,7 @@ def test_income_statement_json(two_halves, finance_client):  # noqa: F811
     }
 
 
-def test_income_statement_by_period_name_and_without_segments(two_halves, finance_client):  # noqa: F811
+def test_income_statement_by_period_name_and_without_segments(two_halves, finance_client):
     body = finance_client.get(
         f"{API}/income-statement", {"period": "H1 FY2026", "by_segment": "false"}
     ).json()
@@ -82,7 +83,7 @@ def test_income_statement_refusals_are_problems(chart, rates, finance_client, pa
     assert response.json()["code"] == code
 
 
-def test_income_statement_csv_and_xlsx(two_halves, finance_client):  # noqa: F811
+def test_income_statement_csv_and_xlsx(two_halves, finance_client):
     response = finance_client.get(
         f"{API}/income-statement",
         {"period": "H1 FY2026", "format": "csv", "convenience_currency": "USD"},
@@ -115,7 +116,7 @@ def test_income_statement_labels_follow_the_language(
     assert {s["name"] for s in body["segments"]} >= {"宣傳發行"}
 
 
-def test_trial_balance_and_balance_sheet(two_halves, finance_client):  # noqa: F811
+def test_trial_balance_and_balance_sheet(two_halves, finance_client):
     body = finance_client.get(f"{API}/trial-balance", {"to": "2026-09-30"}).json()
     assert body["balanced"] is True
     assert body["total_debit"] == body["total_credit"]
@@ -131,7 +132,7 @@ def test_trial_balance_and_balance_sheet(two_halves, finance_client):  # noqa: F
     assert xlsx.content[:2] == b"PK"
 
 
-def test_interim_summary(listed_scale, finance_client, compiled_translations):  # noqa: F811
+def test_interim_summary(listed_scale, finance_client, compiled_translations):
     body = finance_client.get(
         f"{API}/interim-summary", {"period": "H1 FY2026", "lang": "zh-hans"}
     ).json()
