@@ -8,6 +8,7 @@ the same half a year before.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -70,6 +71,11 @@ def resolve_period(filters: PeriodFilters) -> FiscalPeriod:
     return latest_ended_half(timezone.localdate())
 
 
+def _respond(fmt: str, name: str, table: Callable[[], export.Table], body: Callable[[], dict]):
+    """The report as JSON, or as the CSV/XLSX download ``name``."""
+    return body() if fmt == "json" else _download(table(), fmt, name)
+
+
 def _download(table: export.Table, fmt: str, name: str) -> HttpResponse:
     if fmt == "csv":
         content, content_type = export.to_csv(table), "text/csv; charset=utf-8"
@@ -91,10 +97,12 @@ def get_trial_balance(request: HttpRequest, filters: Query[AsAtFilters]):
         currency=filters.currency,
         convenience_currency=filters.convenience_currency,
     )
-    if filters.format != "json":
-        name = f"trial-balance-{report.date_to.isoformat()}"
-        return _download(export.trial_balance_table(report), filters.format, name)
-    return trial_balance_out(report)
+    return _respond(
+        filters.format,
+        f"trial-balance-{report.date_to.isoformat()}",
+        lambda: export.trial_balance_table(report),
+        lambda: trial_balance_out(report),
+    )
 
 
 @router.get("/reports/income-statement", auth=AUTH, summary="Income statement by segment")
@@ -110,10 +118,12 @@ def get_income_statement(request: HttpRequest, filters: Query[StatementFilters])
         convenience_currency=filters.convenience_currency,
         by_segment=filters.by_segment,
     )
-    if filters.format != "json":
-        name = f"income-statement-{report.period.start}-{report.period.end}"
-        return _download(export.income_statement_table(report), filters.format, name)
-    return income_statement_out(report)
+    return _respond(
+        filters.format,
+        f"income-statement-{report.period.start}-{report.period.end}",
+        lambda: export.income_statement_table(report),
+        lambda: income_statement_out(report),
+    )
 
 
 @router.get("/reports/balance-sheet", auth=AUTH, summary="Balance sheet")
@@ -125,10 +135,12 @@ def get_balance_sheet(request: HttpRequest, filters: Query[AsAtFilters]):
         currency=filters.currency,
         convenience_currency=filters.convenience_currency,
     )
-    if filters.format != "json":
-        name = f"balance-sheet-{report.date_to.isoformat()}"
-        return _download(export.balance_sheet_table(report), filters.format, name)
-    return balance_sheet_out(report)
+    return _respond(
+        filters.format,
+        f"balance-sheet-{report.date_to.isoformat()}",
+        lambda: export.balance_sheet_table(report),
+        lambda: balance_sheet_out(report),
+    )
 
 
 class SummaryFilters(Schema):

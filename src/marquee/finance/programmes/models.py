@@ -73,7 +73,19 @@ class ProgrammeBudget(models.Model):
         return f"{self.programme_id}/{self.category}/FY{self.fiscal_year}"
 
 
-class Commitment(models.Model):
+class _Recorded(models.Model):
+    """Who recorded a commitment or a payment, and when."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        abstract = True
+
+
+class Commitment(_Recorded):
     """Part of a category's year reserved for what it funds (a title, a concert, students…).
 
     ``amount_minor`` is in ``currency``; ``programme_amount_minor`` is the same
@@ -97,10 +109,6 @@ class Commitment(models.Model):
     funded = GenericForeignKey("funded_type", "funded_id")
     funded_label = models.CharField(_("what it funds"), max_length=200)
     memo = models.CharField(_("memo"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("commitment")
@@ -121,7 +129,7 @@ class Commitment(models.Model):
         return f"#{self.pk} {self.category} {self.funded_label}"
 
 
-class Disbursement(models.Model):
+class Disbursement(_Recorded):
     """A payment against a commitment, posted to the ledger as ``entry``."""
 
     commitment = models.ForeignKey(
@@ -133,10 +141,6 @@ class Disbursement(models.Model):
     entry = models.OneToOneField(
         "finance.JournalEntry", on_delete=models.PROTECT, related_name="disbursement"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("disbursement")

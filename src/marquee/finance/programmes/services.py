@@ -14,8 +14,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from marquee.core.errors import CoreErrorCode, DomainError
-from marquee.core.fx import quote_on
 from marquee.core.money import get_currency, round_half_even
 from marquee.finance.calendar import fiscal_year_of
 from marquee.finance.errors import (
@@ -31,6 +29,7 @@ from marquee.finance.programmes.models import (
     Programme,
     ProgrammeBudget,
 )
+from marquee.finance.rates import dated_quote, known_currency
 from marquee.finance.services import LineSpec, post_entry
 
 #: Where a disbursement of each category is booked: (debit account, segment).
@@ -45,15 +44,6 @@ POSTING: dict[str, tuple[str, str]] = {
     Category.SCHOLARSHIPS: ("6220", "corporate"),
 }
 CASH_ACCOUNT = "1010"
-
-
-def _currency(code: str) -> str:
-    try:
-        return get_currency(code.upper()).code
-    except DomainError as exc:
-        raise FinanceError(
-            FinanceErrorCode.UNKNOWN_CURRENCY, f"Unknown currency {code!r}.", currency=code
-        ) from exc
 
 
 def _category(value: str) -> str:
@@ -73,19 +63,10 @@ def to_programme_currency(
 
     Raises ``missing_rate`` when no rate covers the day.
     """
-    try:
-        rate = quote_on(currency, programme.currency, on).rate
-    except DomainError as exc:
-        if exc.code != CoreErrorCode.NO_RATE:
-            raise
-        raise FinanceError(
-            FinanceErrorCode.MISSING_RATE,
-            f"No {currency}→{programme.currency} rate covers {on.isoformat()}.",
-            currency=currency,
-            on=on.isoformat(),
-        ) from exc
+    rate = dated_quote(currency, programme.currency, on).rate
     scale = Fraction(
-        get_currency(programme.currency).minor_per_major, get_currency(currency).minor_per_major
+        get_currency(programme.currency).minor_per_major,
+        get_currency(currency).minor_per_major,
     )
     converted = round_half_even(amount_minor * rate * scale)
     return converted, (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(
@@ -106,7 +87,7 @@ def create_programme(
     Re-running with the same code replaces the budgets (the demo is idempotent);
     a budget below what is already committed is refused (``over_commitment``).
     """
-    currency = _currency(currency)
+    currency = known_currency(currency)
     years = sorted({year for per_year in budgets.values() for year in per_year})
     if not years or years[0] < first_year:
         raise FinanceError(
@@ -114,27 +95,19 @@ def create_programme(
         )
     total = sum(amount for per_year in budgets.values() for amount in per_year.values())
     with transaction.atomic():
+        fields = {
+            "name_en": names[0],
+            "name_zh_hans": names[1],
+            "name_zh_hant": names[2],
+            "currency": currency,
+            "total_minor": total,
+            "first_year": first_year,
+            "years": years[-1] - first_year + 1,
+        }
         programme, _created = Programme.objects.select_for_update().update_or_create(
             code=code,
-            defaults={
-                "name_en": names[0],
-                "name_zh_hans": names[1],
-                "name_zh_hant": names[2],
-                "currency": currency,
-                "total_minor": total,
-                "first_year": first_year,
-                "years": years[-1] - first_year + 1,
-            },
-            create_defaults={
-                "name_en": names[0],
-                "name_zh_hans": names[1],
-                "name_zh_hant": names[2],
-                "currency": currency,
-                "total_minor": total,
-                "first_year": first_year,
-                "years": years[-1] - first_year + 1,
-                "created_at": timezone.now(),
-            },
+            defaults=fields,
+            create_defaults={**fields, "created_at": timezone.now()},
         )
         for category, per_year in budgets.items():
             for year, amount in per_year.items():
@@ -213,7 +186,7 @@ def commit_funds(
     ``over_commitment`` (409, with the headroom left).
     """
     category = _category(category)
-    currency = _currency(currency)
+    currency = known_currency(currency)
     if type(amount_minor) is not int or amount_minor <= 0:
         raise FinanceError(FinanceErrorCode.INVALID_LINE, "The amount is a positive integer.")
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(date)

@@ -18,12 +18,10 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils.translation import get_language
 
-from marquee.core.errors import CoreErrorCode, DomainError
-from marquee.core.fx import quote_on
 from marquee.core.money import get_currency, round_half_even
 from marquee.finance.calendar import add_months, month_start
-from marquee.finance.errors import FinanceError, FinanceErrorCode
 from marquee.finance.models import FUNCTIONAL_CURRENCY, Account, Balance, JournalLine, Segment
+from marquee.finance.rates import dated_quote, known_currency
 
 #: (account id, segment id) → (functional debit, functional credit) in CNY minor units.
 Sums = dict[tuple[int, int], tuple[int, int]]
@@ -147,27 +145,10 @@ class Translation:
     @classmethod
     def at(cls, currency: str, on: dt.date, *, purpose: str) -> Translation:
         """The rate of ``on``; raises ``unknown_currency`` or ``missing_rate``."""
-        try:
-            code = get_currency(currency.upper()).code
-        except DomainError as exc:
-            raise FinanceError(
-                FinanceErrorCode.UNKNOWN_CURRENCY,
-                f"Unknown currency {currency!r}.",
-                currency=currency,
-            ) from exc
+        code = known_currency(currency)
         if code == FUNCTIONAL_CURRENCY:
             return cls(code, Fraction(1), on, None, "identity", purpose)
-        try:
-            quote = quote_on(code, FUNCTIONAL_CURRENCY, on)
-        except DomainError as exc:
-            if exc.code != CoreErrorCode.NO_RATE:
-                raise
-            raise FinanceError(
-                FinanceErrorCode.MISSING_RATE,
-                f"No {code}→{FUNCTIONAL_CURRENCY} rate covers {on.isoformat()}.",
-                currency=code,
-                on=on.isoformat(),
-            ) from exc
+        quote = dated_quote(code, FUNCTIONAL_CURRENCY, on)
         return cls(code, quote.rate, on, quote.valid_from, quote.source, purpose)
 
     @property

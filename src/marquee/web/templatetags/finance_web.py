@@ -9,27 +9,25 @@ from django import template
 register = template.Library()
 
 
-def _major(minor: int, per_major: int = 100) -> Decimal:
-    return Decimal(minor) / per_major
+def _signed(minor: int | None, scale: int, places: int) -> str:
+    """``minor`` (cents) divided by ``scale`` with ``places`` decimals, grouped; losses keep "−"."""
+    if minor is None:
+        return "—"
+    value = (Decimal(minor) / scale).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
+    text = f"{abs(value):,.{places}f}"
+    return f"−{text}" if value < 0 else text
 
 
 @register.filter
 def mn(minor: int | None) -> str:
     """``152600000000`` → ``1,526.0`` (millions, one decimal); a loss keeps its minus sign."""
-    if minor is None:
-        return "—"
-    value = (_major(minor) / 1_000_000).quantize(Decimal("0.1"), ROUND_HALF_EVEN)
-    text = f"{abs(value):,.1f}"
-    return f"−{text}" if value < 0 else text
+    return _signed(minor, 100_000_000, 1)
 
 
 @register.filter
 def amount(minor: int | None) -> str:
     """``123456789`` → ``1,234,567.89``."""
-    if minor is None:
-        return "—"
-    text = f"{abs(_major(minor)):,.2f}"
-    return f"−{text}" if minor < 0 else text
+    return _signed(minor, 100, 2)
 
 
 @register.filter

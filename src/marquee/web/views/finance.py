@@ -46,6 +46,10 @@ def _mn(minor: int | None) -> str:
     return str((Decimal(minor or 0) / 100_000_000).quantize(Decimal("0.1")))
 
 
+def _bar(name: str, x: list[str], minors: list[int]) -> dict:
+    return {"type": "bar", "name": name, "x": x, "y": [_mn(m) for m in minors]}
+
+
 def _report_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A report the ledger refuses (a missing rate…) is a page that says why, not a 500."""
 
@@ -103,18 +107,16 @@ def income(request: HttpRequest) -> HttpResponse:
     names = [s.name for s in statement.segments]
     chart = {
         "data": [
-            {
-                "type": "bar",
-                "name": period_name(statement.comparative),
-                "x": names,
-                "y": [_mn(s.line("revenue").prior) for s in statement.segments],
-            },
-            {
-                "type": "bar",
-                "name": period_name(statement.period),
-                "x": names,
-                "y": [_mn(s.line("revenue").current) for s in statement.segments],
-            },
+            _bar(
+                period_name(statement.comparative),
+                names,
+                [s.line("revenue").prior for s in statement.segments],
+            ),
+            _bar(
+                period_name(statement.period),
+                names,
+                [s.line("revenue").current for s in statement.segments],
+            ),
         ],
         "layout": {
             "barmode": "group",
@@ -213,24 +215,13 @@ def programmes(request: HttpRequest) -> HttpResponse:
         labels = [u.label for u in usage.categories]
         chart = {
             "data": [
-                {
-                    "type": "bar",
-                    "name": _("Disbursed"),
-                    "x": labels,
-                    "y": [_mn(u.disbursed_minor) for u in usage.categories],
-                },
-                {
-                    "type": "bar",
-                    "name": _("Committed, not yet paid"),
-                    "x": labels,
-                    "y": [_mn(u.committed_minor - u.disbursed_minor) for u in usage.categories],
-                },
-                {
-                    "type": "bar",
-                    "name": _("Headroom"),
-                    "x": labels,
-                    "y": [_mn(u.headroom_minor) for u in usage.categories],
-                },
+                _bar(_("Disbursed"), labels, [u.disbursed_minor for u in usage.categories]),
+                _bar(
+                    _("Committed, not yet paid"),
+                    labels,
+                    [u.committed_minor - u.disbursed_minor for u in usage.categories],
+                ),
+                _bar(_("Headroom"), labels, [u.headroom_minor for u in usage.categories]),
             ],
             "layout": {
                 "barmode": "stack",
