@@ -283,26 +283,18 @@ def disburse(
             on=date,
         )
         account, segment = POSTING[commitment.category]
+        shared = {
+            "segment": segment,
+            "currency": commitment.currency,
+            "project": commitment.programme.code,
+            "reference": f"commitment:{commitment.pk}",
+        }
         entry = post_entry(
             date=date,
             memo=(memo or f"{commitment.programme.code}: {commitment.funded_label}")[:500],
             lines=[
-                LineSpec(
-                    account=account,
-                    segment=segment,
-                    currency=commitment.currency,
-                    debit_minor=amount_minor,
-                    project=commitment.programme.code,
-                    reference=f"commitment:{commitment.pk}",
-                ),
-                LineSpec(
-                    account=CASH_ACCOUNT,
-                    segment=segment,
-                    currency=commitment.currency,
-                    credit_minor=amount_minor,
-                    project=commitment.programme.code,
-                    reference=f"commitment:{commitment.pk}",
-                ),
+                LineSpec(account=account, debit_minor=amount_minor, **shared),
+                LineSpec(account=CASH_ACCOUNT, credit_minor=amount_minor, **shared),
             ],
             source="finance.programme_disbursement",
             source_event_id=f"programme-disbursement:{uuid.uuid4()}",
