@@ -97,3 +97,7 @@ class BalanceAdmin(FinanceReadOnlyAdmin):
         "line_count",
     ]
     list_filter = ["month", "currency", "segment"]
+
+
+# Programme funds register their read-only admins beside the books.
+import marquee.finance.programmes.admin  # noqa: E402, F401
