@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,9 +14,27 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
 
+
+def _halves() -> tuple[tuple[int, int], tuple[int, int]]:
+    """(half, fiscal year) of the last ended half and the one a year before, as the server sees it.
+
+    The server (like ``finance-books``) reports the last fiscal half-year that ended
+    before today in Asia/Shanghai, with an April fiscal year.
+    """
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    year = today.year if today.month >= 4 else today.year - 1
+    first_half_end = dt.date(year, 9, 30)
+    half, fiscal_year = (1, year) if first_half_end < today else (2, year - 1)
+    return (half, fiscal_year), (half, fiscal_year - 1)
+
+
+(HALF, FY), (_, FY_BEFORE) = _halves()
+HANS_HALF = "上半年" if HALF == 1 else "下半年"
+HANT_HALF = HANS_HALF  # the same characters in both scripts
+
 EXPECTED = {
     "en": {
-        "title": "Income statement, H1 FY2026 against H1 FY2025",
+        "title": f"Income statement, H{HALF} FY{FY} against H{HALF} FY{FY_BEFORE}",
         "segment": "Promotion and distribution",
         "summary_tab": "Interim summary",
         "summary": "Revenue rose 29.3% to RMB1,526.0m (US$",
@@ -21,18 +42,18 @@ EXPECTED = {
         "scholarships": "Scholarships",
     },
     "zh-hans": {
-        "title": "利润表：2026财年上半年对比2025财年上半年",
+        "title": f"利润表：{FY}财年{HANS_HALF}对比{FY_BEFORE}财年{HANS_HALF}",
         "segment": "宣传发行",
         "summary_tab": "中期摘要",
-        "summary": "2026财年上半年收入增长29.3%至人民币1,526.0百万元（",
+        "summary": f"{FY}财年{HANS_HALF}收入增长29.3%至人民币1,526.0百万元（",
         "programmes_tab": "专项基金",
         "scholarships": "奖学金",
     },
     "zh-hant": {
-        "title": "損益表：2026財年上半年對比2025財年上半年",
+        "title": f"損益表：{FY}財年{HANT_HALF}對比{FY_BEFORE}財年{HANT_HALF}",
         "segment": "宣傳發行",
         "summary_tab": "中期摘要",
-        "summary": "2026財年上半年收入增長29.3%至人民幣1,526.0百萬元（",
+        "summary": f"{FY}財年{HANT_HALF}收入增長29.3%至人民幣1,526.0百萬元（",
         "programmes_tab": "專項基金",
         "scholarships": "獎學金",
     },
