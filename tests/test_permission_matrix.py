@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -129,6 +129,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/finance/periods/{month}/close"):               "no   no no no no no no no ok no no ok",
     ("POST", "/finance/periods/{month}/reopen"):              "no   no no no no no no no ok no no ok",
     ("GET", "/finance/export.beancount"):                     "no   no no no no no no no ok no no ok",
+    # finance reports and programme funds (block kept apart from the ledger's rows above)
+    ("GET", "/finance/reports/trial-balance"):                "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/reports/income-statement"):             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/reports/balance-sheet"):                "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/reports/interim-summary"):              "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/programmes"):                           "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/programmes/{code}"):                    "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/programmes/{code}/commitments"):       "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/programmes/{code}/commitments/{commitment_id}/disbursements"): "no no no no no no no no ok no no ok",
 }
 # fmt: on
 
@@ -181,6 +190,8 @@ def _ledger_entry():
 
 def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
     """The concrete request of one row for one role: valid bodies, chain A / M1 objects."""
+    if template.startswith(("/finance/reports", "/finance/programmes")):
+        return _finance_reports_call(method, template)
     st = w.showtime_a.pk
     fill = {
         "token_id": w.spare_token_ids[role],
@@ -290,6 +301,47 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
     if key == ("POST", "/catalog/titles/{slug}/poster"):
         return Call(path, files={"poster": png_bytes()})
     return Call(path, json=bodies.get(key))
+
+
+# --- finance reports and programme funds -------------------------------------------------
+
+
+def _finance_reports_call(method: str, template: str) -> Call:
+    """Reports over an empty half-year; a small CNY programme with one commitment to pay."""
+    from marquee.finance.chart import ensure_chart
+    from marquee.finance.programmes.services import commit_funds, create_programme
+
+    ensure_chart()
+    programme = create_programme(
+        code="matrix-fund",
+        names=("Matrix fund", "矩阵基金", "矩陣基金"),
+        currency="CNY",
+        first_year=2026,
+        budgets={"scholarships": {2026: 1_000_000}},
+    )
+    commitment = commit_funds(
+        programme_code=programme.code,
+        category="scholarships",
+        date=date(2026, 6, 1),
+        currency="CNY",
+        amount_minor=1_000,
+        funded_label="A student",
+    )
+    path = API + template.format(code=programme.code, commitment_id=commitment.pk)
+    if template.endswith("/commitments"):
+        body = {
+            "category": "scholarships",
+            "date": "2026-06-01",
+            "currency": "CNY",
+            "amount_minor": 100,
+            "funded_label": "Another student",
+        }
+        return Call(path, json=body)
+    if template.endswith("/disbursements"):
+        return Call(path, json={"date": "2026-06-02", "amount_minor": 100})
+    if template.endswith("/interim-summary"):
+        path += "?period=H1+FY2026&convenience_currency="
+    return Call(path)
 
 
 def _send(client: Client, method: str, call: Call, token: str | None):

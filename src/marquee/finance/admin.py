@@ -60,3 +60,7 @@ class JournalEntryAdmin(FinanceReadOnlyAdmin):
 class BalanceAdmin(FinanceReadOnlyAdmin):
     list_display = ["month", *_KEY, *_SUMS, "line_count"]
     list_filter = ["month", "currency", "segment"]
+
+
+# Programme funds register their read-only admins beside the books.
+import marquee.finance.programmes.admin  # noqa: E402, F401

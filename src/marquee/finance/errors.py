@@ -20,6 +20,13 @@ class FinanceErrorCode(StrEnum):
     PERIOD_NOT_FOUND = "period_not_found"
     ENTRY_NOT_FOUND = "entry_not_found"
     ALREADY_REVERSED = "already_reversed"
+    INVALID_PERIOD = "invalid_period"
+    PROGRAMME_NOT_FOUND = "programme_not_found"
+    COMMITMENT_NOT_FOUND = "commitment_not_found"
+    OVER_COMMITMENT = "over_commitment"
+    OVER_DISBURSEMENT = "over_disbursement"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_FUNDED_OBJECT = "unknown_funded_object"
 
 
 class FinanceError(DomainError):
@@ -42,3 +49,15 @@ class EntryNotFound(FinanceError):
 class AlreadyReversed(FinanceError):
     status = 409
     title = "Already reversed"
+
+
+class ProgrammeNotFound(FinanceError):
+    status = 404
+    title = "Not found"
+
+
+class OverCommitment(FinanceError):
+    """A commitment or disbursement would pass what the programme has left."""
+
+    status = 409
+    title = "Over the programme's headroom"

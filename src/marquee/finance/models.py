@@ -290,3 +290,27 @@ class Balance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}/{self.segment_id} {self.month:%Y-%m} {self.currency}"
+
+
+# Programme funds live in their own module; importing them here registers them with the app.
+from marquee.finance.programmes.models import (  # noqa: E402
+    Commitment,
+    Disbursement,
+    Programme,
+    ProgrammeBudget,
+)
+
+__all__ = [
+    "FUNCTIONAL_CURRENCY",
+    "Account",
+    "Balance",
+    "Commitment",
+    "Disbursement",
+    "ImmutableRow",
+    "JournalEntry",
+    "JournalLine",
+    "Period",
+    "Programme",
+    "ProgrammeBudget",
+    "Segment",
+]

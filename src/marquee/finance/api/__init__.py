@@ -13,6 +13,8 @@ from marquee.finance.api.export import router as export_router
 from marquee.finance.api.fx import router as fx_router
 from marquee.finance.api.journal import router as journal_router
 from marquee.finance.api.periods import router as periods_router
+from marquee.finance.api.programmes import router as programmes_router
+from marquee.finance.api.reports import router as reports_router
 
 router = Router(tags=["finance"])
 router.add_router("", chart_router)
@@ -20,3 +22,5 @@ router.add_router("", journal_router)
 router.add_router("", fx_router)
 router.add_router("", periods_router)
 router.add_router("", export_router)
+router.add_router("", reports_router)
+router.add_router("", programmes_router)
