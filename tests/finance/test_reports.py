@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import translation
 
 from marquee.core.errors import DomainError
-from marquee.core.management.commands.setup import compile_translations
+from marquee.demo.management.commands.setup import compile_translations
 from marquee.finance.calendar import (
     fiscal_period,
     latest_ended_half,
