@@ -6,7 +6,9 @@
     move the hold of an order so it lapses in ``SECONDS`` (default 0: now) — the
     clock moving on, without waiting ten minutes;
 ``python -m tests.browser.world_ctl deliver-callbacks``
-    the simulated gateway delivers its delayed callbacks.
+    the simulated gateway delivers its delayed callbacks;
+``python -m tests.browser.world_ctl finance-books``
+    post the demo's two half-years of books and add ``books``, a finance account.
 
 The browser tests stay away from pytest-django's database fixtures (the sync
 Playwright API runs its own event loop); this is how they reach the database.
@@ -50,8 +52,34 @@ def main(argv: list[str]) -> int:
 
         print(len(deliver_sim_callbacks()))
         return 0
+    if command == "finance-books":
+        return _finance_books()
     print(__doc__, file=sys.stderr)
     return 2
+
+
+def _finance_books() -> int:
+    from django.utils import timezone
+
+    from marquee.accounts import services as account_services
+    from marquee.accounts.models import Organisation, Role, User
+    from marquee.core.demo import load_demo_rates
+    from marquee.demo.finance import load_demo_finance
+    from tests.web.world import PASSWORD
+
+    load_demo_rates()
+    load_demo_finance(today=timezone.localdate())
+    org, _ = Organisation.objects.get_or_create(
+        slug="books-studio", defaults={"name": "Books studio", "kind": Organisation.Kind.STUDIO}
+    )
+    user = User.objects.filter(username="books").first()
+    if user is None:
+        user = User.objects.create_user(
+            username="books", email="books@example.com", password=PASSWORD
+        )
+    account_services.grant_role(user=user, organisation=org, role=Role.FINANCE)
+    print(user.username)
+    return 0
 
 
 if __name__ == "__main__":

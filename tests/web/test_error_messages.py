@@ -22,6 +22,7 @@ from marquee.core.errors import (
     NotFound,
 )
 from marquee.core.text import TextErrorCode, clean_text
+from marquee.finance.errors import FinanceErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
@@ -34,6 +35,7 @@ ENUMS = [
     VenuesErrorCode,
     CatalogErrorCode,
     PaymentsErrorCode,
+    FinanceErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]

@@ -33,6 +33,7 @@ from marquee.demo.catalog_data import (
     generated_titles,
     upcoming_titles,
 )
+from marquee.demo.finance import load_demo_finance
 from marquee.demo.ticketing import load_demo_ticketing
 
 #: Extra generated films per step of ``scale`` above 1.
@@ -319,6 +320,9 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     _say(stdout, "Ticketing: two weeks of showtimes, a pre-sale, sales and door scans…")
     with _Progress(desc="Ticketing", total=None, enabled=enabled) as progress:
         accounts += load_demo_ticketing(today=today, scale=scale, progress=progress).accounts
+
+    _say(stdout, "Finance: two comparable half-years of books and the HK$5 billion programme…")
+    accounts += load_demo_finance(today=today).accounts
 
     summary = world_counts()
     summary["rates"] = rates

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from marquee.web.views import account, booking, console, scanner, storefront, tickets
+from marquee.web.views import account, booking, console, finance, scanner, storefront, tickets
 
 
 class IdConverter:
@@ -53,4 +53,10 @@ urlpatterns = [
     path("console/<slug:slug>/", console.week, name="console-week"),
     path("console/<slug:slug>/new/", console.create, name="console-new"),
     path("console/<slug:slug>/settlement/", console.settlement, name="console-settlement"),
+    path("finance/", finance.income, name="finance"),
+    path("finance/trial-balance/", finance.trial_balance, name="finance-trial-balance"),
+    path("finance/balance-sheet/", finance.balance_sheet, name="finance-balance-sheet"),
+    path("finance/summary/", finance.summary, name="finance-summary"),
+    path("finance/programmes/", finance.programmes, name="finance-programmes"),
+    path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
 ]
