@@ -110,3 +110,13 @@ def test_seats_chosen_before_login_come_back_through_next(web, client_as):
     html = page.content.decode()
     assert "checked" in _seat_input(html, "6-5") and "checked" in _seat_input(html, "6-6")
     assert "checked" not in _seat_input(html, "6-7")
+
+
+def test_the_centre_and_the_map_speak_chinese(web, client_as):
+    fan = client_as("fan")
+    showtime = web.showtimes["long-night-13"]
+    _checkout(fan, showtime, ["3-4"])
+    page = fan.get("/orders/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "我的订单" in page and "待支付" in page and "继续支付" in page
+    page = fan.get(f"/showtimes/{showtime.pk}/seats/", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert "由您保留" in page.content.decode() and "繼續付款" in page.content.decode()

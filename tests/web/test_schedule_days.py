@@ -73,3 +73,12 @@ def test_console_dates_are_iso_in_chinese(web, client_as):
     assert 'lang="zh-hans"' in page  # the page is in Chinese…
     assert f'type="date" name="day" value="{day.isoformat()}"' in page  # …its date input ISO
     assert day.strftime("%Y/%m/%d") not in page
+
+
+def test_the_notices_speak_chinese(web, client_as):
+    page = client_as(None).get(
+        "/films/the-long-night/?date=2099-01-01", HTTP_ACCEPT_LANGUAGE="zh-hant"
+    )
+    assert "沒有場次" in page.content.decode()
+    page = client_as(None).get("/films/moon-over-the-bay/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "可购买者" in page.content.decode()
