@@ -86,6 +86,8 @@ def _finance_books() -> int:
     account_services.grant_role(user=user, organisation=org, role=Role.FINANCE)
     print(user.username)
     return 0
+
+
 def _presale_showtime(days: int) -> int:
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
