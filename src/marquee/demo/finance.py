@@ -293,7 +293,7 @@ def _load_programme(period: FiscalPeriod) -> None:
 
 def load_demo_finance(*, today: dt.date) -> DemoFinance:
     """Post the demo books (idempotent) and add the demo finance controller."""
-    from marquee.demo.world import DemoAccount, _user
+    from marquee.demo.accounts import DemoAccount, demo_user
 
     ensure_chart()
     later = latest_ended_half(today)
@@ -307,7 +307,7 @@ def load_demo_finance(*, today: dt.date) -> DemoFinance:
     studio = Organisation.objects.filter(slug=STUDIO).first()
     accounts = []
     if studio is not None:
-        user = _user("finance-controller", display_name="Finance controller 財務總監")
+        user = demo_user("finance-controller", display_name="Finance controller 財務總監")
         account_services.grant_role(user=user, organisation=studio, role=Role.FINANCE)
         accounts.append(
             DemoAccount("finance-controller", Role.FINANCE, studio.name, user.display_name)

@@ -21,7 +21,7 @@ class FinanceErrorCode(ErrorCode):
     INACTIVE_ACCOUNT = "inactive_account", _("This account is closed to new postings.")
     UNKNOWN_SEGMENT = "unknown_segment", _("There is no such reporting segment.")
     UNKNOWN_CURRENCY = "unknown_currency", _("The ledger does not keep this currency.")
-    MISSING_RATE = "missing_rate", _("There is no exchange rate for this currency on that day.")
+    MISSING_RATE = "missing_rate", _("There is no %(currency)s exchange rate for %(on)s.")
     PERIOD_CLOSED = (
         "period_closed",
         _("This period is closed: post the entry in an open period or reopen it."),

@@ -2,7 +2,16 @@
 
 from django.urls import path, register_converter
 
-from marquee.web.views import account, booking, console, finance, scanner, storefront, tickets
+from marquee.web.views import (
+    account,
+    booking,
+    console,
+    finance,
+    orders,
+    scanner,
+    storefront,
+    tickets,
+)
 
 
 class IdConverter:
@@ -30,6 +39,8 @@ urlpatterns = [
     path("checkout/<mqid:order_id>/", booking.checkout, name="checkout"),
     path("checkout/<mqid:order_id>/pay/", booking.pay, name="pay"),
     path("checkout/<mqid:order_id>/cancel/", booking.cancel, name="order-cancel"),
+    path("orders/", orders.index, name="orders"),
+    path("orders/<mqid:order_id>/", orders.detail, name="order"),
     path("tickets/", tickets.tickets, name="tickets"),
     path("tickets/<mqid:order_id>/refund/", tickets.refund, name="refund"),
     path("tickets/<mqid:order_id>/exchange/", tickets.exchange, name="exchange"),

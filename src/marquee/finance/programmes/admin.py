@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from marquee.finance.admin import FinanceReadOnlyAdmin
 from marquee.finance.programmes.models import (
     Commitment,
     Disbursement,
     Programme,
     ProgrammeBudget,
 )
+from marquee.payments.admin import ReadOnlyFinanceAdmin as FinanceReadOnlyAdmin
 
 
 class BudgetInline(admin.TabularInline):
