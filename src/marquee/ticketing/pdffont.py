@@ -39,8 +39,8 @@ def _source() -> Any:
     return TTFont(get_TTF_path(), lazy=True)
 
 
-def _build(chars: list[str]) -> bytes:
-    """A TrueType font holding exactly *chars* (those the source has) and .notdef."""
+def _build(chars: list[str], name: str) -> bytes:
+    """A TrueType font *name* holding exactly *chars* (those the source has) and .notdef."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -65,7 +65,8 @@ def _build(chars: list[str]) -> bytes:
     builder.setupGlyf(glyphs)
     builder.setupHorizontalMetrics({name: hmtx[name] for name in glyphs})
     builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent)
-    builder.setupNameTable({"familyName": FAMILY, "styleName": "Regular"})
+    # A name of its own: reportlab reuses an earlier font registered under the same face name.
+    builder.setupNameTable({"familyName": name, "styleName": "Regular", "psName": name})
     builder.setupOS2(
         sTypoAscender=hhea.ascent,
         sTypoDescender=hhea.descent,
@@ -92,10 +93,14 @@ def document_font(texts: Iterable[str]) -> Iterator[str]:
     chars = sorted({c for text in texts for c in text if c.isprintable()} | {" "})
     with _lock:  # the lazily parsed source font is not thread-safe
         name = f"{FAMILY}-{next(_serial)}"
-        data = _build(chars)
+        data = _build(chars, name)
         pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
     try:
         yield name
     finally:
-        # reportlab keeps registered fonts forever; a per-document font must not stay.
-        pdfmetrics._fonts.pop(name, None)
+        # reportlab keeps registered fonts (and their faces) forever; a per-document
+        # font must not stay.
+        with _lock:
+            font = pdfmetrics._fonts.pop(name, None)
+            if font is not None:
+                pdfmetrics._dynFaceNames.pop(font.face.name, None)
