@@ -309,3 +309,10 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.pk} · {self.status}"
+
+    @property
+    def pickup_code_display(self) -> str:
+        """The pickup code in groups of four digits, as people read it out."""
+        from marquee.ticketing.pickup import grouped
+
+        return grouped(self.pickup_code)
