@@ -90,7 +90,8 @@ def document_font(texts: Iterable[str]) -> Iterator[str]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    chars = sorted({c for text in texts for c in text if c.isprintable()} | {" "})
+    # Every character, no-break spaces included; those the font lacks draw as .notdef.
+    chars = sorted({c for text in texts for c in text} | {" "})
     with _lock:  # the lazily parsed source font is not thread-safe
         name = f"{FAMILY}-{next(_serial)}"
         data = _build(chars, name)
