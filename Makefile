@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -51,6 +51,14 @@ test-browser: install
 ## make bench-flash: flash-sale load benchmark on PostgreSQL at 127.0.0.1:5432 (docs/performance.md)
 bench-flash: install
 	$(BIN)/python -m bench.flash $(BENCH_ARGS)
+
+## make bench-ledger: posting a flash sale's events from the outbox on PostgreSQL (docs/performance.md)
+bench-ledger: install
+	$(BIN)/python -m bench.ledger $(BENCH_ARGS)
+
+## make bench-ledger-report: reports over 1,000,000 journal lines on PostgreSQL (docs/performance.md)
+bench-ledger-report: install
+	$(BIN)/python -m bench.ledger_report $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -117,6 +117,28 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/payments/sim/{payment_id}/authorize"):         "no   ok no no no no no no no no no no",
     ("POST", "/payments/sim/{payment_id}/deliver"):           "no   ok no no no no no no no no no ok",
     ("POST", "/payments/{payment_id}/refunds"):               "no   no no no no no no no ok no no ok",
+    # finance: the books are read and written by finance staff and admins only
+    ("GET", "/finance/accounts"):                             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/segments"):                             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/journal-entries"):                      "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/journal-entries"):                     "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/journal-entries/{entry_id}"):           "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/journal-entries/{entry_id}/reverse"):  "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/fx-rates"):                             "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/fx-rates"):                            "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/periods"):                              "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/periods/{month}/close"):               "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/periods/{month}/reopen"):              "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/export.beancount"):                     "no   no no no no no no no ok no no ok",
+    # finance reports and programme funds (block kept apart from the ledger's rows above)
+    ("GET", "/finance/reports/trial-balance"):                "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/reports/income-statement"):             "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/reports/balance-sheet"):                "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/reports/interim-summary"):              "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/programmes"):                           "no   no no no no no no no ok no no ok",
+    ("GET", "/finance/programmes/{code}"):                    "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/programmes/{code}/commitments"):       "no   no no no no no no no ok no no ok",
+    ("POST", "/finance/programmes/{code}/commitments/{commitment_id}/disbursements"): "no no no no no no no no ok no no ok",
 }
 # fmt: on
 
@@ -152,8 +174,26 @@ def _future(days: int) -> str:
     return (timezone.now() + timedelta(days=days)).isoformat()
 
 
+def _ledger_entry():
+    """A journal entry to read or reverse (rolled back with the cell's savepoint)."""
+    import datetime as dt
+
+    from marquee.finance.services import LineSpec, post_entry
+
+    return post_entry(
+        date=dt.date(2031, 1, 15),
+        memo="matrix",
+        lines=[
+            LineSpec("6120", "corporate", "CNY", debit_minor=100),
+            LineSpec("1010", "corporate", "CNY", credit_minor=100),
+        ],
+    )
+
+
 def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
     """The concrete request of one row for one role: valid bodies, chain A / M1 objects."""
+    if template.startswith(("/finance/reports", "/finance/programmes")):
+        return _finance_reports_call(method, template)
     st = w.showtime_a.pk
     fill = {
         "token_id": w.spare_token_ids[role],
@@ -167,7 +207,10 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
         "ticket_id": w.ticket.pk,
         "payment_id": w.payment.pk,
         "provider": "sim",
+        "month": "2031-01",
     }
+    if "{entry_id}" in template:
+        fill["entry_id"] = _ledger_entry().pk
     key = (method, template)
     if key == ("GET", "/catalog/companies/{slug}"):
         fill["slug"] = w.company_slug
@@ -241,6 +284,16 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
         ("POST", "/payments/sim/{payment_id}/authorize"): {"outcome": "succeed"},
         ("POST", "/payments/{payment_id}/refunds"): {"amount_minor": 100, "reason": "goodwill"},
         ("POST", "/payments/webhooks/{provider}"): {"event": "nothing"},
+        ("POST", "/finance/journal-entries"): {
+            "date": "2031-01-15",
+            "memo": "matrix",
+            "lines": [
+                {"account": "6120", "segment": "corporate", "currency": "CNY", "debit_minor": 100},
+                {"account": "1010", "segment": "corporate", "currency": "CNY", "credit_minor": 100},
+            ],
+        },
+        ("POST", "/finance/journal-entries/{entry_id}/reverse"): {},
+        ("POST", "/finance/fx-rates"): {"base": "USD", "rate": "7.2", "valid_from": "2031-01-01"},
     }
     queries = {
         ("GET", "/ticketing/checkins/summary"): f"?venue_id={venue}",
@@ -251,6 +304,47 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
     if key == ("POST", "/catalog/titles/{slug}/poster"):
         return Call(path, files={"poster": png_bytes()})
     return Call(path, json=bodies.get(key))
+
+
+# --- finance reports and programme funds -------------------------------------------------
+
+
+def _finance_reports_call(method: str, template: str) -> Call:
+    """Reports over an empty half-year; a small CNY programme with one commitment to pay."""
+    from marquee.finance.chart import ensure_chart
+    from marquee.finance.programmes.services import commit_funds, create_programme
+
+    ensure_chart()
+    programme = create_programme(
+        code="matrix-fund",
+        names=("Matrix fund", "矩阵基金", "矩陣基金"),
+        currency="CNY",
+        first_year=2026,
+        budgets={"scholarships": {2026: 1_000_000}},
+    )
+    commitment = commit_funds(
+        programme_code=programme.code,
+        category="scholarships",
+        date=date(2026, 6, 1),
+        currency="CNY",
+        amount_minor=1_000,
+        funded_label="A student",
+    )
+    path = API + template.format(code=programme.code, commitment_id=commitment.pk)
+    if template.endswith("/commitments"):
+        body = {
+            "category": "scholarships",
+            "date": "2026-06-01",
+            "currency": "CNY",
+            "amount_minor": 100,
+            "funded_label": "Another student",
+        }
+        return Call(path, json=body)
+    if template.endswith("/disbursements"):
+        return Call(path, json={"date": "2026-06-02", "amount_minor": 100})
+    if template.endswith("/interim-summary"):
+        path += "?period=H1+FY2026&convenience_currency="
+    return Call(path)
 
 
 def _send(client: Client, method: str, call: Call, token: str | None):
@@ -264,6 +358,11 @@ def _send(client: Client, method: str, call: Call, token: str | None):
     if call.json is None:
         return send(call.path, **headers)
     return send(call.path, data=json.dumps(call.json), content_type="application/json", **headers)
+
+
+def _head(response) -> bytes:
+    """The start of the body for a failure message (a streamed download: none)."""
+    return b"<streamed>" if response.streaming else response.content[:300]
 
 
 def _cells() -> list[Any]:
@@ -335,7 +434,7 @@ def test_cell(perm_world, method, path, role, expected):
     token = perm_world.tokens.get(role)
     response = _send(Client(), method, call, token)
     status = response.status_code
-    detail = f"{method} {call.path} as {role}: {status} {response.content[:300]!r}"
+    detail = f"{method} {call.path} as {role}: {status} {_head(response)!r}"
     assert status < 500, detail
     if expected == "no":
         if role == "anonymous":
@@ -402,7 +501,7 @@ def test_chain_b_objects(perm_world, method, template, role, expected):
     call = _chain_b_call(perm_world, method, template)
     response = _send(Client(), method, call, perm_world.tokens[role])
     status = response.status_code
-    detail = f"{method} {call.path} as {role}: {status} {response.content[:300]!r}"
+    detail = f"{method} {call.path} as {role}: {status} {_head(response)!r}"
     assert status < 500, detail
     if expected == "no":
         assert status in {403, 404}, detail

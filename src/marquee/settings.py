@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "marquee.venues",
     "marquee.ticketing",
     "marquee.payments",
+    "marquee.finance",
     "marquee.web",
     "marquee.demo",
 ]
@@ -235,6 +236,15 @@ MARQUEE_RATE_LIMITS = {
     },
 }
 MARQUEE_TRUSTED_PROXIES = int(os.environ.get("MARQUEE_TRUSTED_PROXIES", "0"))
+
+# Finance: the month the fiscal year starts in (the demo company's starts in April).
+MARQUEE_FISCAL_YEAR_START_MONTH = int(os.environ.get("MARQUEE_FISCAL_YEAR_START_MONTH", "4"))
+# The gateway's fee (payments records none), a decimal fraction: "0.006" is 0.6 %.
+MARQUEE_FINANCE_GATEWAY_FEE_RATE = os.environ.get("MARQUEE_FINANCE_GATEWAY_FEE_RATE", "0.006")
+# The catalog company whose distributed titles earn distribution revenue.
+MARQUEE_FINANCE_STUDIO_COMPANY = os.environ.get(
+    "MARQUEE_FINANCE_STUDIO_COMPANY", "marquee-pictures"
+)
 
 # --- payments: the provider for new payments and each provider's credentials -----
 # MARQUEE_PAYMENT_PROVIDER names the provider new payments use: "alipay",

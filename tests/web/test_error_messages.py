@@ -12,11 +12,19 @@ from django.utils.functional import Promise
 
 from marquee.catalog.errors import CatalogErrorCode
 from marquee.core.errors import Conflict, CoreErrorCode, DomainError, ErrorCode, NotFound
+from marquee.finance.errors import FinanceErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
 
-ENUMS = [CoreErrorCode, TicketingErrorCode, VenuesErrorCode, CatalogErrorCode, PaymentsErrorCode]
+ENUMS = [
+    CoreErrorCode,
+    TicketingErrorCode,
+    VenuesErrorCode,
+    CatalogErrorCode,
+    PaymentsErrorCode,
+    FinanceErrorCode,
+]
 
 
 def _msgids(locale: str) -> dict[str, str]:

@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -63,8 +63,10 @@ class Consumer:
 
     name: str
     events: tuple[str, ...]
-    fn: ConsumerFn
+    fn: Callable[..., None]  # takes one event, or a list of them when bulk
     max_attempts: int
+    batch: int = 1
+    bulk: bool = False
 
     def wants(self, event_type: str) -> bool:
         return any(fnmatchcase(event_type, pattern) for pattern in self.events)
@@ -83,8 +85,13 @@ def _setting(name: str, default: int) -> int:
 
 
 def consumer(
-    name: str, *, events: Iterable[str], max_attempts: int | None = None
-) -> Callable[[ConsumerFn], ConsumerFn]:
+    name: str,
+    *,
+    events: Iterable[str],
+    max_attempts: int | None = None,
+    batch: int = 1,
+    bulk: bool = False,
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register ``fn(event) -> None`` as consumer ``name`` of the ``events`` types.
 
     ``name`` is stored on every delivery row, so never rename a consumer that
@@ -92,7 +99,13 @@ def consumer(
     delivery done: database writes are exactly-once; anything outside the
     database (mail, HTTP) should be idempotent or deferred with
     ``transaction.on_commit``. ``max_attempts`` defaults to
-    ``settings.MARQUEE_OUTBOX_MAX_ATTEMPTS`` (8).
+    ``settings.MARQUEE_OUTBOX_MAX_ATTEMPTS`` (8). ``batch`` > 1 lets a drainer
+    claim up to that many of the consumer's due deliveries in one transaction:
+    each still runs in its own savepoint and succeeds or fails alone, but they
+    share one commit (a high-volume consumer such as the ledger's). With
+    ``bulk=True`` the function takes a *list* of events: a claimed batch is
+    first offered whole, in one savepoint; if that raises, each event is run
+    alone (``fn([event])``) so that only the bad one retries.
 
     Registering a different function under a taken name raises
     :class:`ValueError`; re-registering the same function (a module
@@ -105,12 +118,14 @@ def consumer(
     patterns = tuple(events)
     if not patterns or not all(isinstance(p, str) and p for p in patterns):
         raise ValueError(f"Consumer {name!r} must subscribe to at least one event type.")
+    if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= 10_000:
+        raise ValueError("batch must be an int from 1 to 10000.")
     if max_attempts is not None and (
         isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1
     ):
         raise ValueError("max_attempts must be a positive int.")
 
-    def register(fn: ConsumerFn) -> ConsumerFn:
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
         with _registry_lock:
             existing = _registry.get(name)
             if existing is not None and _identity(existing.fn) != _identity(fn):
@@ -124,6 +139,8 @@ def consumer(
                 fn=fn,
                 max_attempts=max_attempts
                 or _setting("MARQUEE_OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS),
+                batch=batch,
+                bulk=bulk,
             )
         return fn
 
@@ -274,9 +291,11 @@ def drain(
     while limit is None or attempted < limit:
         if stop is not None and stop():
             break
-        if _process_next(consumers, event_id=event_id) is None:
+        room = None if limit is None else limit - attempted
+        done = _process_next(consumers, event_id=event_id, room=room)
+        if not done:
             break
-        attempted += 1
+        attempted += done
     return attempted
 
 
@@ -288,8 +307,15 @@ def _lock(queryset: QuerySet[EventDelivery]) -> QuerySet[EventDelivery]:
     return queryset.select_for_update()
 
 
-def _process_next(consumers: dict[str, Consumer], *, event_id: int | None) -> str | None:
-    """Claim, run and settle one due delivery; None when nothing is due."""
+def _process_next(
+    consumers: dict[str, Consumer], *, event_id: int | None, room: int | None = None
+) -> int:
+    """Claim, run and settle the next due delivery (or batch of one consumer's); 0 if none.
+
+    Returns how many deliveries were attempted. A batching consumer's claimed
+    deliveries each run in their own savepoint and settle alone; they share
+    the claiming transaction, so a crash rolls all of them back together.
+    """
     with transaction.atomic():
         due = EventDelivery.objects.filter(
             status=EventDelivery.Status.PENDING,
@@ -300,23 +326,61 @@ def _process_next(consumers: dict[str, Consumer], *, event_id: int | None) -> st
             due = due.filter(event_id=event_id)
         delivery = _lock(due.order_by("id")).first()
         if delivery is None:
-            return None
+            return 0
         spec = consumers[delivery.consumer]
-        event = OutboxEvent.objects.get(pk=delivery.event_id)
-        delivery.attempts += 1
-        try:
-            with transaction.atomic():
-                spec.fn(event)
-        except Exception as exc:
-            outcome = _settle_failure(delivery, spec, event, exc)
-        else:
-            delivery.status = EventDelivery.Status.DONE
-            delivery.processed_at = timezone.now()
-            outcome = "done"
-        delivery.save(
-            update_fields=["status", "attempts", "last_error", "next_attempt_at", "processed_at"]
+        claimed = [delivery]
+        size = spec.batch if room is None else min(spec.batch, room)
+        if size > 1 and event_id is None:
+            more = due.filter(consumer=spec.name, id__gt=delivery.pk).order_by("id")
+            claimed += list(_lock(more)[: size - 1])
+        events = OutboxEvent.objects.in_bulk([d.event_id for d in claimed])
+        together = spec.bulk and len(claimed) > 1 and _run_together(spec, claimed, events)
+        for claim in claimed:
+            event = events[claim.event_id]
+            claim.attempts += 1
+            if together:
+                claim.status = EventDelivery.Status.DONE
+                claim.processed_at = timezone.now()
+                continue
+            try:
+                with transaction.atomic():
+                    spec.fn([event] if spec.bulk else event)
+            except Exception as exc:
+                _settle_failure(claim, spec, event, exc)
+            else:
+                claim.status = EventDelivery.Status.DONE
+                claim.processed_at = timezone.now()
+        fields = ["status", "attempts", "last_error", "next_attempt_at", "processed_at"]
+        done = [c.pk for c in claimed if c.status == EventDelivery.Status.DONE]
+        if len(done) > 1:
+            # One UPDATE for the successes (each was attempted once more than stored).
+            EventDelivery.objects.filter(pk__in=done).update(
+                status=EventDelivery.Status.DONE,
+                attempts=F("attempts") + 1,
+                processed_at=timezone.now(),
+            )
+        for claim in claimed:
+            if len(done) <= 1 or claim.pk not in done:
+                claim.save(update_fields=fields)
+    return len(claimed)
+
+
+def _run_together(
+    spec: Consumer, claimed: list[EventDelivery], events: dict[int, OutboxEvent]
+) -> bool:
+    """Offer a bulk consumer its whole batch in one savepoint; False if it raised."""
+    try:
+        with transaction.atomic():
+            spec.fn([events[c.event_id] for c in claimed])
+    except Exception as exc:
+        logger.warning(
+            "consumer %s: a batch of %s failed (%r); running its events one by one",
+            spec.name,
+            len(claimed),
+            exc,
         )
-    return outcome
+        return False
+    return True
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

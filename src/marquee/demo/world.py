@@ -23,7 +23,7 @@ from marquee.accounts import services as account_services
 from marquee.accounts.models import Membership, Organisation, Role, User
 from marquee.catalog import services as catalog
 from marquee.catalog.models import Company, Genre, Title
-from marquee.demo.accounts import DEMO_PASSWORD, DemoAccount
+from marquee.demo.accounts import DemoAccount, demo_user
 from marquee.demo.catalog_data import (
     CATALOG_TITLES,
     COMPANIES,
@@ -33,6 +33,7 @@ from marquee.demo.catalog_data import (
     generated_titles,
     upcoming_titles,
 )
+from marquee.demo.finance import load_demo_finance
 from marquee.demo.ticketing import load_demo_ticketing
 
 #: Extra generated films per step of ``scale`` above 1.
@@ -201,36 +202,13 @@ def _load_rates() -> int | None:
 # --- accounts -------------------------------------------------------------------------
 
 
-def _user(username: str, *, display_name: str, superuser: bool = False, **profile: str) -> User:
-    user = User.objects.filter(username=username).first()
-    email = f"{username}@demo.marquee.example"
-    if user is None:
-        maker = User.objects.create_superuser if superuser else User.objects.create_user
-        user = maker(username=username, email=email, password=DEMO_PASSWORD)
-    wanted: dict[str, Any] = {"display_name": display_name, "email": email, **profile}
-    if superuser:
-        wanted.update(is_superuser=True, is_staff=True)
-    changed = []
-    for attr, value in wanted.items():
-        if getattr(user, attr) != value:
-            setattr(user, attr, value)
-            changed.append(attr)
-    if not user.has_usable_password():
-        # Hashing is slow on purpose; only (re)set a password that is missing.
-        user.set_password(DEMO_PASSWORD)
-        changed.append("password")
-    if changed:
-        user.save(update_fields=changed)
-    return user
-
-
 def _load_accounts(organisations: dict[str, Organisation]) -> list[DemoAccount]:
     from marquee.venues.models import Chain
 
     accounts: list[DemoAccount] = []
     studio = organisations[STUDIO]
 
-    admin = _user("admin", display_name="Marquee Admin", superuser=True)
+    admin = demo_user("admin", display_name="Marquee Admin", superuser=True)
     account_services.grant_role(user=admin, organisation=studio, role=Role.ADMIN)
     accounts.append(DemoAccount("admin", "admin (superuser)", studio.name, admin.display_name))
 
@@ -238,12 +216,12 @@ def _load_accounts(organisations: dict[str, Organisation]) -> list[DemoAccount]:
         ("fan", "Lin Xiaoyu 林小雨", "zh-hans", "shanghai"),
         ("fan2", "Chan Ka-yan 陳嘉欣", "zh-hant", "hong-kong"),
     ]:
-        _user(username, display_name=name, preferred_language=language, home_city=city)
+        demo_user(username, display_name=name, preferred_language=language, home_city=city)
         accounts.append(DemoAccount(username, Role.MOVIEGOER, "", name))
 
     for chain in Chain.objects.select_related("organisation").order_by("slug"):
         username = f"operator-{chain.slug}"[:150]
-        user = _user(username, display_name=f"{chain.name_en} operator")
+        user = demo_user(username, display_name=f"{chain.name_en} operator")
         account_services.grant_role(
             user=user, organisation=chain.organisation, role=Role.CINEMA_OPERATOR
         )
@@ -259,7 +237,7 @@ def _load_accounts(organisations: dict[str, Organisation]) -> list[DemoAccount]:
         ("merchant", Role.MERCHANT, "harbour-collectibles", "Harbour Collectibles shop"),
         ("partner", Role.PARTNER, "paramount-pictures", "Paramount partner desk"),
     ]:
-        user = _user(username, display_name=name)
+        user = demo_user(username, display_name=name)
         org = organisations[org_slug]
         account_services.grant_role(user=user, organisation=org, role=role)
         accounts.append(DemoAccount(username, role, org.name, name))
@@ -319,6 +297,9 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     _say(stdout, "Ticketing: two weeks of showtimes, a pre-sale, sales and door scans…")
     with _Progress(desc="Ticketing", total=None, enabled=enabled) as progress:
         accounts += load_demo_ticketing(today=today, scale=scale, progress=progress).accounts
+
+    _say(stdout, "Finance: two comparable half-years of books and the HK$5 billion programme…")
+    accounts += load_demo_finance(today=today).accounts
 
     summary = world_counts()
     summary["rates"] = rates

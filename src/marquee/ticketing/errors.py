@@ -312,3 +312,8 @@ class TicketingErrorCode(ErrorCode):
         "invalid_settlement_rule",
         _("A settlement rule needs a known territory and rates from 0 to 1."),
     )
+    NOT_SETTLEMENT_PAYER = "not_settlement_payer", _("Only finance staff pay settlements.")
+    SETTLEMENT_ALREADY_PAID = (
+        "settlement_already_paid",
+        _("The settlement of %(day)s was paid already."),
+    )

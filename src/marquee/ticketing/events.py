@@ -15,6 +15,8 @@ SHOWTIME_CANCELLED = "ticketing.showtime_cancelled"
 TICKET_REFUNDED = "ticketing.ticket_refunded"
 TICKET_EXCHANGED = "ticketing.ticket_exchanged"
 TICKET_CHECKED_IN = "ticketing.ticket_checked_in"
+# Published by services.settlement.mark_settlement_paid (the finance ledger posts it).
+SETTLEMENT_PAID = "ticketing.settlement_paid"
 
 ALL = (
     ORDER_PAID,
@@ -23,6 +25,7 @@ ALL = (
     TICKET_REFUNDED,
     TICKET_EXCHANGED,
     TICKET_CHECKED_IN,
+    SETTLEMENT_PAID,
 )
 
 

@@ -26,6 +26,24 @@ from marquee.venues.models import Hall, SeatType, Venue
 MAX_MAJOR = Decimal("100000")
 
 
+class ISODateInput(forms.DateInput):
+    """``<input type=date>``: browsers take only ``YYYY-MM-DD``, whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ISOTimeInput(forms.TimeInput):
+    """``<input type=time>``: browsers take only ``HH:MM``, whatever the page's language."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
 class TitleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Title) -> str:
         runtime = _("%(minutes)s min") % {"minutes": obj.runtime_minutes}
@@ -43,8 +61,8 @@ class ShowtimeForm(forms.Form):
 
     title = TitleChoiceField(label=_("Film"), queryset=Title.objects.none())
     hall = HallChoiceField(label=_("Hall"), queryset=Hall.objects.none())
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(label=_("Date"), widget=ISODateInput())
+    start = forms.TimeField(label=_("Start time"), widget=ISOTimeInput())
     format = forms.ChoiceField(label=_("Format"), choices=ShowtimeFormat.choices)
     audio_language = forms.CharField(
         label=_("Audio language"),
@@ -66,12 +84,12 @@ class ShowtimeForm(forms.Form):
     sales_open_day = forms.DateField(
         label=_("General sale opens (date)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ISODateInput(),
     )
     sales_open_time = forms.TimeField(
         label=_("General sale opens (time)"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=ISOTimeInput(),
     )
 
     #: Only these may change once the showtime is published.

@@ -33,8 +33,11 @@ from marquee.ticketing.services.orders import PAYMENT_PURPOSE
 from marquee.venues import queries as venue_queries
 from marquee.venues.models import Hall, SeatType, Venue
 
-#: How far ahead the storefront lists showtimes.
+#: How far ahead the home page counts showtimes ("now showing").
 STOREFRONT_DAYS = 7
+#: How far ahead film and cinema pages list showtimes: every day that has some,
+#: pre-sale days included (a bound only so that a stray far-future row is not read).
+SCHEDULE_DAYS = 400
 #: How far ahead "coming soon" looks for release dates.
 COMING_SOON_DAYS = 180
 
@@ -103,13 +106,14 @@ def _open_rounds_by_title(title_ids: list[int], city: City, now: datetime) -> se
         Prefetch("venues", queryset=Venue.objects.only("pk", "city_id")),
         Prefetch("cities", queryset=City.objects.only("pk")),
     )
-    covered: set[int] = set()
-    for presale in rounds:
-        venue_cities = {v.city_id for v in presale.venues.all()}
-        city_ids = {c.pk for c in presale.cities.all()}
-        if (not venue_cities or city.pk in venue_cities) and (not city_ids or city.pk in city_ids):
-            covered.add(presale.title_id)
-    return covered
+    return {presale.title_id for presale in rounds if _round_covers(presale, city)}
+
+
+def _round_covers(presale: PresaleRound, city: City) -> bool:
+    """A round covers a city when it names no cities and no venues, or names it or its venues."""
+    venue_cities = {v.city_id for v in presale.venues.all()}
+    city_ids = {c.pk for c in presale.cities.all()}
+    return (not venue_cities or city.pk in venue_cities) and (not city_ids or city.pk in city_ids)
 
 
 def _titles_with_related(qs: QuerySet[Title]) -> QuerySet[Title]:
@@ -251,14 +255,16 @@ def _chip(showtime: Showtime, now: datetime) -> ShowtimeChip:
 def film_schedule(
     *, title: Title, city: City, user: AnyUser | None, now: datetime | None = None
 ) -> list[DayShowtimes]:
-    """The title's showtimes in ``city`` for the next days, by local date, then cinema.
+    """The title's coming showtimes in ``city``, by local date, then cinema.
 
-    Two queries (the showtimes with their venue, hall and title, and their prices).
+    Every day that has showtimes (up to :data:`SCHEDULE_DAYS` ahead), pre-sale
+    days included. Two queries (the showtimes with their venue, hall and
+    title, and their prices).
     """
     now = now or timezone.now()
     showtimes = ticketing_queries.list_showtimes(
         user=user, title=title.slug, city=city.code, now=now
-    ).filter(starts_at__lt=now + timedelta(days=STOREFRONT_DAYS))
+    ).filter(starts_at__lt=now + timedelta(days=SCHEDULE_DAYS))
     days: dict[date, dict[int, VenueShowtimes]] = defaultdict(dict)
     for showtime in showtimes:
         local = showtime.starts_at.astimezone(ZoneInfo(showtime.venue.time_zone))
@@ -305,6 +311,47 @@ def cinema_day(
             group = groups[showtime.title_id] = TitleShowtimes(title=showtime.title)
         group.showtimes.append(_chip(showtime, now))
     return sorted(groups.values(), key=lambda g: g.showtimes[0].showtime.starts_at)
+
+
+def cinema_days(*, venue: Venue, user: AnyUser | None, now: datetime | None = None) -> list[date]:
+    """The local days with coming published showtimes at ``venue`` (pre-sale days included).
+
+    Today is always first, so the page opens on it even when nothing is left today.
+    """
+    now = now or timezone.now()
+    zone = ZoneInfo(venue.time_zone)
+    starts = ticketing_queries.list_showtimes(user=user, venue=venue.slug, now=now).filter(
+        starts_at__lt=now + timedelta(days=SCHEDULE_DAYS)
+    )
+    today = now.astimezone(zone).date()
+    days = {s.astimezone(zone).date() for s in starts.values_list("starts_at", flat=True)}
+    return sorted(days | {today})
+
+
+@dataclass(frozen=True)
+class PresaleInfo:
+    """A pre-sale round of a title that covers the city, still to come or open now."""
+
+    round: PresaleRound
+    open_now: bool
+
+    @property
+    def audience(self) -> str:
+        return str(PresaleRound.Audience(self.round.audience).label)
+
+
+def presale_rounds(*, title: Title, city: City, now: datetime | None = None) -> list[PresaleInfo]:
+    """``title``'s pre-sale rounds that cover ``city`` and have not closed, soonest first.
+
+    Three queries (rounds, their venues, their cities).
+    """
+    now = now or timezone.now()
+    found = ticketing_queries.list_rounds(title=title.slug).filter(closes_at__gt=now)
+    return [
+        PresaleInfo(round=presale, open_now=presale.opens_at <= now)
+        for presale in found
+        if _round_covers(presale, city)
+    ]
 
 
 def local_days(

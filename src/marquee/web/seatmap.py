@@ -26,6 +26,7 @@ class DrawnSeat:
     y: int  # CSS grid row (1-based)
     number: str
     aria: str  # what a screen reader says: row, seat, type, price, state
+    mine: bool = False  # held by the viewer, in a pending order of theirs
 
     @property
     def available(self) -> bool:
@@ -71,8 +72,11 @@ def _tracks(size: int, aisles: set[int]) -> tuple[dict[int, int], list[str]]:
     return position, tracks
 
 
-def draw(seat_map: SeatMap) -> DrawnMap:
-    """Position every seat and row label of ``seat_map`` on the page's grid."""
+def draw(seat_map: SeatMap, *, mine: frozenset[str] = frozenset()) -> DrawnMap:
+    """Position every seat and row label of ``seat_map`` on the page's grid.
+
+    ``mine``: codes of seats the viewer holds themself (said so, not "another buyer").
+    """
     side = (
         seat_map.screen_side
         if seat_map.screen_side in {"top", "bottom", "left", "right"}
@@ -98,7 +102,14 @@ def draw(seat_map: SeatMap) -> DrawnMap:
         x, y = place(seat.row, seat.column)
         row_label, _sep, number = seat.code.rpartition("-")
         seats.append(
-            DrawnSeat(seat=seat, x=x, y=y, number=number, aria=_describe(seat, seat_map.currency))
+            DrawnSeat(
+                seat=seat,
+                x=x,
+                y=y,
+                number=number,
+                aria=_describe(seat, seat_map.currency, mine=seat.code in mine),
+                mine=seat.code in mine and seat.state == "held",
+            )
         )
         row_labels.setdefault(seat.row, row_label)
     labels: list[DrawnLabel] = []
@@ -132,7 +143,7 @@ def _type_label(seat_type: str) -> str:
         return seat_type
 
 
-def _describe(seat: SeatState, currency: str) -> str:
+def _describe(seat: SeatState, currency: str, *, mine: bool = False) -> str:
     row, _sep, number = seat.code.rpartition("-")
     parts = [_("Row %(row)s, seat %(number)s") % {"row": row, "number": number}]
     parts.append(_type_label(seat.seat_type))
@@ -142,7 +153,7 @@ def _describe(seat: SeatState, currency: str) -> str:
         partner_number = seat.partner.rpartition("-")[2]
         parts.append(_("sold together with seat %(number)s") % {"number": partner_number})
     state = {
-        "held": _("held by another buyer"),
+        "held": _("held by you") if mine else _("held by another buyer"),
         "sold": _("taken"),
         "closed": _("not on sale"),
     }.get(seat.state)

@@ -2,7 +2,16 @@
 
 from django.urls import path, register_converter
 
-from marquee.web.views import account, booking, console, scanner, storefront, tickets
+from marquee.web.views import (
+    account,
+    booking,
+    console,
+    finance,
+    orders,
+    scanner,
+    storefront,
+    tickets,
+)
 
 
 class IdConverter:
@@ -30,6 +39,8 @@ urlpatterns = [
     path("checkout/<mqid:order_id>/", booking.checkout, name="checkout"),
     path("checkout/<mqid:order_id>/pay/", booking.pay, name="pay"),
     path("checkout/<mqid:order_id>/cancel/", booking.cancel, name="order-cancel"),
+    path("orders/", orders.index, name="orders"),
+    path("orders/<mqid:order_id>/", orders.detail, name="order"),
     path("tickets/", tickets.tickets, name="tickets"),
     path("tickets/<mqid:order_id>/refund/", tickets.refund, name="refund"),
     path("tickets/<mqid:order_id>/exchange/", tickets.exchange, name="exchange"),
@@ -54,4 +65,10 @@ urlpatterns = [
     path("console/<slug:slug>/", console.week, name="console-week"),
     path("console/<slug:slug>/new/", console.create, name="console-new"),
     path("console/<slug:slug>/settlement/", console.settlement, name="console-settlement"),
+    path("finance/", finance.income, name="finance"),
+    path("finance/trial-balance/", finance.trial_balance, name="finance-trial-balance"),
+    path("finance/balance-sheet/", finance.balance_sheet, name="finance-balance-sheet"),
+    path("finance/summary/", finance.summary, name="finance-summary"),
+    path("finance/programmes/", finance.programmes, name="finance-programmes"),
+    path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
 ]

@@ -35,9 +35,11 @@ from django.db.models import Count, Sum
 from marquee.accounts.models import Role, User
 from marquee.accounts.permissions import has_role
 from marquee.catalog.models import Title
-from marquee.core.errors import DomainError, PermissionDenied
+from marquee.core.errors import Conflict, DomainError, PermissionDenied
+from marquee.core.models import OutboxEvent
 from marquee.core.money import Money, sum_money
 from marquee.places.models import Territory
+from marquee.ticketing import events
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     OrderRefund,
@@ -193,6 +195,11 @@ def settlement_for(*, venue: Venue, day: date, actor: User) -> Settlement:
             TicketingErrorCode.NOT_SETTLEMENT_VIEWER,
             "A cinema's settlement is for its operators and distribution staff.",
         )
+    return compute_settlement(venue=venue, day=day)
+
+
+def compute_settlement(*, venue: Venue, day: date) -> Settlement:
+    """:func:`settlement_for` without the visibility check (the caller has checked)."""
     currency = venue.currency
     territory = venue.city.territory
     start, end = local_day_bounds(day, venue.time_zone)
@@ -456,3 +463,64 @@ def set_title_settlement_rule(
             title=title, territory=territory, defaults=values
         )
     return rule
+
+
+#: The outbox aggregate of a paid settlement; its id is ``"<venue id>:<day>"``.
+SETTLEMENT_AGGREGATE = "settlement"
+
+
+def mark_settlement_paid(*, venue: Venue, day: date, actor: User) -> dict[str, Any]:
+    """Record that ``venue``'s box office for the local ``day`` was paid out to the cinema.
+
+    What is paid is the cinema's money the platform collected as its agent:
+    the gross box office of the day's tickets that still admit plus the
+    refund fees the cinema kept. Publishes ``ticketing.settlement_paid``
+    (the finance ledger posts it) with the per-title split, so the
+    distributor's share can be booked. Finance staff and admins only
+    (:class:`PermissionDenied` ``not_settlement_payer``); a day is paid once
+    (``settlement_already_paid``, 409). Returns the event's payload.
+    """
+    if not has_role(actor, Role.FINANCE):
+        raise PermissionDenied(
+            TicketingErrorCode.NOT_SETTLEMENT_PAYER, "Only finance staff pay settlements."
+        )
+    key = f"{venue.pk}:{day.isoformat()}"
+    with transaction.atomic():
+        # The venue row serialises payments of its days: one payment per day.
+        Venue.objects.select_for_update().filter(pk=venue.pk).first()
+        if OutboxEvent.objects.filter(
+            type=events.SETTLEMENT_PAID, aggregate=SETTLEMENT_AGGREGATE, aggregate_id=key
+        ).exists():
+            raise Conflict(
+                TicketingErrorCode.SETTLEMENT_ALREADY_PAID,
+                f"The settlement of {day.isoformat()} was paid already.",
+                venue_id=venue.pk,
+                day=day.isoformat(),
+            )
+        settlement = compute_settlement(venue=venue, day=day)
+        total = settlement.total
+        payload = {
+            "venue_id": venue.pk,
+            "day": day.isoformat(),
+            "currency": settlement.currency,
+            "amount_minor": total.gross.minor + total.refund_fees.minor,
+            "gross_minor": total.gross.minor,
+            "refund_fees_minor": total.refund_fees.minor,
+            "titles": [
+                {
+                    "title_id": line.title_id,
+                    "gross_minor": line.gross.minor,
+                    "cinema_share_minor": line.cinema_share.minor,
+                    "distributor_share_minor": line.distributor_share.minor,
+                }
+                for line in settlement.lines
+            ],
+            "paid_by_id": actor.pk,
+        }
+        events.publish(
+            events.SETTLEMENT_PAID,
+            aggregate=SETTLEMENT_AGGREGATE,
+            aggregate_id=key,
+            payload=payload,
+        )
+    return payload

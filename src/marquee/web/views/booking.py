@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from marquee.ticketing.models import Order, Showtime
 from marquee.ticketing.services import orders
 from marquee.ticketing.services.checkout import checkout_failed_after_hold, start_checkout
 from marquee.web import queries, seatmap
+from marquee.web.order_centre import held_by_me
 from marquee.web.views.common import domain_errors, message_page, new_idempotency_key
 
 #: Seat codes a form may send; more is not a purchase.
@@ -49,11 +51,14 @@ def seat_page(
     seat_map = ticketing_seatmap.seat_map(user=request.user, showtime_id=showtime.pk, now=now)
     sale = ticketing_queries.sale_state(showtime, now)
     chosen = set(selected or [])
+    held = held_by_me(user=request.user, showtime_id=showtime.pk, now=now)
+    mine = frozenset(code for h in held for code in h.codes)
     context = {
         "showtime": showtime,
         "venue": showtime.venue,
         "seat_map": seat_map,
-        "drawn": seatmap.draw(seat_map),
+        "drawn": seatmap.draw(seat_map, mine=mine),
+        "held_by_me": held,
         "on_sale": sale.on_sale,
         "presale": sale.presale,
         "max_seats": max_seats_per_order(),
@@ -72,10 +77,12 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
     """GET: the seat map. POST ``seats``: hold them, open the order, go to checkout."""
     showtime = ticketing_queries.get_showtime(user=request.user, showtime_id=showtime_id)
     if request.method == "GET":
-        return seat_page(request, showtime)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.path)
+        # Seats chosen before signing in come back through ``next`` (``?seats=5-5&seats=5-6``).
+        return seat_page(request, showtime, selected=_clean_codes(request.GET.getlist("seats")))
     codes = _clean_codes(request.POST.getlist("seats"))
+    if not request.user.is_authenticated:
+        back = request.path + (f"?{urlencode({'seats': codes}, doseq=True)}" if codes else "")
+        return redirect_to_login(back)
     invitation = request.POST.get("invitation_code", "").replace("\x00", "").strip()[:32]
     try:
         enforce_rate_limits(request, "holds")

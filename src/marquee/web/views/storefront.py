@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,10 +51,12 @@ def film(request: HttpRequest, slug: str) -> HttpResponse:
     title = queries.film_detail(slug)
     city = current_city(request)
     schedule = queries.film_schedule(title=title, city=city, user=request.user) if city else []
-    # One day at a time: the chosen one, else the first day with showtimes.
+    # One day at a time: the chosen one, else the first day with showtimes (and say so).
     asked = parse_date(request.GET.get("date"))
     day = next((d for d in schedule if d.day == asked), schedule[0] if schedule else None)
     context = {
+        "date_notice": _date_notice(request, asked, found=day is not None and day.day == asked),
+        "presale_rounds": queries.presale_rounds(title=title, city=city) if city else [],
         "film": title,
         "hue": queries.poster_hue(title),
         "credits": queries.film_credits(title),
@@ -85,6 +90,18 @@ def want_to_see(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+def _date_notice(request: HttpRequest, asked: date | None, *, found: bool) -> str:
+    """What to say when ``?date=`` names no day of the schedule: never replace it silently."""
+    if "date" not in request.GET or found:
+        return ""
+    if asked is None:
+        return _("That is not a date we understand; here is the first day with showtimes.")
+    return _(
+        "There are no showtimes on %(day)s; here is the first day with showtimes. "
+        "Pick another day above."
+    ) % {"day": date_format(asked, "DATE_FORMAT")}
+
+
 @require_GET
 def cinemas(request: HttpRequest) -> HttpResponse:
     city = current_city(request)
@@ -100,11 +117,11 @@ def cinemas(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def cinema(request: HttpRequest, slug: str) -> HttpResponse:
     venue = venue_queries.venue_with_halls(slug, user=request.user)
-    days = queries.local_days(venue.time_zone)
-    day = parse_date(request.GET.get("date"))
-    if day is None or day not in days:
-        day = days[0]
+    days = queries.cinema_days(venue=venue, user=request.user)
+    asked = parse_date(request.GET.get("date"))
+    day = asked if asked in days else days[0]
     context = {
+        "date_notice": _date_notice(request, asked, found=day == asked),
         "venue": venue,
         "halls": list(venue.halls.all()),
         "days": days,

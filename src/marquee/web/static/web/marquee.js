@@ -58,4 +58,9 @@
     tick();
     timer = window.setInterval(tick, 1000);
   });
+
+  // "Print this receipt".
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

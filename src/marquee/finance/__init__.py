@@ -1,0 +1,1 @@
+"""Finance: the double-entry ledger every money movement posts to."""
