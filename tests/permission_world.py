@@ -167,6 +167,8 @@ def build_perm_world() -> PermWorld:
     paid = buy(showtime_a, m1, "2-1", "2-2")
     ticket = Ticket.objects.filter(order=paid).order_by("pk").first()
     assert ticket is not None
+    paid_b = buy(showtime_b, m1, "2-1")
+    ticket_b = Ticket.objects.filter(order=paid_b).get()
     pending = OrderFactory(showtime=showtime_a, user=m1, seats=["2-5"])
     hold = holds.place_hold(showtime=showtime_a, seat_codes=["2-7"], user=m1).hold
     paying = OrderFactory(showtime=later_a, user=m1, seats=["3-3"])
@@ -208,4 +210,5 @@ def build_perm_world() -> PermWorld:
         payment=Payment.objects.get(pk=paid.payment_id),
         pending_payment=Payment.objects.get(pk=started.payment_id),
         invitation_round=invitation_round,
+        extra={"ticket_b": ticket_b},  # chain B's venue's ticket (its kiosk's look-up)
     )

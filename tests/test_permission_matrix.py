@@ -107,6 +107,7 @@ MATRIX: dict[tuple[str, str], str] = {
     # the door and the money of chain A's venue
     ("POST", "/ticketing/checkins"):                          "no   no no ok no no no no no no no ok",
     ("GET", "/ticketing/checkins/summary"):                   "no   no no ok no no no no no no no ok",
+    ("POST", "/ticketing/pickups/lookup"):                    "no   no no ok no no no no no no no ok",
     ("GET", "/ticketing/settlements"):                        "no   no no ok no ok no no no no no ok",
     ("GET", "/ticketing/settlements.csv"):                    "no   no no ok no ok no no no no no ok",
     # payments: your own; finance staff see and refund all; the simulated gateway is the
@@ -154,6 +155,7 @@ CHAIN_B_CASES: list[tuple[str, str, str]] = [
     ("POST", "/ticketing/showtimes", "no ok"),
     ("POST", "/ticketing/checkins", "no ok"),
     ("GET", "/ticketing/checkins/summary?venue_id={venue_b}", "no ok"),
+    ("POST", "/ticketing/pickups/lookup", "no ok"),
     ("GET", "/ticketing/settlements?venue_id={venue_b}", "no ok"),
     ("GET", "/ticketing/settlements.csv?venue_id={venue_b}", "no ok"),
 ]
@@ -273,6 +275,7 @@ def _request(w: PermWorld, role: str, method: str, template: str) -> Call:
             "seats": ["4-8"],
         },
         ("POST", "/ticketing/checkins"): {"code": w.ticket.code, "venue_id": venue},
+        ("POST", "/ticketing/pickups/lookup"): {"code": w.ticket.pickup_code, "venue_id": venue},
         ("POST", "/payments/sim/{payment_id}/authorize"): {"outcome": "succeed"},
         ("POST", "/payments/{payment_id}/refunds"): {"amount_minor": 100, "reason": "goodwill"},
         ("POST", "/payments/webhooks/{provider}"): {"event": "nothing"},
@@ -468,6 +471,9 @@ def _chain_b_call(w: PermWorld, method: str, template: str) -> Call:
     if template == "/ticketing/checkins":
         # M1's chain-A ticket scanned at chain B's door: a verdict for B's operator.
         return Call(path, json={"code": w.ticket.code, "venue_id": w.venue_b_id})
+    if template == "/ticketing/pickups/lookup":
+        # Chain B's own ticket, looked up at chain B's kiosk.
+        return Call(path, json={"code": w.extra["ticket_b"].pickup_code, "venue_id": w.venue_b_id})
     return Call(path, json=bodies.get(method))
 
 

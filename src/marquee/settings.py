@@ -336,6 +336,12 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 
+# Pickup codes typed at a door or a kiosk: typing ten digits takes seconds, a guesser
+# needs hundreds of thousands of tries (docs/tickets.md §10, "Guessing resistance").
+MARQUEE_RATE_LIMITS["pickup_codes"] = {
+    "account": os.environ.get("MARQUEE_PICKUP_RATE_ACCOUNT", "20/min"),
+    "ip": os.environ.get("MARQUEE_PICKUP_RATE_IP", "600/min"),
+}
 MARQUEE_RATE_LIMITS["signup"] = {"ip": os.environ.get("MARQUEE_SIGNUP_RATE_IP", "10/h")}
 
 # Scripts: our static files, and inline ones only with the request's nonce

@@ -96,9 +96,9 @@ def test_seats_chosen_before_login_are_still_chosen_after(server, new_page):
     showtime = server.world["showtimes"]["long-night-13"]
     page = new_page(viewport=PHONE_390)
     page.goto(server.url + f"/showtimes/{showtime}/seats/")
-    _pick(page, "6-5")
-    _pick(page, "6-6")
-    expect(page.locator("[data-selection-list]")).to_have_text("6排5座, 6排6座")
+    _pick(page, "6-7")
+    _pick(page, "6-8")
+    expect(page.locator("[data-selection-list]")).to_have_text("6排7座, 6排8座")
     page.get_by_test_id("login-to-continue").click()
 
     page.wait_for_url(re.compile(r"/accounts/login/"))
@@ -106,15 +106,15 @@ def test_seats_chosen_before_login_are_still_chosen_after(server, new_page):
     page.fill("#id_password", server.world["password"])
     page.click("main button[type=submit]")
 
-    page.wait_for_url(re.compile(rf"/showtimes/{showtime}/seats/\?seats=6-5&seats=6-6"))
-    expect(_seat(page, "6-5")).to_be_checked()
-    expect(_seat(page, "6-6")).to_be_checked()
-    expect(page.locator("[data-selection-list]")).to_have_text("6排5座, 6排6座")
+    page.wait_for_url(re.compile(rf"/showtimes/{showtime}/seats/\?seats=6-7&seats=6-8"))
+    expect(_seat(page, "6-7")).to_be_checked()
+    expect(_seat(page, "6-8")).to_be_checked()
+    expect(page.locator("[data-selection-list]")).to_have_text("6排7座, 6排8座")
     assert no_horizontal_scroll(page)
     page.get_by_test_id("continue").click()
     expect(page.locator("h1")).to_have_text("Checkout")
-    expect(page.get_by_test_id("order-summary")).to_contain_text("6排5座")
-    expect(page.get_by_test_id("order-summary")).to_contain_text("6排6座")
+    expect(page.get_by_test_id("order-summary")).to_contain_text("6排7座")
+    expect(page.get_by_test_id("order-summary")).to_contain_text("6排8座")
 
 
 def test_order_centre_and_own_held_seats(server, new_page):

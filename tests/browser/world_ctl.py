@@ -11,7 +11,10 @@
 ``python -m tests.browser.world_ctl deliver-callbacks``
     the simulated gateway delivers its delayed callbacks;
 ``python -m tests.browser.world_ctl finance-books``
-    post the demo's two half-years of books and add ``books``, a finance account.
+    post the demo's two half-years of books and add ``books``, a finance account;
+``python -m tests.browser.world_ctl buy SHOWTIME_ID USERNAME SEAT...``
+    a paid order of ``USERNAME`` for the seats; prints its tickets as JSON
+    (id, seat code, pickup code).
 
 The browser tests stay away from pytest-django's database fixtures (the sync
 Playwright API runs its own event loop); this is how they reach the database.
@@ -60,6 +63,20 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "finance-books":
         return _finance_books()
+    if command == "buy":
+        from marquee.accounts.models import User
+        from marquee.ticketing.models import Showtime, Ticket
+        from tests.web.world import buy
+
+        showtime = Showtime.objects.get(pk=int(argv[1]))
+        order = buy(showtime, argv[3:], User.objects.get(username=argv[2]))
+        sold = Ticket.objects.filter(order=order).select_related("seat").order_by("pk")
+        print(
+            json.dumps(
+                [{"id": t.pk, "seat": t.seat.code, "pickup_code": t.pickup_code} for t in sold]
+            )
+        )
+        return 0
     print(__doc__, file=sys.stderr)
     return 2
 

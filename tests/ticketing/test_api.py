@@ -135,6 +135,8 @@ def test_journey_from_finding_a_showtime_to_verified_tickets(world, api_showtime
         assert claims.ticket_id == ticket["id"]
         assert claims.seat == ticket["seat"]["code"]
         assert claims.showtime_id == showtime_id
+        assert len(ticket["pickup_code"]) == 10 and ticket["pickup_code"].isdigit()
+    assert len({t["pickup_code"] for t in tickets}) == 2
     # the QR code a phone shows decodes with a standard reader to the same payload
     import zxingcpp
     from PIL import Image
@@ -468,6 +470,7 @@ def test_every_endpoint_is_in_the_openapi_spec(client):
         "/orders/{order_id}/exchange",
         "/checkins",
         "/checkins/summary",
+        "/pickups/lookup",
         "/settlements",
         "/settlements.csv",
     }

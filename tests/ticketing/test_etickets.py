@@ -399,7 +399,7 @@ def _page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_pdf_has_one_page_per_ticket_and_cjk_fonts():
+def test_pdf_has_one_page_per_ticket_and_an_embedded_cjk_font():
     traditional = _document(
         title="無間道 Infernal Affairs (4K 修復版)",
         venue="百老匯電影中心",
@@ -412,7 +412,9 @@ def test_pdf_has_one_page_per_ticket_and_cjk_fonts():
     pdf = etickets.ticket_pdf([_document(), traditional, _document(title="A" * 200)])
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert _page_count(pdf) == 3
-    assert b"STSong-Light" in pdf and b"MSung-Light" in pdf
+    # One embedded TrueType font for all three scripts; no font only named.
+    assert b"STSong-Light" not in pdf and b"MSung-Light" not in pdf
+    assert b"/FontFile2" in pdf
     one = etickets.ticket_pdf([_document()])
     assert _page_count(one) == 1
 

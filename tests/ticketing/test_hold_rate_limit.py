@@ -25,7 +25,7 @@ def _hold(client, showtime, seat):
 def test_account_limit_answers_429_with_retry_after_and_holds_nothing(
     settings, client_for, buyer, showtime
 ):
-    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/min"}}
+    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/h"}}
     client = client_for(buyer)
     codes = [s.code for s in showtime.hall.seats.order_by("row", "column")[:6]]
     assert _hold(client, showtime, codes[0]).status_code == 201
@@ -76,7 +76,7 @@ def _hold_in_another_worker(account: int, *, redis: bool) -> str:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "marquee.settings",
-        "MARQUEE_HOLD_RATE_ACCOUNT": "2/min",
+        "MARQUEE_HOLD_RATE_ACCOUNT": "2/h",
         "MARQUEE_HOLD_RATE_IP": "",
     }
     env.pop("REDIS_URL", None)
@@ -112,7 +112,7 @@ def test_with_redis_the_account_limit_is_one_count_across_workers(settings, acco
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/min"}}
+    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/h"}}
     _hold_here(account)
     _hold_here(account)
     # The account used its two holds of the minute in this worker: another refuses it.
@@ -120,7 +120,7 @@ def test_with_redis_the_account_limit_is_one_count_across_workers(settings, acco
 
 
 def test_control_without_redis_each_worker_counts_alone(settings, account):
-    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/min"}}
+    settings.MARQUEE_RATE_LIMITS = {"holds": {"account": "2/h"}}
     _hold_here(account)
     _hold_here(account)
     with pytest.raises(RateLimited):

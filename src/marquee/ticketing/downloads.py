@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from marquee.core.errors import Conflict
 from marquee.core.money import format_money
-from marquee.ticketing import etickets
+from marquee.ticketing import etickets, pickup
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Order, Ticket
 
@@ -76,6 +76,9 @@ def ticket_document(ticket: Ticket) -> etickets.TicketDocument:
         price=_("%(price)s + service fee %(fee)s") % {"price": price, "fee": fee},
         order_ref=_("Order %(order)s · Ticket %(ticket)s")
         % {"order": ticket.order_id, "ticket": ticket.pk},
+        pickup=_("Pickup code %(code)s") % {"code": pickup.grouped(ticket.pickup_code)}
+        if ticket.pickup_code
+        else "",
     )
 
 

@@ -231,6 +231,10 @@ class TicketingErrorCode(ErrorCode):
     )
     SHOWTIME_NOT_AT_VENUE = "showtime_not_at_venue", _("That showtime is not at this cinema.")
     TICKET_NOT_FOUND = "ticket_not_found", _("That ticket is not yours or does not exist.")
+    PICKUP_CODE_NOT_FOUND = (
+        "pickup_code_not_found",
+        _("No ticket with this pickup code at this cinema."),
+    )
     TICKET_NOT_ACTIVE = (
         "ticket_not_active",
         _("This ticket no longer admits (it was used, refunded or exchanged)."),

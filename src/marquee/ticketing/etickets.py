@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from marquee.core.errors import DomainError
+from marquee.ticketing import pdffont
 from marquee.ticketing.errors import TicketingErrorCode
 
 PREFIX = "MQT1:"
@@ -90,6 +91,8 @@ class TicketDocument:
     time_zone: str
     price: str
     order_ref: str
+    #: The pickup code line, labelled and grouped ("Pickup code 1234 5678 90"); "" for none.
+    pickup: str = ""
 
 
 # --- base45 (RFC 9285) ----------------------------------------------------------------
@@ -376,37 +379,6 @@ def qr_svg(code: str, *, scale: int = 8) -> bytes:
 
 # --- PDF ------------------------------------------------------------------------------
 
-_SIMPLIFIED_FONT = "STSong-Light"
-_TRADITIONAL_FONT = "MSung-Light"
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if _fonts_registered:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    # CID fonts ship with every PDF reader (Adobe's Asian font packs): nothing to download.
-    pdfmetrics.registerFont(UnicodeCIDFont(_SIMPLIFIED_FONT))
-    pdfmetrics.registerFont(UnicodeCIDFont(_TRADITIONAL_FONT))
-    _fonts_registered = True
-
-
-def _font_for(text: str, *, bold: bool = False) -> str:
-    if text.isascii():
-        return "Helvetica-Bold" if bold else "Helvetica"
-    try:
-        text.encode("gb2312")
-    except UnicodeEncodeError:
-        try:
-            text.encode("big5")
-        except UnicodeEncodeError:
-            return _SIMPLIFIED_FONT
-        return _TRADITIONAL_FONT
-    return _SIMPLIFIED_FONT
-
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line breaking: between words for Latin text, between characters for CJK."""
@@ -471,13 +443,36 @@ def _draw_qr(canvas: Any, code: str, *, x: float, y: float, size: float) -> None
                 )
 
 
+def _printed(doc: TicketDocument) -> list[str]:
+    return [
+        doc.title,
+        _when(doc),
+        doc.venue,
+        doc.venue_address,
+        doc.hall,
+        doc.seat_label,
+        doc.price,
+        doc.pickup,
+        doc.order_ref,
+    ]
+
+
 def ticket_pdf(tickets: list[TicketDocument]) -> bytes:
-    """One A5 page per ticket, CJK-capable (Adobe CID fonts), with the QR drawn on the page."""
+    """One A5 page per ticket, every line in an embedded font, with the QR drawn on the page.
+
+    The font is Noto Sans CJK, cut to the characters these tickets use
+    (:mod:`marquee.ticketing.pdffont`): English, simplified and traditional
+    Chinese show — and extract as text — in every reader.
+    """
+    with pdffont.document_font(line for doc in tickets for line in _printed(doc)) as font:
+        return _render_pdf(tickets, font)
+
+
+def _render_pdf(tickets: list[TicketDocument], font: str) -> bytes:
     from reportlab.lib.pagesizes import A5
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    _register_fonts()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A5, pageCompression=1)
     canvas.setTitle("Marquee e-tickets")
@@ -490,11 +485,15 @@ def ticket_pdf(tickets: list[TicketDocument]) -> bytes:
 
         def line(text: str, size: float, *, bold: bool = False, gap: float = 1.35) -> None:
             nonlocal y
-            font = _font_for(text, bold=bold)
-            canvas.setFont(font, size)
             for part in _wrap(text, font, size, text_width):
                 y -= size * gap
-                canvas.drawString(margin, y, part)
+                label = canvas.beginText(margin, y)
+                label.setFont(font, size)
+                # One weight is embedded: bold is the outline stroked as well as filled.
+                label.setTextRenderMode(2 if bold else 0)
+                canvas.setLineWidth(size / 30)
+                label.textLine(part)
+                canvas.drawText(label)
 
         canvas.setFillColorRGB(0.15, 0.39, 0.92)
         canvas.rect(0, height - 10 * mm, width, 10 * mm, stroke=0, fill=1)
@@ -512,6 +511,8 @@ def ticket_pdf(tickets: list[TicketDocument]) -> bytes:
         line(doc.hall, 11)
         line(doc.seat_label, 16, bold=True)
         line(doc.price, 10)
+        if doc.pickup:
+            line(doc.pickup, 13, bold=True)
         line(doc.order_ref, 9)
         qr_size = 70 * mm
         _draw_qr(canvas, doc.code, x=(width - qr_size) / 2, y=margin + 8 * mm, size=qr_size)

@@ -202,6 +202,22 @@ def showtime_initial(showtime) -> dict[str, Any]:
     return initial
 
 
+class PickupLookupForm(forms.Form):
+    """A pickup code typed at the kiosk."""
+
+    code = forms.CharField(
+        label=_("Pickup code"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "enterkeyhint": "search"}
+        ),
+        help_text=_("The 10 digits on the buyer's ticket page or PDF."),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data.get("code", "").replace("\x00", "").strip()
+
+
 class ScanForm(forms.Form):
     """A ticket code typed or pasted, or a photo of its QR code."""
 
@@ -209,10 +225,16 @@ class ScanForm(forms.Form):
         label=_("Ticket code"),
         required=False,
         max_length=600,
-        widget=forms.Textarea(
-            attrs={"rows": 3, "autocomplete": "off", "autocapitalize": "characters"}
+        # One line: a hand scanner's Enter after the code submits the form.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
         ),
-        help_text=_("Scan with a hand scanner, type or paste the code printed under the QR."),
+        help_text=_("Scan the QR with a hand scanner, or type the ticket's 10-digit pickup code."),
     )
     photo = forms.ImageField(
         label=_("Or a photo of the QR code"),

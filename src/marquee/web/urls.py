@@ -53,6 +53,7 @@ urlpatterns = [
     path("account/tokens/", account.tokens, name="account-tokens"),
     path("scan/", scanner.index, name="scanner"),
     path("scan/<slug:slug>/", scanner.scan, name="scanner-venue"),
+    path("scan/<slug:slug>/pickup/", scanner.kiosk, name="scanner-kiosk"),
     path("console/", console.index, name="console"),
     path("console/showtimes/<mqid:showtime_id>/", console.showtime, name="console-showtime"),
     path(

@@ -6,13 +6,17 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from marquee.accounts.auth import AUTH
-from marquee.ticketing import queries
+from marquee.core.ratelimit import enforce_rate_limits
+from marquee.ticketing import pickup, queries
 from marquee.ticketing.schemas.checkin import (
     CheckInIn,
     CheckInOut,
+    PickupLookupIn,
+    PickupTicketOut,
     ScanSummaryFilters,
     ScanSummaryOut,
     check_in_out,
+    pickup_ticket_out,
 )
 from marquee.ticketing.services import checkin
 
@@ -24,8 +28,12 @@ router = Router()
     response=CheckInOut,
     auth=AUTH,
     summary="Scan a ticket at a venue's door: the verdict, seat and showtime (venue operators)",
+    description="`code` is the signed code or the 10-digit pickup code; pickup codes are "
+    "rate-limited per account and address (429 problem `rate_limited`).",
 )
 def check_in(request: HttpRequest, payload: CheckInIn):
+    if pickup.normalise(payload.code) is not None:
+        enforce_rate_limits(request, "pickup_codes")
     venue = queries.venue_by_ref(venue_id=payload.venue_id, slug=payload.venue)
     showtime = (
         queries.showtime_by_id(payload.showtime_id) if payload.showtime_id is not None else None
@@ -34,6 +42,21 @@ def check_in(request: HttpRequest, payload: CheckInIn):
         code=payload.code, venue=venue, actor=request.user, showtime=showtime, door=payload.door
     )
     return check_in_out(result)
+
+
+@router.post(
+    "/pickups/lookup",
+    response=PickupTicketOut,
+    auth=AUTH,
+    summary="A kiosk finds a ticket by its pickup code at a venue (venue operators)",
+    description="404 problem `pickup_code_not_found` when no ticket of the venue has the "
+    "code. Rate-limited per account and address (429 problem `rate_limited`).",
+)
+def pickup_lookup(request: HttpRequest, payload: PickupLookupIn):
+    enforce_rate_limits(request, "pickup_codes")
+    venue = queries.venue_by_ref(venue_id=payload.venue_id, slug=payload.venue)
+    ticket = checkin.find_ticket_for_pickup(code=payload.code, venue=venue, actor=request.user)
+    return pickup_ticket_out(ticket)
 
 
 @router.get(

@@ -264,6 +264,13 @@ class Ticket(models.Model):
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
     code = models.TextField(blank=True)
+    # NULL, not "", until issued: the unique (showtime, pickup_code) must not count blanks.
+    pickup_code = models.CharField(  # noqa: DJ001
+        max_length=10,
+        null=True,
+        blank=True,
+        help_text=_("Short digits for manual check-in and kiosks; unique per showtime."),
+    )
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField()
     issued_at = models.DateTimeField(default=timezone.now)
@@ -282,7 +289,11 @@ class Ticket(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["showtime", "status"])]
+        indexes = [
+            models.Index(fields=["showtime", "status"]),
+            # The kiosk's look-up: a code at a venue, whichever of its showtimes.
+            models.Index(fields=["pickup_code"], name="ticket_pickup_code_idx"),
+        ]
         constraints = [
             # The last line of defence of invariant 1: one live ticket per seat.
             models.UniqueConstraint(
@@ -290,7 +301,18 @@ class Ticket(models.Model):
                 condition=Q(status__in=["valid", "used"]),
                 name="ticket_one_active_per_seat",
             ),
+            # The last line of defence behind issue_tickets' collision retry.
+            models.UniqueConstraint(
+                fields=["showtime", "pickup_code"], name="ticket_pickup_code_unique_per_showtime"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"ticket {self.pk} · {self.status}"
+
+    @property
+    def pickup_code_display(self) -> str:
+        """The pickup code in groups of four digits, as people read it out."""
+        from marquee.ticketing.pickup import grouped
+
+        return grouped(self.pickup_code)

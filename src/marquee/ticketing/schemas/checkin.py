@@ -18,11 +18,16 @@ from marquee.ticketing.schemas._common import (
 )
 
 if TYPE_CHECKING:
+    from marquee.ticketing.models import Ticket
     from marquee.ticketing.services.checkin import CheckInResult
 
 
 class CheckInIn(AtVenue):
-    code: str = Field(..., max_length=1000, description="The scanned ticket code (MQT1:…)")
+    code: str = Field(
+        ...,
+        max_length=1000,
+        description="The scanned ticket code (MQT1:…) or the ticket's 10-digit pickup code",
+    )
     showtime_id: Id | None = Field(None, description="Admit only this showtime's tickets")
     door: str = Field("", max_length=40, description="Which door scanned, e.g. Door A")
 
@@ -59,6 +64,30 @@ def check_in_out(result: CheckInResult) -> CheckInOut:
         used_at=result.used_at,
         used_door=result.used_door,
         exchanged=result.exchanged,
+    )
+
+
+class PickupLookupIn(AtVenue):
+    code: str = Field(..., max_length=30, description="The 10-digit pickup code (取票码)")
+
+
+class PickupTicketOut(Schema):
+    ticket_id: int
+    order_id: int
+    status: str = Field(..., description="valid, used, refunded or exchanged")
+    pickup_code: str
+    seat: SeatRef
+    showtime: ShowtimeBrief
+
+
+def pickup_ticket_out(ticket: Ticket) -> PickupTicketOut:
+    return PickupTicketOut(
+        ticket_id=ticket.pk,
+        order_id=ticket.order_id,
+        status=ticket.status,
+        pickup_code=ticket.pickup_code or "",
+        seat=seat_ref(ticket.seat),
+        showtime=showtime_brief(ticket.showtime),
     )
 
 

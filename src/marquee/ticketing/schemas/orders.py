@@ -87,6 +87,9 @@ class TicketOut(Schema):
     showtime_id: int
     seat: SeatRef
     code: str = Field(..., description="The signed payload the QR code carries (docs/tickets.md)")
+    pickup_code: str | None = Field(
+        None, description="Ten digits for manual check-in and kiosks (docs/tickets.md §10)"
+    )
     valid_from: datetime
     valid_until: datetime
     price_minor: int
@@ -102,6 +105,7 @@ def ticket_out(ticket: Ticket) -> TicketOut:
         showtime_id=ticket.showtime_id,
         seat=seat_ref(ticket.seat),
         code=ticket.code,
+        pickup_code=ticket.pickup_code,
         valid_from=ticket.valid_from,
         valid_until=ticket.valid_until,
         price_minor=ticket.line.price_minor,

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marquee.accounts.models import User
-from marquee.core.errors import DomainError, PermissionDenied
-from marquee.ticketing import etickets, events
+from marquee.core.errors import DomainError, NotFound, PermissionDenied
+from marquee.ticketing import etickets, events, pickup
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Scan, Showtime, Ticket
 from marquee.ticketing.permissions import can_check_in
@@ -92,6 +92,7 @@ def _message(
     used_at: datetime | None,
     used_door: str,
     exchanged: bool,
+    by_pickup_code: bool = False,
 ) -> str:
     seat = ticket.seat.label if ticket else ""
     if verdict == Scan.Verdict.VALID:
@@ -118,7 +119,19 @@ def _message(
         if exchanged:
             return _("Exchanged: this ticket was replaced by a ticket for another showtime.")
         return _("Refunded: this ticket no longer admits.")
+    if by_pickup_code:
+        return _("No ticket with this pickup code at this cinema.")
     return _("Forged: this is not a ticket we issued.")
+
+
+_WITH_DETAILS = (
+    "seat",
+    "order",
+    "showtime",
+    "showtime__title",
+    "showtime__venue",
+    "showtime__hall",
+)
 
 
 def _genuine_ticket(code: str) -> Ticket | None:
@@ -127,13 +140,7 @@ def _genuine_ticket(code: str) -> Ticket | None:
         claims = etickets.verify_ticket(code)
     except etickets.ForgedTicket:
         return None
-    ticket = (
-        Ticket.objects.select_related(
-            "seat", "order", "showtime", "showtime__title", "showtime__venue", "showtime__hall"
-        )
-        .filter(pk=claims.ticket_id)
-        .first()
-    )
+    ticket = Ticket.objects.select_related(*_WITH_DETAILS).filter(pk=claims.ticket_id).first()
     # A genuine signature over facts that disagree with our rows is not a ticket we issued.
     if (
         ticket is None
@@ -143,6 +150,49 @@ def _genuine_ticket(code: str) -> Ticket | None:
         or ticket.seat.code != claims.seat
     ):
         return None
+    return ticket
+
+
+def ticket_by_pickup_code(
+    *, code: str, venue: Venue, showtime: Showtime | None = None, now: datetime | None = None
+) -> Ticket | None:
+    """The ticket of ``venue`` (of ``showtime`` when given) whose pickup code is ``code``.
+
+    Never looks beyond ``venue``: a pickup code is only unique per showtime, and
+    a door must learn nothing of other cinemas' tickets. When several of the
+    venue's showtimes issued the same code, the ticket whose showtime is nearest
+    to ``now`` wins (the one at the door). ``code`` must be normalised
+    (:func:`marquee.ticketing.pickup.normalise`). The caller checks access.
+    """
+    rows = Ticket.objects.select_related(*_WITH_DETAILS).filter(
+        pickup_code=code, showtime__venue=venue
+    )
+    if showtime is not None:
+        rows = rows.filter(showtime=showtime)
+    candidates = list(rows[:50])
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    moment = now or timezone.now()
+    return min(candidates, key=lambda t: abs((t.showtime.starts_at - moment).total_seconds()))
+
+
+def find_ticket_for_pickup(*, code: str, venue: Venue, actor: User) -> Ticket:
+    """The kiosk's look-up: ``venue``'s ticket with pickup code ``code``.
+
+    ``actor`` must operate the venue (:class:`PermissionDenied`
+    ``not_venue_operator`` otherwise). ``code`` may carry spaces or hyphens
+    between its digits. Raises :class:`NotFound` ``pickup_code_not_found``
+    when no ticket of the venue has it (or the text is not a pickup code).
+    Reads only: printing or admitting is the caller's next step.
+    """
+    require_door_access(actor=actor, venue=venue)
+    normalised = pickup.normalise(code)
+    ticket = ticket_by_pickup_code(code=normalised, venue=venue) if normalised else None
+    if ticket is None:
+        raise NotFound(
+            TicketingErrorCode.PICKUP_CODE_NOT_FOUND,
+            "No ticket with this pickup code at this cinema.",
+        )
     return ticket
 
 
@@ -184,6 +234,10 @@ def check_in(
 ) -> CheckInResult:
     """Scan ``code`` at ``venue``'s door (admitting only ``showtime`` when given) and record it.
 
+    ``code`` is the signed ticket code or the ticket's 10-digit pickup code
+    (spaces and hyphens between digits allowed), which is looked up among
+    ``venue``'s tickets only; an unknown pickup code is ``forged``.
+
     ``actor`` must operate the venue (its chain's cinema operators, or an
     admin): :class:`PermissionDenied` ``not_venue_operator`` otherwise, and
     nothing is recorded. A ``showtime`` of another venue is a caller's
@@ -207,7 +261,15 @@ def check_in(
     door = "".join(ch for ch in str(door or "") if ch.isprintable()).strip()[:MAX_DOOR_LENGTH]
     if isinstance(code, str):  # a code never starts or ends with a space (docs/tickets.md §1)
         code = code.strip()
-    ticket = _genuine_ticket(code) if isinstance(code, str) else None
+    pickup_code = pickup.normalise(code) if isinstance(code, str) else None
+    if pickup_code is not None:
+        # Short digits typed at the door: a look-up at this venue only (docs/tickets.md §7).
+        code = pickup_code
+        ticket = ticket_by_pickup_code(code=code, venue=venue, showtime=showtime, now=now)
+        if ticket is None and showtime is not None:  # another showtime here: say which
+            ticket = ticket_by_pickup_code(code=code, venue=venue, now=now)
+    else:
+        ticket = _genuine_ticket(code) if isinstance(code, str) else None
     used_at: datetime | None = None
     used_door = ""
     exchanged = False
@@ -281,6 +343,7 @@ def check_in(
             used_at=used_at,
             used_door=used_door,
             exchanged=exchanged,
+            by_pickup_code=pickup_code is not None,
         ),
         scan=scan,
         ticket=shown_ticket,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +21,8 @@ from marquee.core.errors import Conflict
 from marquee.core.prepared import Prepared
 from marquee.ticketing import events
 from marquee.ticketing.limits import doors_open_before
-from marquee.ticketing.models import Hold, Order, OrderLine, SeatInventory, Ticket
+from marquee.ticketing.models import Hold, Order, OrderLine, SeatInventory, Showtime, Ticket
+from marquee.ticketing.pickup import new_pickup_code
 from marquee.ticketing.services._common import update_inventory
 from marquee.ticketing.services.order_states import change_order_status
 
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from marquee.payments.models import Payment
 
 logger = logging.getLogger(__name__)
+
+#: Attempts at a set of fresh pickup codes before giving up (each clash is ~n/10¹⁰).
+PICKUP_CODE_ATTEMPTS = 5
 
 
 class _CannotFulfil(Exception):
@@ -128,21 +132,33 @@ def issue_tickets(order: Order, now: datetime) -> list[Ticket]:
     valid_from = (showtime.starts_at - doors_open_before()).replace(microsecond=0)
     valid_until = showtime.ends_at.replace(microsecond=0)
     lines = list(OrderLine.objects.filter(order=order).select_related("seat").order_by("pk"))
-    tickets = Ticket.objects.bulk_create(
-        [
-            Ticket(
-                order=order,
-                line=line,
-                showtime=showtime,
-                seat=line.seat,
-                status=Ticket.Status.VALID,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                issued_at=now,
-            )
-            for line in lines
-        ]
-    )
+    for attempt in range(1, PICKUP_CODE_ATTEMPTS + 1):
+        codes = _fresh_pickup_codes(showtime, len(lines))
+        try:
+            # A savepoint: a clash with a code issued concurrently rolls back only this try.
+            with transaction.atomic():
+                tickets = Ticket.objects.bulk_create(
+                    [
+                        Ticket(
+                            order=order,
+                            line=line,
+                            showtime=showtime,
+                            seat=line.seat,
+                            status=Ticket.Status.VALID,
+                            pickup_code=code,
+                            valid_from=valid_from,
+                            valid_until=valid_until,
+                            issued_at=now,
+                        )
+                        for line, code in zip(lines, codes, strict=True)
+                    ]
+                )
+            break
+        except IntegrityError:
+            # Only a pickup-code clash is worth another try; anything else is real.
+            if attempt == PICKUP_CODE_ATTEMPTS or not _taken(showtime, codes):
+                raise
+            logger.info("order %s: pickup code clash, new codes (try %s)", order.pk, attempt)
     for ticket, line in zip(tickets, lines, strict=True):
         ticket.code = etickets.sign_ticket(
             etickets.TicketClaims(
@@ -157,6 +173,28 @@ def issue_tickets(order: Order, now: datetime) -> list[Ticket]:
         )
     Ticket.objects.bulk_update(tickets, ["code"])
     return tickets
+
+
+def _taken(showtime: Showtime, codes: list[str]) -> set[str]:
+    return set(
+        Ticket.objects.filter(showtime=showtime, pickup_code__in=codes).values_list(
+            "pickup_code", flat=True
+        )
+    )
+
+
+def _fresh_pickup_codes(showtime: Showtime, count: int) -> list[str]:
+    """``count`` distinct pickup codes no ticket of ``showtime`` holds yet.
+
+    The read is only a first filter: a concurrent issue may take a code between
+    it and the insert, which the unique constraint (showtime, pickup_code) then
+    refuses and :func:`issue_tickets` retries.
+    """
+    codes: list[str] = []
+    while len(codes) < count:
+        candidates = {new_pickup_code() for _ in range(count - len(codes))} - set(codes)
+        codes.extend(sorted(candidates - _taken(showtime, list(candidates))))
+    return codes
 
 
 def _publish_paid(order: Order, tickets: list[Ticket]) -> None:

@@ -1,7 +1,8 @@
 """The door scanner: a phone at the cinema door checks tickets in.
 
-The operator types or pastes a code (hand scanners type it too) or uploads a
-photo of the QR; the photo is decoded on the server (:mod:`marquee.web.qr`).
+The operator types the ticket's 10-digit pickup code, or a hand scanner types
+the signed code and presses Enter (a one-line field: Enter submits), or
+uploads a photo of the QR; the photo is decoded on the server (:mod:`marquee.web.qr`).
 The verdict comes from ``ticketing.services.checkin.check_in`` — the same
 service as ``POST /api/v1/ticketing/checkins`` — and is shown large and
 coloured with the seat and showtime, beside the day's scan counts.
@@ -18,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from marquee.core.errors import DomainError
+from marquee.core.ratelimit import enforce_rate_limits
+from marquee.ticketing import pickup
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing.models import Scan
 from marquee.ticketing.permissions import can_check_in
-from marquee.ticketing.services.checkin import check_in
+from marquee.ticketing.services.checkin import check_in, find_ticket_for_pickup
 from marquee.venues.models import Venue
 from marquee.web import queries
-from marquee.web.forms import ScanForm
+from marquee.web.forms import PickupLookupForm, ScanForm
 from marquee.web.qr import decode_qr
 from marquee.web.views.common import domain_errors
 
@@ -45,15 +48,20 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/scanner_index.html", {"venues": venues})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@domain_errors
-def scan(request: HttpRequest, slug: str) -> HttpResponse:
+def _door_venue(request: HttpRequest, slug: str) -> Venue:
     venue = Venue.objects.select_related("chain", "city").filter(slug=slug).first()
     if venue is None:
         raise Http404(_("No such cinema."))
     if not can_check_in(request.user, venue):
         raise PermissionDenied(_("You may only scan tickets at your own cinemas' doors."))
+    return venue
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def scan(request: HttpRequest, slug: str) -> HttpResponse:
+    venue = _door_venue(request, slug)
     form = ScanForm(request.POST or None, request.FILES or None)
     result = None
     unreadable = False
@@ -66,6 +74,8 @@ def scan(request: HttpRequest, slug: str) -> HttpResponse:
             unreadable = not code
         if code:
             try:
+                if pickup.normalise(code) is not None:
+                    enforce_rate_limits(request, "pickup_codes")
                 result = check_in(
                     code=code, venue=venue, actor=request.user, door=form.cleaned_data["door"]
                 )
@@ -89,3 +99,30 @@ def scan(request: HttpRequest, slug: str) -> HttpResponse:
         "venues": queries.scanner_venues(request.user),
     }
     return render(request, "web/scanner.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
+    """The pickup kiosk: an operator finds a ticket of this cinema by its pickup code.
+
+    The code travels in a POST body, never in an address (addresses end up in logs).
+    """
+    venue = _door_venue(request, slug)
+    form = PickupLookupForm(request.POST or None)
+    ticket = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            enforce_rate_limits(request, "pickup_codes")
+            ticket = find_ticket_for_pickup(
+                code=form.cleaned_data["code"], venue=venue, actor=request.user
+            )
+        except DomainError as exc:
+            form.add_error("code", exc.msg)
+            status = exc.status
+    elif request.method == "POST":
+        status = 400
+    context = {"venue": venue, "form": form, "ticket": ticket}
+    return render(request, "web/kiosk.html", context, status=status)
