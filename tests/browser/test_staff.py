@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -23,7 +25,11 @@ def test_the_door_scanner_admits_a_ticket_once(server, page):
     expect(verdict).to_contain_text("Admit")
     expect(verdict).to_contain_text("2排3座")
     assert verdict.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(20, 108, 46)"
-    expect(page.get_by_test_id("scan-count")).to_have_text("1 admitted of 1 scan")
+    # Other journeys may have scanned at this door today: the count moves by this scan.
+    count = page.get_by_test_id("scan-count")
+    expect(count).to_have_text(re.compile(r"^\d+ admitted of \d+ scans?$"))
+    admitted, scans = (int(n) for n in re.findall(r"\d+", count.inner_text()))
+    assert 1 <= admitted <= scans
     assert no_horizontal_scroll(page)
     shot(page, "scanner-admit")
 
@@ -32,7 +38,7 @@ def test_the_door_scanner_admits_a_ticket_once(server, page):
     expect(verdict).to_have_attribute("data-verdict", "already_used")
     expect(verdict).to_contain_text("Already used")
     expect(verdict).to_contain_text("door North")
-    expect(page.get_by_test_id("scan-count")).to_have_text("1 admitted of 2 scans")
+    expect(count).to_have_text(f"{admitted} admitted of {scans + 1} scans")
     shot(page, "scanner-already-used")
 
 
