@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import DatabaseError, DataError, InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -188,7 +188,7 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
-def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.warning("database unavailable: %s", exc)
     return problem(
         request,
@@ -199,8 +199,27 @@ def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpRespo
     )
 
 
+def _caused_by_outage(exc: BaseException) -> bool:
+    """Did ``exc`` follow from a lost database connection?
+
+    While the database restarts, the first failure (an ``OperationalError``)
+    can surface as another error raised during clean-up — a rollback or a
+    delete on the dead connection — with the outage as its context.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OperationalError | InterfaceError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if _caused_by_outage(exc):
+        return _database_unavailable(request, exc)
     logger.exception("unhandled API error")
     return problem(
         request,

@@ -106,3 +106,33 @@ def test_a_value_the_database_refuses_is_400_not_500(client_for, make_user, monk
     assert r.status_code == 400
     assert r["Content-Type"] == PROBLEM
     assert r.json()["code"] == "invalid_value"
+
+
+def test_an_error_that_follows_a_lost_connection_is_503_not_500(client, monkeypatch):
+    from django.db import OperationalError
+
+    from marquee.catalog import api as catalog_api
+
+    def broken(*args, **kwargs):
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError as outage:
+            raise RuntimeError("clean-up failed on the dead connection") from outage
+
+    monkeypatch.setattr(catalog_api.queries, "search_titles", broken, raising=True)
+    r = client.get("/api/v1/catalog/titles")
+    assert r.status_code == 503
+    assert r["Content-Type"] == PROBLEM
+    assert r.json()["code"] == "service_unavailable"
+
+
+def test_an_unrelated_error_is_still_a_500(client, monkeypatch):
+    from marquee.catalog import api as catalog_api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(catalog_api.queries, "search_titles", broken, raising=True)
+    r = client.get("/api/v1/catalog/titles")
+    assert r.status_code == 500
+    assert r.json()["code"] == "internal_error"
