@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import has_role
+from marquee.core.admin import ReadOnlyAdmin
 from marquee.core.models import IdempotencyRecord
 from marquee.payments.models import (
     CallbackLog,
@@ -17,7 +18,7 @@ from marquee.payments.models import (
 )
 
 
-class ReadOnlyFinanceAdmin(admin.ModelAdmin):
+class ReadOnlyFinanceAdmin(ReadOnlyAdmin):
     """Visible to finance staff and administrators; nobody edits money by hand."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -25,15 +26,6 @@ class ReadOnlyFinanceAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return has_role(request.user, Role.FINANCE)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class RefundInline(admin.TabularInline):

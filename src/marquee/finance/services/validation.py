@@ -16,11 +16,11 @@ from typing import Any
 
 from django.db import connection
 
-from marquee.core.errors import CoreErrorCode, DomainError
-from marquee.core.fx import quote_on
+from marquee.core.errors import DomainError
 from marquee.core.money import get_currency, round_half_even
 from marquee.finance.errors import FinanceError, FinanceErrorCode
 from marquee.finance.models import FUNCTIONAL_CURRENCY
+from marquee.finance.rates import dated_quote
 
 #: Decimal places kept of a rate on a line (the column's scale).
 _RATE_PLACES = 16
@@ -170,19 +170,9 @@ def rates(
         if (line.currency, day) in known:
             rates[line.currency] = known[(line.currency, day)]
             continue
-        try:
-            rates[line.currency] = known[(line.currency, day)] = quote_on(
-                line.currency, FUNCTIONAL_CURRENCY, day
-            ).rate
-        except DomainError as exc:
-            if exc.code != CoreErrorCode.NO_RATE:
-                raise
-            raise refuse(
-                FinanceErrorCode.MISSING_RATE,
-                f"No {line.currency}→{FUNCTIONAL_CURRENCY} rate covers {day.isoformat()}.",
-                currency=line.currency,
-                on=day.isoformat(),
-            ) from exc
+        rates[line.currency] = known[(line.currency, day)] = dated_quote(
+            line.currency, FUNCTIONAL_CURRENCY, day
+        ).rate
     return rates
 
 
