@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "marquee.ticketing",
     "marquee.payments",
     "marquee.finance",
+    "marquee.investment",
+    "marquee.crowdfunding",
+    "marquee.rights",
+    "marquee.analytics",
+    "marquee.marketing",
+    "marquee.merch",
     "marquee.web",
     "marquee.demo",
 ]

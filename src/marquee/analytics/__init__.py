@@ -1,0 +1,1 @@
+"""Analytics: live box office, pre-sale curves, recommendations and forecasts."""

@@ -1,0 +1,1 @@
+"""Film crowdfunding: offerings, pledges held in escrow, returns and perks."""

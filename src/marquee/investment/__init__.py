@@ -1,0 +1,1 @@
+"""Content investment: the slate, budgets, co-financing stakes and revenue waterfalls."""

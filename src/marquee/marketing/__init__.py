@@ -1,0 +1,1 @@
+"""Marketing: audiences, segments, campaigns and vouchers."""

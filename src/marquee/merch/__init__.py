@@ -1,0 +1,1 @@
+"""Merchandise: licensed goods, stock, authenticity codes and royalties."""

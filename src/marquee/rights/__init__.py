@@ -1,0 +1,1 @@
+"""Rights and licensing: holdings, deals in and out, avails."""
