@@ -16,6 +16,7 @@ import io
 import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 from PIL import Image
@@ -50,6 +51,15 @@ ROLES: tuple[str, ...] = (
 )
 
 _seq = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One concrete request of a matrix row: its path and body (JSON or a poster upload)."""
+
+    path: str
+    json: Any = None
+    files: dict[str, Any] | None = None
 
 
 @dataclass
