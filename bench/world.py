@@ -21,20 +21,22 @@ from django.utils import timezone
 from marquee.accounts.models import Organisation, Role, User
 from marquee.accounts.services import create_api_token, grant_role
 from marquee.catalog.models import Title
+from marquee.demo.ticketing.schedule import BASE_PRICE, SERVICE_FEE
 from marquee.places.models import City
 from marquee.ticketing.models import SeatInventory, Showtime, ShowtimePrice
 from marquee.venues import services as venue_services
 from marquee.venues.demo import stadium_layout
 from marquee.venues.models import Chain, Hall, Seat, SeatType, Venue
 
+#: A Beijing 2D evening's prices, as the demo world sets them.
 PRICES = {
-    SeatType.STANDARD: 4500,
-    SeatType.VIP: 6500,
-    SeatType.COUPLE: 9000,
-    SeatType.WHEELCHAIR: 3000,
-    SeatType.COMPANION: 3000,
+    SeatType.STANDARD: BASE_PRICE["beijing"],
+    SeatType.VIP: BASE_PRICE["beijing"] + 2000,
+    SeatType.COUPLE: 2 * BASE_PRICE["beijing"],
+    SeatType.WHEELCHAIR: BASE_PRICE["beijing"] - 2000,
+    SeatType.COMPANION: BASE_PRICE["beijing"] - 2000,
 }
-FEE = 300
+FEE = SERVICE_FEE["CNY"]
 RUNTIME = 120
 #: Showtimes of one hall start this far apart (runtime + cleaning, with room to spare).
 SLOT = timedelta(hours=3)

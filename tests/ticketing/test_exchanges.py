@@ -56,28 +56,27 @@ def ids(order, *codes):
     return [by_seat[c].pk for c in codes]
 
 
+def exchange(order, later, *, actor, old=("3-4", "3-5"), new=("3-1", "3-2")):
+    """Exchange seats ``old`` of ``order`` for seats ``new`` of ``later``."""
+    return exchange_tickets(
+        order=order,
+        ticket_ids=ids(order, *old),
+        new_showtime=later,
+        seat_codes=list(new),
+        actor=actor,
+    )
+
+
 def refusal(order, *, later, actor, old=("3-4",), new=("3-1",), error=DomainError):
     """The error with which exchanging seats ``old`` of ``order`` for ``new`` of ``later`` fails."""
     with pytest.raises(error) as exc:
-        exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, *old),
-            new_showtime=later,
-            seat_codes=list(new),
-            actor=actor,
-        )
+        exchange(order, later, old=old, new=new, actor=actor)
     return exc.value
 
 
 def test_exchange_moves_tickets_to_the_new_seats(order, buyer, showtime, later):
     before = OutboxEvent.objects.count()
-    result = exchange_tickets(
-        order=order,
-        ticket_ids=ids(order, "3-4", "3-5"),
-        new_showtime=later,
-        seat_codes=["3-1", "3-2"],
-        actor=buyer,
-    )
+    result = exchange(order, later, actor=buyer)
     assert result.order.status == Order.Status.EXCHANGED
     assert result.refunded_minor == 0
     new_order = result.new_order
@@ -167,13 +166,7 @@ def test_if_a_new_seat_is_taken_the_old_seats_stay_sold(order, buyer, showtime, 
 def test_an_expired_hold_on_a_new_seat_does_not_block(order, buyer, later, make_user):
     other = holds.place_hold(showtime=later, seat_codes=["3-2"], user=make_user()).hold
     with time_machine.travel(other.expires_at + timedelta(seconds=1)):
-        result = exchange_tickets(
-            order=order,
-            ticket_ids=ids(order, "3-4", "3-5"),
-            new_showtime=later,
-            seat_codes=["3-1", "3-2"],
-            actor=buyer,
-        )
+        result = exchange(order, later, actor=buyer)
     assert seat_states(later, "3-1", "3-2") == ["sold", "sold"]
     assert result.new_order.hold.status == Hold.Status.COMPLETED
 
@@ -232,13 +225,7 @@ def test_a_cancelled_or_started_target_is_refused(world, order, buyer, later):
 def test_the_exchanged_tickets_can_be_exchanged_or_refunded_again(order, buyer, world, later):
     from marquee.ticketing.services.refunds import refund_tickets
 
-    first = exchange_tickets(
-        order=order,
-        ticket_ids=ids(order, "3-4", "3-5"),
-        new_showtime=later,
-        seat_codes=["3-1", "3-2"],
-        actor=buyer,
-    )
+    first = exchange(order, later, actor=buyer)
     refunded = refund_tickets(order=first.new_order, actor=buyer)
     assert refunded.order.status == "refunded"
     assert refunded.amount_minor == 2 * (PRICES["vip"] + FEE)

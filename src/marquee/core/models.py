@@ -11,6 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def actor_field(**options: object) -> models.ForeignKey:
+    """The account that did something (kept when the account goes: the row stays, the link empties)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        **options,
+    )
+
+
 class ExchangeRate(models.Model):
     """One ``base`` unit buys ``rate`` ``quote`` units from ``valid_from`` on.
 

@@ -35,17 +35,7 @@ from django.utils import timezone
 
 from marquee.core.errors import DomainError
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.providers import keys
-from marquee.payments.providers.base import (
-    CallbackEvent,
-    InvalidCallback,
-    InvalidSignature,
-    PaymentProvider,
-    ProviderError,
-    ProviderRefund,
-    StartedPayment,
-    absolute_url,
-)
+from marquee.payments.providers import base, keys
 from marquee.payments.providers.money import parse_yuan, yuan
 from marquee.payments.transport import HttpRequest, Transport, TransportError, UrllibTransport
 
@@ -66,7 +56,7 @@ def signing_string(params: Mapping[str, str], *, exclude: frozenset[str]) -> byt
     return "&".join(f"{k}={v}" for k, v in pairs).encode("utf-8")
 
 
-class AlipayProvider(PaymentProvider):
+class AlipayProvider(base.PaymentProvider):
     name = "alipay"
     signature_header = ""  # Alipay signs inside the form body
 
@@ -109,12 +99,12 @@ class AlipayProvider(PaymentProvider):
         params["sign"] = keys.sign(self._private_key, signing_string(params, exclude=frozenset()))
         return params
 
-    def start(self, payment: Payment) -> StartedPayment:
+    def start(self, payment: Payment) -> base.StartedPayment:
         if payment.currency != "CNY":
             raise DomainError(PaymentsErrorCode.INVALID_CURRENCY, "Alipay takes CNY only.")
         extra = {"notify_url": self.notify_url}
         if payment.return_url:
-            extra["return_url"] = absolute_url(self.public_url, payment.return_url)
+            extra["return_url"] = base.absolute_url(self.public_url, payment.return_url)
         params = self.signed_params(
             "alipay.trade.page.pay",
             {
@@ -125,37 +115,37 @@ class AlipayProvider(PaymentProvider):
             },
             **extra,
         )
-        return StartedPayment(
+        return base.StartedPayment(
             provider_ref=payment.pk.hex, redirect_url=f"{self.gateway}?{urlencode(params)}"
         )
 
     # --- notifications ----------------------------------------------------------------
 
-    def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> CallbackEvent:
+    def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> base.CallbackEvent:
         try:
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
         except (UnicodeDecodeError, ValueError):
-            raise InvalidSignature("The notification is not a signed Alipay form.") from None
+            raise base.InvalidSignature("The notification is not a signed Alipay form.") from None
         params = dict(pairs)
         signature = params.get("sign", "")
         if len(params) != len(pairs) or not signature or params.get("sign_type") != "RSA2":
-            raise InvalidSignature("The notification carries no single RSA2 signature.")
+            raise base.InvalidSignature("The notification carries no single RSA2 signature.")
         content = signing_string(params, exclude=frozenset({"sign", "sign_type"}))
         if not keys.verify(self._alipay_key, content, signature):
-            raise InvalidSignature("The notification's signature does not verify.")
+            raise base.InvalidSignature("The notification's signature does not verify.")
         if params.get("app_id") != self.app_id:
-            raise InvalidSignature("The notification is for another Alipay application.")
+            raise base.InvalidSignature("The notification is for another Alipay application.")
         try:
             sent = datetime.strptime(params["notify_time"], _TIME_FORMAT).replace(tzinfo=BEIJING)
             if abs(timezone.now() - sent) > timedelta(seconds=self.tolerance):
-                raise InvalidSignature("The notification is too old.", stale=True)
+                raise base.InvalidSignature("The notification is too old.", stale=True)
             status = params["trade_status"]
             if status not in _PAID and status != "TRADE_CLOSED":
-                raise InvalidCallback(f"Trade status {status[:30]!r} is not an outcome.")
+                raise base.InvalidCallback(f"Trade status {status[:30]!r} is not an outcome.")
             event_id = params["notify_id"]
             if not 1 <= len(event_id) <= 100 or not event_id.isprintable():
                 raise ValueError("notify_id")
-            return CallbackEvent(
+            return base.CallbackEvent(
                 event_id=event_id,
                 event_type=f"trade_status.{status}",
                 payment_id=uuid.UUID(hex=params["out_trade_no"]),
@@ -166,14 +156,16 @@ class AlipayProvider(PaymentProvider):
                 reason="" if status in _PAID else "trade_closed",
             )
         except (KeyError, ValueError) as exc:
-            raise InvalidCallback("The notification is not an Alipay trade notification.") from exc
+            raise base.InvalidCallback(
+                "The notification is not an Alipay trade notification."
+            ) from exc
 
     def acknowledgement(self) -> tuple[str, bytes]:
         return "text/plain; charset=utf-8", b"success"
 
     # --- refunds ----------------------------------------------------------------------
 
-    def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
+    def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> base.ProviderRefund:
         request_no = f"refund-{refund_id}"
         params = self.signed_params(
             "alipay.trade.refund",
@@ -185,10 +177,10 @@ class AlipayProvider(PaymentProvider):
         )
         answer = self._post(params, "alipay_trade_refund_response")
         if answer.get("code") != "10000":
-            raise ProviderError(
+            raise base.ProviderError(
                 f"Alipay refused the refund: {answer.get('sub_msg') or answer.get('msg')}"
             )
-        return ProviderRefund(provider_ref=request_no)
+        return base.ProviderRefund(provider_ref=request_no)
 
     def _post(self, params: dict[str, str], response_key: str) -> dict[str, Any]:
         """POST a signed call; returns the verified ``response_key`` object."""
@@ -202,14 +194,16 @@ class AlipayProvider(PaymentProvider):
                 )
             )
         except TransportError as exc:
-            raise ProviderError(f"Alipay could not be reached: {exc}") from None
+            raise base.ProviderError(f"Alipay could not be reached: {exc}") from None
         text = response.body.decode("utf-8", "replace")
         raw, doc = _response_object(text, response_key)
         if response.status != 200 or doc is None:
-            raise ProviderError(f"Alipay answered HTTP {response.status} without {response_key}.")
+            raise base.ProviderError(
+                f"Alipay answered HTTP {response.status} without {response_key}."
+            )
         signature = json.loads(text).get("sign", "")
         if not keys.verify(self._alipay_key, raw.encode("utf-8"), signature):
-            raise ProviderError("Alipay's answer does not carry Alipay's signature.")
+            raise base.ProviderError("Alipay's answer does not carry Alipay's signature.")
         return doc
 
 

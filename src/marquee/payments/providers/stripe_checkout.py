@@ -25,18 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import stripe
 
-from marquee.payments.providers.base import (
-    DEFAULT_TOLERANCE_SECONDS,
-    CallbackEvent,
-    InvalidCallback,
-    InvalidSignature,
-    PaymentProvider,
-    ProviderError,
-    ProviderRefund,
-    StartedPayment,
-    absolute_url,
-    header,
-)
+from marquee.payments.providers import base
 from marquee.payments.transport import HttpRequest, Transport, TransportError, UrllibTransport
 
 if TYPE_CHECKING:
@@ -72,7 +61,7 @@ class TransportHttpClient(stripe.HTTPClient):
         return None
 
 
-class StripeProvider(PaymentProvider):
+class StripeProvider(base.PaymentProvider):
     name = "stripe"
     signature_header = "Stripe-Signature"
 
@@ -83,7 +72,7 @@ class StripeProvider(PaymentProvider):
         webhook_secret: str,
         public_url: str,
         transport: Transport | None = None,
-        tolerance: int = DEFAULT_TOLERANCE_SECONDS,
+        tolerance: int = base.DEFAULT_TOLERANCE_SECONDS,
     ) -> None:
         self.webhook_secret = webhook_secret
         self.public_url = public_url.rstrip("/")
@@ -94,8 +83,8 @@ class StripeProvider(PaymentProvider):
             max_network_retries=0,
         )
 
-    def start(self, payment: Payment) -> StartedPayment:
-        back = absolute_url(self.public_url, payment.return_url)
+    def start(self, payment: Payment) -> base.StartedPayment:
+        back = base.absolute_url(self.public_url, payment.return_url)
         params: dict[str, Any] = {
             "mode": "payment",
             "client_reference_id": str(payment.pk),
@@ -119,37 +108,39 @@ class StripeProvider(PaymentProvider):
                 params=params, options={"idempotency_key": f"payment-{payment.pk}"}
             )
         except stripe.StripeError as exc:
-            raise ProviderError(
+            raise base.ProviderError(
                 f"Stripe refused the Checkout Session: {exc.user_message}"
             ) from None
         if not session.url:
-            raise ProviderError("Stripe answered without a Checkout URL.")
-        return StartedPayment(provider_ref=session.id, redirect_url=session.url)
+            raise base.ProviderError("Stripe answered without a Checkout URL.")
+        return base.StartedPayment(provider_ref=session.id, redirect_url=session.url)
 
-    def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> CallbackEvent:
-        signature = header(headers, self.signature_header)
+    def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> base.CallbackEvent:
+        signature = base.header(headers, self.signature_header)
         if not signature:
-            raise InvalidSignature("The Stripe-Signature header is missing.")
+            raise base.InvalidSignature("The Stripe-Signature header is missing.")
         try:
             event = stripe.Webhook.construct_event(
                 body, signature, self.webhook_secret, tolerance=self.tolerance
             )
         except stripe.SignatureVerificationError as exc:
             stale = "timestamp outside the tolerance" in str(exc).lower()
-            raise InvalidSignature(f"Stripe: {exc.user_message or exc}", stale=stale) from None
+            raise base.InvalidSignature(f"Stripe: {exc.user_message or exc}", stale=stale) from None
         except ValueError as exc:
-            raise InvalidCallback("The Stripe event is not JSON.") from exc
+            raise base.InvalidCallback("The Stripe event is not JSON.") from exc
         try:
             if event.type not in _SUCCEEDED | _FAILED:
-                raise InvalidCallback(f"Stripe event {str(event.type)[:50]!r} is not an outcome.")
+                raise base.InvalidCallback(
+                    f"Stripe event {str(event.type)[:50]!r} is not an outcome."
+                )
             session = event.data.object.to_dict()
             paid = event.type in _SUCCEEDED
             if paid and session["payment_status"] != "paid":
-                raise InvalidCallback("The Checkout Session is not paid yet.")
+                raise base.InvalidCallback("The Checkout Session is not paid yet.")
             amount = session["amount_total"]
             if isinstance(amount, bool) or not isinstance(amount, int):
                 raise TypeError("amount_total")
-            return CallbackEvent(
+            return base.CallbackEvent(
                 event_id=str(event.id)[:100],
                 event_type=str(event.type),
                 payment_id=uuid.UUID(str(session["client_reference_id"])),
@@ -160,11 +151,11 @@ class StripeProvider(PaymentProvider):
                 reason="" if paid else event.type.rsplit(".", 1)[-1],
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise InvalidCallback("The Stripe event is not a Checkout Session event.") from exc
+            raise base.InvalidCallback("The Stripe event is not a Checkout Session event.") from exc
 
-    def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
+    def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> base.ProviderRefund:
         if not payment.provider_ref.startswith("pi_"):
-            raise ProviderError("The payment has no Stripe PaymentIntent to refund.")
+            raise base.ProviderError("The payment has no Stripe PaymentIntent to refund.")
         try:
             refund = self.client.v1.refunds.create(
                 params={
@@ -175,7 +166,7 @@ class StripeProvider(PaymentProvider):
                 options={"idempotency_key": f"refund-{refund_id}"},
             )
         except stripe.StripeError as exc:
-            raise ProviderError(f"Stripe refused the refund: {exc.user_message}") from None
+            raise base.ProviderError(f"Stripe refused the refund: {exc.user_message}") from None
         if refund.status in {"failed", "canceled"}:
-            raise ProviderError(f"Stripe refused the refund ({refund.status}).")
-        return ProviderRefund(provider_ref=refund.id)
+            raise base.ProviderError(f"Stripe refused the refund ({refund.status}).")
+        return base.ProviderRefund(provider_ref=refund.id)

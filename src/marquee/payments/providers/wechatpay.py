@@ -35,18 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from marquee.core.errors import DomainError
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.providers import keys
-from marquee.payments.providers.base import (
-    DEFAULT_TOLERANCE_SECONDS,
-    CallbackEvent,
-    InvalidCallback,
-    InvalidSignature,
-    PaymentProvider,
-    ProviderError,
-    ProviderRefund,
-    StartedPayment,
-    header,
-)
+from marquee.payments.providers import base, keys
 from marquee.payments.transport import (
     HttpRequest,
     HttpResponse,
@@ -73,7 +62,7 @@ def decrypt_resource(apiv3_key: bytes, resource: Mapping[str, Any]) -> bytes:
     )
 
 
-class WechatPayProvider(PaymentProvider):
+class WechatPayProvider(base.PaymentProvider):
     name = "wechatpay"
     signature_header = "Wechatpay-Signature"
 
@@ -90,7 +79,7 @@ class WechatPayProvider(PaymentProvider):
         notify_url: str,
         api_base: str = DEFAULT_API_BASE,
         transport: Transport | None = None,
-        tolerance: int = DEFAULT_TOLERANCE_SECONDS,
+        tolerance: int = base.DEFAULT_TOLERANCE_SECONDS,
     ) -> None:
         if len(apiv3_key.encode()) != 32:
             raise keys.BadKey("the APIv3 key is 32 characters")
@@ -120,25 +109,27 @@ class WechatPayProvider(PaymentProvider):
         )
 
     def verify_signed(self, headers: Mapping[str, str], body: bytes) -> None:
-        """Check WeChat Pay's signature headers over ``body``; raises :class:`InvalidSignature`."""
-        timestamp = header(headers, "Wechatpay-Timestamp")
-        nonce = header(headers, "Wechatpay-Nonce")
-        signature = header(headers, "Wechatpay-Signature")
-        serial = header(headers, "Wechatpay-Serial")
+        """Check WeChat Pay's signature headers over ``body``; raises :class:`base.InvalidSignature`."""
+        timestamp = base.header(headers, "Wechatpay-Timestamp")
+        nonce = base.header(headers, "Wechatpay-Nonce")
+        signature = base.header(headers, "Wechatpay-Signature")
+        serial = base.header(headers, "Wechatpay-Serial")
         if not (timestamp and nonce and signature and serial):
-            raise InvalidSignature("The Wechatpay-* signature headers are missing.")
+            raise base.InvalidSignature("The Wechatpay-* signature headers are missing.")
         if serial != self.platform_serial:
-            raise InvalidSignature("The answer is signed with an unknown platform key.")
+            raise base.InvalidSignature("The answer is signed with an unknown platform key.")
         if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
-            raise InvalidSignature("The Wechatpay-Timestamp header is malformed.")
+            raise base.InvalidSignature("The Wechatpay-Timestamp header is malformed.")
         message = f"{timestamp}\n{nonce}\n".encode() + body + b"\n"
         if not keys.verify(self._platform_key, message, signature):
-            raise InvalidSignature("The WeChat Pay signature does not verify.")
+            raise base.InvalidSignature("The WeChat Pay signature does not verify.")
         if abs(time.time() - int(timestamp)) > self.tolerance:
-            raise InvalidSignature("The signed timestamp is outside the tolerance.", stale=True)
+            raise base.InvalidSignature(
+                "The signed timestamp is outside the tolerance.", stale=True
+            )
 
     def _call(self, method: str, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """A signed API call; returns the verified JSON answer (2xx) or raises ProviderError."""
+        """A signed API call; returns the verified JSON answer (2xx) or raises base.ProviderError."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         request = HttpRequest(
             method,
@@ -153,22 +144,24 @@ class WechatPayProvider(PaymentProvider):
         try:
             response = self.transport.send(request)
         except TransportError as exc:
-            raise ProviderError(f"WeChat Pay could not be reached: {exc}") from None
+            raise base.ProviderError(f"WeChat Pay could not be reached: {exc}") from None
         doc = _json(response)
         if not 200 <= response.status < 300:
-            raise ProviderError(
+            raise base.ProviderError(
                 f"WeChat Pay answered {response.status} {doc.get('code', '')}: "
                 f"{str(doc.get('message', ''))[:200]}"
             )
         try:
             self.verify_signed(response.headers, response.body)
-        except InvalidSignature as exc:
-            raise ProviderError(f"WeChat Pay's answer is not authentic: {exc.message}") from None
+        except base.InvalidSignature as exc:
+            raise base.ProviderError(
+                f"WeChat Pay's answer is not authentic: {exc.message}"
+            ) from None
         return doc
 
     # --- the interface ----------------------------------------------------------------
 
-    def start(self, payment: Payment) -> StartedPayment:
+    def start(self, payment: Payment) -> base.StartedPayment:
         if payment.currency != "CNY":
             raise DomainError(PaymentsErrorCode.INVALID_CURRENCY, "WeChat Pay takes CNY only.")
         doc = self._call(
@@ -185,15 +178,17 @@ class WechatPayProvider(PaymentProvider):
         )
         code_url = doc.get("code_url")
         if not isinstance(code_url, str) or not code_url:
-            raise ProviderError("WeChat Pay answered without a code_url.")
-        return StartedPayment(provider_ref=payment.pk.hex, redirect_url=code_url)
+            raise base.ProviderError("WeChat Pay answered without a code_url.")
+        return base.StartedPayment(provider_ref=payment.pk.hex, redirect_url=code_url)
 
-    def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> CallbackEvent:
+    def parse_callback(self, *, body: bytes, headers: Mapping[str, str]) -> base.CallbackEvent:
         self.verify_signed(headers, body)
         try:
             doc = json.loads(body)
             if doc["event_type"] != "TRANSACTION.SUCCESS":
-                raise InvalidCallback(f"Event {str(doc['event_type'])[:40]!r} is not an outcome.")
+                raise base.InvalidCallback(
+                    f"Event {str(doc['event_type'])[:40]!r} is not an outcome."
+                )
             transaction = json.loads(decrypt_resource(self._apiv3_key, doc["resource"]))
             if transaction["mchid"] != self.mchid or transaction["trade_state"] != "SUCCESS":
                 raise ValueError("another merchant's or an unpaid transaction")
@@ -203,7 +198,7 @@ class WechatPayProvider(PaymentProvider):
             event_id = str(doc["id"])
             if not 1 <= len(event_id) <= 100 or not event_id.isprintable():
                 raise ValueError("id")
-            return CallbackEvent(
+            return base.CallbackEvent(
                 event_id=event_id,
                 event_type=doc["event_type"],
                 payment_id=uuid.UUID(hex=str(transaction["out_trade_no"])),
@@ -213,9 +208,9 @@ class WechatPayProvider(PaymentProvider):
                 provider_ref=str(transaction.get("transaction_id", "")),
             )
         except (ValueError, KeyError, TypeError, AttributeError, InvalidTag, binascii.Error) as e:
-            raise InvalidCallback("The notification is not a WeChat Pay transaction.") from e
+            raise base.InvalidCallback("The notification is not a WeChat Pay transaction.") from e
 
-    def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
+    def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> base.ProviderRefund:
         doc = self._call(
             "POST",
             "/v3/refund/domestic/refunds",
@@ -230,8 +225,8 @@ class WechatPayProvider(PaymentProvider):
             },
         )
         if doc.get("status") not in {"SUCCESS", "PROCESSING"}:
-            raise ProviderError(f"WeChat Pay refused the refund ({doc.get('status')}).")
-        return ProviderRefund(provider_ref=str(doc.get("refund_id", f"refund-{refund_id}")))
+            raise base.ProviderError(f"WeChat Pay refused the refund ({doc.get('status')}).")
+        return base.ProviderRefund(provider_ref=str(doc.get("refund_id", f"refund-{refund_id}")))
 
 
 def _json(response: HttpResponse) -> dict[str, Any]:

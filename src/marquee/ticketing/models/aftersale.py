@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marquee.core.models import actor_field
 from marquee.core.money import MoneyAttribute
 from marquee.ticketing.models.sales import Order, Ticket
 from marquee.ticketing.models.showtimes import Showtime
@@ -43,13 +43,7 @@ class Scan(models.Model):
     door_showtime = models.ForeignKey(
         Showtime, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = actor_field()
     door = models.CharField(max_length=40, blank=True)
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     at = models.DateTimeField()
@@ -66,7 +60,18 @@ class Scan(models.Model):
         return f"scan {self.pk} · {self.verdict} · {self.door or '-'}"
 
 
-class OrderRefund(models.Model):
+class _AfterSale(models.Model):
+    """Who asked for an after-sale step, when, and under which idempotency key."""
+
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    actor = actor_field()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class OrderRefund(_AfterSale):
     """Money given back on an order: a buyer's refund, a cancellation, an exchange's difference.
 
     ``amount_minor`` went back to the buyer (through ``payment_refund`` when
@@ -90,15 +95,6 @@ class OrderRefund(models.Model):
     payment_refund = models.ForeignKey(
         "payments.Refund", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    idempotency_key = models.CharField(max_length=255, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     amount = MoneyAttribute("amount_minor")
     fee = MoneyAttribute("fee_minor")
@@ -117,7 +113,7 @@ class OrderRefund(models.Model):
         return f"refund {self.pk} of order {self.order_id} · {self.amount_minor} {self.currency}"
 
 
-class TicketExchange(models.Model):
+class TicketExchange(_AfterSale):
     """Tickets of ``order`` given up for the tickets of ``new_order`` (another showtime)."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="exchanges")
@@ -128,15 +124,6 @@ class TicketExchange(models.Model):
     refund = models.OneToOneField(
         OrderRefund, on_delete=models.PROTECT, null=True, blank=True, related_name="exchange"
     )
-    idempotency_key = models.CharField(max_length=255, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     old_value = MoneyAttribute("old_value_minor")
     new_value = MoneyAttribute("new_value_minor")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import Title
+from marquee.core.models import actor_field
 from marquee.places.models import City
 from marquee.venues.models import Venue
 
@@ -45,13 +46,7 @@ class PresaleRound(models.Model):
     )
     venues = models.ManyToManyField(Venue, blank=True, related_name="presale_rounds")
     cities = models.ManyToManyField(City, blank=True, related_name="presale_rounds")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marquee.catalog.models import Title
+from marquee.core.models import actor_field
 from marquee.core.money import MoneyAttribute
 from marquee.venues.models import Hall, SeatType, Venue
 
@@ -54,13 +54,7 @@ class Showtime(models.Model):
         blank=True,
         help_text=_("General sale opens here; before it only open pre-sale rounds sell."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)

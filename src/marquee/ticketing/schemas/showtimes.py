@@ -160,19 +160,21 @@ class SeatStateOut(Schema):
 
 
 class SeatMapOut(Schema):
+    """The body of ``seat_map_body``: the hall's grid and every seat's sale state."""
+
     showtime_id: int
-    status: str
+    status: str = Field(..., description="The showtime's status: scheduled, on_sale, …")
     hall_id: int
     hall_name: str
-    rows: int
-    columns: int
-    screen_side: str
-    aisles_after_rows: list[int]
-    aisles_after_columns: list[int]
-    currency: str
-    service_fee_minor: int
-    prices: dict[str, int]
-    counts: dict[str, int]
+    rows: int = Field(..., description="Grid rows, the screen side first")
+    columns: int = Field(..., description="Grid columns, left to right from the audience")
+    screen_side: str = Field(..., description="Where the screen is drawn: top or bottom")
+    aisles_after_rows: list[int] = Field(..., description="Aisles follow these grid rows")
+    aisles_after_columns: list[int] = Field(..., description="Aisles follow these grid columns")
+    currency: str = Field(..., description="ISO 4217 code of every price below")
+    service_fee_minor: int = Field(..., description="Service fee per ticket, minor units")
+    prices: dict[str, int] = Field(..., description="Seat type → price in minor units")
+    counts: dict[str, int] = Field(..., description="State → number of seats")
     seats: list[SeatStateOut]
 
 

@@ -397,34 +397,29 @@ def _check_uniqueness(specs: list[tuple[int, SeatSpec]], out: ProblemList) -> No
     by_cell: dict[tuple[int, int], SeatSpec] = {}
     by_code: dict[str, SeatSpec] = {}
     for index, spec in specs:
-        taken = by_cell.get((spec.row, spec.column))
-        if taken is not None:
+        where = {
+            "field": f"seats[{index}]",
+            "seat": spec.code,
+            "index": index,
+            "row": spec.row,
+            "column": spec.column,
+        }
+        taken = by_cell.setdefault((spec.row, spec.column), spec)
+        if taken is not spec:
             out.add(
                 LayoutProblem.CELL_TAKEN,
                 f"Seat {spec.code} is in row {spec.row}, column {spec.column}, "
                 f"where seat {taken.code} already is.",
-                field=f"seats[{index}]",
-                seat=spec.code,
-                index=index,
-                row=spec.row,
-                column=spec.column,
+                **where,
             )
-        else:
-            by_cell[(spec.row, spec.column)] = spec
-        twin = by_code.get(spec.code)
-        if twin is not None:
+        twin = by_code.setdefault(spec.code, spec)
+        if twin is not spec:
             out.add(
                 LayoutProblem.DUPLICATE_LABEL,
                 f"Seat label {spec.label} ({spec.code}) is used twice: at row {twin.row}, "
                 f"column {twin.column} and at row {spec.row}, column {spec.column}.",
-                field=f"seats[{index}]",
-                seat=spec.code,
-                index=index,
-                row=spec.row,
-                column=spec.column,
+                **where,
             )
-        else:
-            by_code[spec.code] = spec
 
 
 def _check_couples(
