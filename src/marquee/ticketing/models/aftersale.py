@@ -69,6 +69,14 @@ class _AfterSale(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["created_at", "pk"]
+
+    @staticmethod
+    def key_unique_per_order(name: str) -> models.UniqueConstraint:
+        """A key names one step of one order (blank keys are not checked)."""
+        return models.UniqueConstraint(
+            fields=["order", "idempotency_key"], condition=~Q(idempotency_key=""), name=name
+        )
 
 
 class OrderRefund(_AfterSale):
@@ -99,14 +107,9 @@ class OrderRefund(_AfterSale):
     amount = MoneyAttribute("amount_minor")
     fee = MoneyAttribute("fee_minor")
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(_AfterSale.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["order", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="order_refund_idempotency_key_unique",
-            ),
+            _AfterSale.key_unique_per_order("order_refund_idempotency_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -128,14 +131,9 @@ class TicketExchange(_AfterSale):
     old_value = MoneyAttribute("old_value_minor")
     new_value = MoneyAttribute("new_value_minor")
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(_AfterSale.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["order", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="ticket_exchange_idempotency_key_unique",
-            ),
+            _AfterSale.key_unique_per_order("ticket_exchange_idempotency_key_unique"),
             models.CheckConstraint(
                 condition=Q(new_value_minor__lte=models.F("old_value_minor")),
                 name="exchange_never_costs_more",
