@@ -7,10 +7,11 @@ statements of its own participants (anyone else's is a 404, as if absent).
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from marquee.accounts.auth import AUTH
-from marquee.core.errors import CoreErrorCode, PermissionDenied
+from marquee.accounts.models import Role
+from marquee.accounts.permissions import require_role
 from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.investment import queries, services
 from marquee.investment import waterfall as engine
@@ -22,7 +23,7 @@ from marquee.investment.api._common import (
 )
 from marquee.investment.errors import InvestmentErrorCode, InvestmentNotFound
 from marquee.investment.models import Participant, Receipt
-from marquee.investment.permissions import can_read_participant, is_partner
+from marquee.investment.permissions import can_read_participant
 from marquee.investment.schemas import (
     ParticipantIn,
     ReceiptIn,
@@ -54,7 +55,7 @@ def list_participants(request: HttpRequest, slug: str):
 def add_participant(request: HttpRequest, slug: str, payload: ParticipantIn):
     staff(request)
     participant = services.add_participant(project=slug, **payload.dict())
-    return 201, participant_out(participant)
+    return Status(201, participant_out(participant))
 
 
 @router.put(
@@ -89,7 +90,7 @@ def set_waterfall(request: HttpRequest, slug: str, payload: WaterfallIn):
         note=payload.note,
         user=request.user,
     )
-    return 201, waterfall_out(services.get_project(slug))
+    return Status(201, waterfall_out(services.get_project(slug)))
 
 
 @router.get("/projects/{slug}/receipts", auth=AUTH, summary="Revenue received and its payouts")
@@ -141,8 +142,7 @@ def project_statements(request: HttpRequest, slug: str):
 
 @router.get("/me/stakes", auth=AUTH, summary="A partner's own stakes, with what each earned")
 def my_stakes(request: HttpRequest):
-    if not is_partner(request.user):
-        raise PermissionDenied(CoreErrorCode.FORBIDDEN, "Partners only.")
+    require_role(request.user, Role.PARTNER)
     out = []
     for participant in queries.stakes_for_partner(request.user):
         statement = queries.statement(participant, limit=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
@@ -28,7 +28,7 @@ def list_projects(request: HttpRequest):
 def create_project(request: HttpRequest, payload: ProjectIn):
     staff(request)
     project = services.create_project(user=request.user, **payload.dict())
-    return 201, project_out(project)
+    return Status(201, project_out(project))
 
 
 @router.get("/projects/{slug}", auth=AUTH, summary="One project: stages, budget vs actual")
