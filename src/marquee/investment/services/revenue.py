@@ -56,7 +56,7 @@ def receive(
     if money.minor < 0:
         raise InvestmentError(InvestmentErrorCode.INVALID_RECEIPT, f"{money!r}.")
     with transaction.atomic():
-        waterfall = Waterfall.objects.select_for_update().filter(project=project).first()
+        waterfall = _lock_waterfall(project)
         if waterfall is None or waterfall.version == 0 or money.minor == 0:
             return None
         existing = Receipt.objects.filter(source_key=source_key).first()
@@ -99,6 +99,11 @@ def receive(
         )
         Waterfall.objects.filter(pk=waterfall.pk).update(state=state)
         return receipt
+
+
+def _lock_waterfall(project: Project) -> Waterfall | None:
+    """The project's waterfall row, locked: receipts apply one at a time, each on the last state."""
+    return Waterfall.objects.select_for_update().filter(project=project).first()
 
 
 def _post(
