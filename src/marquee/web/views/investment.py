@@ -88,7 +88,7 @@ def _waterfall_chart(summary: dict[str, Any]) -> str:
                 "type": "waterfall",
                 "orientation": "v",
                 "measure": ["absolute"] + ["relative"] * len(tiers) + ["total"],
-                "x": [_("Revenue received")] + [t.label for t in tiers] + [_("Left")],
+                "x": [_("Revenue received")] + [t.label for t in tiers] + [_("Left over")],
                 "y": [_major(summary["received_minor"], code)]
                 + [_major(-t.paid_minor, code) for t in tiers]
                 + ["0"],
