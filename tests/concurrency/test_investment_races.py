@@ -12,7 +12,14 @@ from marquee.core.errors import DomainError
 from marquee.core.money import Money
 from marquee.finance.chart import ensure_chart
 from marquee.investment import services
-from marquee.investment.models import Participant, Payout, Project, Receipt, Waterfall
+from marquee.investment.models import (
+    Participant,
+    ParticipantPayment,
+    Payout,
+    Project,
+    Receipt,
+    Waterfall,
+)
 from marquee.investment.services import financing, revenue
 from tests.concurrency.conftest import race
 
@@ -120,3 +127,26 @@ def test_control_without_the_waterfall_lock_recoups_twice(waterfall, monkeypatch
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     recouped = Payout.objects.filter(tier_key="recoup").aggregate(t=Sum("amount_minor"))["t"]
     assert recouped > 2_500_000
+
+
+def _pay(participant_id: int, amount: int):
+    return services.pay_participant(
+        participant_id=participant_id, date=dt.date(2026, 5, 15), amount_minor=amount
+    )
+
+
+def test_racing_payments_never_pay_more_than_is_owed(waterfall):
+    _receive(0)  # 1,000,000: all of it recouped by the studio's deferment
+    _receive(1)
+    _receive(2)  # 3,000,003 in all: 500,003 past the deferment, 30 % to the partner
+    partner = Participant.objects.get(name="Partner")
+    owed = partner.earned_minor
+    assert owed > 0
+    quarter = owed // 4
+    outcomes = race([lambda: _pay(partner.pk, quarter) for _ in range(8)])
+    assert sum(o.ok for o in outcomes) == 4
+    lost = [o.error for o in outcomes if not o.ok]
+    assert all(isinstance(e, DomainError) and e.code == "over_payment" for e in lost)
+    partner.refresh_from_db()
+    assert partner.paid_minor == 4 * quarter <= partner.earned_minor
+    assert ParticipantPayment.objects.aggregate(t=Sum("amount_minor"))["t"] == 4 * quarter

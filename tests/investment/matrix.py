@@ -38,6 +38,7 @@ ROWS: dict[tuple[str, str], str] = {
     ("GET", "/investment/projects/{slug}/receipts"):                   STAFF,
     ("POST", "/investment/projects/{slug}/receipts"):                  STAFF,
     ("GET", "/investment/projects/{slug}/statements"):                 STAFF,
+    ("POST", "/investment/participants/{participant_id}/payments"):    STAFF,
     ("GET", "/investment/me/stakes"):                                  "no   no no no no no no no no no ok ok",
     ("GET", "/investment/participants/{participant_id}/statement"):    STAFF_OR_OWNER,
     ("POST", "/investment/waterfall/simulate"):                        STAFF,
@@ -74,6 +75,13 @@ def call(w: PermWorld, role: str, method: str, template: str) -> Call:
         project=slug, name="Partner", kind="partner", stake_bp=3000, organisation=partner_org
     )
     services.set_waterfall(project=slug, tiers=_tiers(studio.pk))
+    services.receive_manual(
+        project=slug,
+        received_on=date(2026, 5, 1),
+        currency="CNY",
+        amount_minor=10_000,
+        key=f"matrix-{n}",
+    )
     path = API + template.format(slug=slug, participant_id=mine.pk)
     bodies = {
         "/investment/projects": {"slug": f"new-{n}", "name_en": "New film", "currency": "HKD"},
@@ -100,6 +108,7 @@ def call(w: PermWorld, role: str, method: str, template: str) -> Call:
             "currency": "CNY",
             "amount_minor": 1000,
         },
+        "/investment/participants/{participant_id}/payments": {"date": "2026-05-05"},
         "/investment/waterfall/simulate": {
             "stakes": {"1": 5000, "2": 5000},
             "tiers": [{"key": "rest", "type": "residual"}],

@@ -224,6 +224,16 @@ def _co_financing(project: Project) -> None:
             money=Money(amount, currency),
             description=label,
         )
+    # The partners were paid what the history earned them; live box office stays owed.
+    for participant in Participant.objects.filter(project=project).exclude(kind="studio"):
+        owed = participant.earned_minor - participant.paid_minor
+        if owed > 0 or participant.payments.exists():
+            services.pay_participant(
+                participant_id=participant.pk,
+                date=dt.date(2016, 7, 29),
+                amount_minor=owed if owed > 0 else None,
+                idempotency_key=f"demo-history-{participant.pk}",
+            )
 
 
 def _settle_yesterday(today: dt.date) -> int:

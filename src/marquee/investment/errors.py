@@ -64,6 +64,14 @@ class InvestmentErrorCode(ErrorCode):
         ),
     )
     INVALID_RECEIPT = "invalid_receipt", _("Revenue received is a whole amount above zero.")
+    NOTHING_TO_PAY = (
+        "nothing_to_pay",
+        _("The studio keeps its own share: there is nothing to pay it."),
+    )
+    OVER_PAYMENT = (
+        "over_payment",
+        _("This would pay out more than the waterfall owes: %(owed_minor)s is owed."),
+    )
 
 
 class InvestmentError(DomainError):

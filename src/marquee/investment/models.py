@@ -193,6 +193,10 @@ class Participant(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     stake_bp = models.PositiveIntegerField(_("stake (basis points)"), default=0)
+    #: What the waterfall has paid it (Σ payouts) and what has been paid out of the
+    #: payable since, in the waterfall currency; a payment is claimed against the two.
+    earned_minor = models.BigIntegerField(default=0)
+    paid_minor = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
@@ -201,6 +205,10 @@ class Participant(models.Model):
             models.UniqueConstraint(fields=["project", "name"], name="investment_participant_name"),
             models.CheckConstraint(
                 condition=Q(stake_bp__lte=10000), name="investment_participant_stake"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_minor__gte=0, paid_minor__lte=models.F("earned_minor")),
+                name="investment_participant_paid_le_earned",
             ),
         ]
 
@@ -315,6 +323,43 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.tier_key} {self.amount_minor}"
+
+
+class ParticipantPayment(models.Model):
+    """Money paid to a participant out of what the waterfall owes it (Dr 2610 / Cr 1010).
+
+    ``idempotency_key`` (unique per participant when given) pays once per key.
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField()
+    currency = models.CharField(max_length=3)
+    amount_minor = models.BigIntegerField()
+    journal_entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    amount = MoneyAttribute("amount_minor")
+
+    class Meta:
+        ordering = ["participant_id", "date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="investment_participant_payment_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_minor__gt=0), name="investment_participant_payment_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.amount_minor} {self.currency}"
 
 
 def format_bp(bp: int) -> str:

@@ -256,6 +256,13 @@ class Statement:
     def total_minor(self) -> int:
         return sum(t["amount_minor"] for t in self.by_tier)
 
+    @property
+    def owed_minor(self) -> int:
+        """Earned and not yet paid out (the studio keeps its share: nothing is owed to it)."""
+        if self.participant.kind == Participant.Kind.STUDIO:
+            return 0
+        return self.participant.earned_minor - self.participant.paid_minor
+
     def as_dict(self) -> dict[str, Any]:
         p = self.participant
         return {
@@ -269,6 +276,8 @@ class Statement:
             "project": {"slug": p.project.slug, "name": p.project.name_en},
             "currency": self.currency,
             "total_minor": self.total_minor,
+            "paid_minor": p.paid_minor,
+            "owed_minor": self.owed_minor,
             "by_tier": self.by_tier,
             "lines": self.lines,
         }

@@ -85,3 +85,10 @@ class SimulationIn(Schema):
     stakes: dict[int, int] = Field(..., description="participant id → stake in basis points")
     tiers: list[dict[str, Any]] = Field(..., max_length=50)
     revenues_minor: list[int] = Field(..., max_length=400)
+
+
+class PaymentIn(Schema):
+    date: dt.date
+    amount_minor: int | None = Field(
+        None, gt=0, lt=_MAX, description="In the waterfall currency; default: all that is owed"
+    )

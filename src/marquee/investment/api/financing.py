@@ -26,6 +26,7 @@ from marquee.investment.models import Participant, Receipt
 from marquee.investment.permissions import can_read_participant
 from marquee.investment.schemas import (
     ParticipantIn,
+    PaymentIn,
     ReceiptIn,
     SimulationIn,
     StakeIn,
@@ -138,6 +139,40 @@ def project_statements(request: HttpRequest, slug: str):
     staff(request)
     project = services.get_project(slug)
     return [queries.statement(p, limit=0).as_dict() for p in queries.participants(project)]
+
+
+@router.post(
+    "/participants/{participant_id}/payments",
+    auth=AUTH,
+    response={201: dict},
+    summary="Pay a participant what the waterfall owes it; send an Idempotency-Key",
+)
+@idempotent(
+    scope="investment.pay_participant",
+    guard=_guard,
+    fingerprint=lambda participant_id, payload, **_: {"id": participant_id, **payload.dict()},
+)
+def pay_participant(
+    request: HttpRequest,
+    participant_id: int,
+    payload: PaymentIn,
+    idempotency_key: IdempotencyKey = None,
+):
+    payment = services.pay_participant(
+        participant_id=participant_id,
+        date=payload.date,
+        amount_minor=payload.amount_minor,
+        user=request.user,
+        idempotency_key=idempotency_key,
+    )
+    return 201, {
+        "id": payment.pk,
+        "participant_id": payment.participant_id,
+        "date": payment.date.isoformat(),
+        "currency": payment.currency,
+        "amount_minor": payment.amount_minor,
+        "journal_entry_id": payment.journal_entry_id,
+    }
 
 
 @router.get("/me/stakes", auth=AUTH, summary="A partner's own stakes, with what each earned")

@@ -6,6 +6,7 @@ from marquee.investment.services.financing import (
     set_stake,
     set_waterfall,
 )
+from marquee.investment.services.payments import pay_participant
 from marquee.investment.services.projects import (
     create_project,
     fund_project,
@@ -25,6 +26,7 @@ __all__ = [
     "get_project",
     "legal_moves",
     "move_stage",
+    "pay_participant",
     "receive",
     "receive_manual",
     "record_cost",

@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from marquee.core import fx
@@ -97,6 +98,8 @@ def receive(
                 for share in shares
             ]
         )
+        for pid, total in sorted(engine.totals(shares).items()):
+            Participant.objects.filter(pk=pid).update(earned_minor=F("earned_minor") + total)
         Waterfall.objects.filter(pk=waterfall.pk).update(state=state)
         return receipt
 
