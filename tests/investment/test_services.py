@@ -225,3 +225,17 @@ def test_programme_funds_a_project(deal):
     (commitment,) = queries.funding(deal.project)
     assert commitment.amount_minor == 2_000_000
     assert commitment.funded == deal.project
+
+
+def test_a_participant_needs_a_known_kind_and_organisation(deal):
+    services.set_stake(participant_id=deal.pool.pk, stake_bp=0)
+    for kw, code in [
+        ({"kind": "villain"}, "invalid_participant"),
+        ({"kind": "partner", "organisation": "nobody"}, "unknown_organisation"),
+        ({"kind": "partner", "stake_bp": 10_001}, "invalid_stake"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            services.add_participant(project=deal.project.slug, name="New", **kw)
+        assert refused.value.code == code
+    assert not Participant.objects.filter(name="New").exists()
+    assert Project.objects.get(pk=deal.project.pk).stakes_bp == 9_500

@@ -6,7 +6,6 @@ equals the sum of its participants' stakes: a refused change writes nothing.
 
 from __future__ import annotations
 
-import pytest
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,6 +43,3 @@ class StakeProperties(TestCase):
             total = Participant.objects.filter(project=project).aggregate(t=Sum("stake_bp"))["t"]
             counter = Project.objects.get(pk=project.pk).stakes_bp
             assert (total or 0) == counter <= 10_000
-
-
-pytestmark = pytest.mark.django_db

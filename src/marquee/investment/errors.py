@@ -33,6 +33,11 @@ class InvestmentErrorCode(ErrorCode):
         "participant_exists",
         _("This project already has a participant of that name."),
     )
+    INVALID_PARTICIPANT = (
+        "invalid_participant",
+        _("A participant needs a name and a kind: studio, partner, crowdfunding pool or talent."),
+    )
+    UNKNOWN_ORGANISATION = "unknown_organisation", _("There is no organisation with this slug.")
     INVALID_STAKE = "invalid_stake", _("A stake is from 0 to 10000 basis points (0 to 100%).")
     STAKES_OVER_100 = (
         "stakes_over_100",

@@ -67,14 +67,18 @@ def add_participant(
     """A participant of the project with a stake; refused past 100 % (``stakes_over_100``)."""
     name = clean_text(name, field="name", max_length=200)
     if not name or kind not in Participant.Kind.values:
-        raise InvestmentError(InvestmentErrorCode.INVALID_STAKE, f"Participant {name!r} {kind!r}.")
+        raise InvestmentError(
+            InvestmentErrorCode.INVALID_PARTICIPANT, f"Participant {name!r} {kind!r}."
+        )
     stake_bp = _check_stake(stake_bp)
     org = None
     if organisation:
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
-            raise InvestmentNotFound(
-                InvestmentErrorCode.PARTICIPANT_NOT_FOUND, f"No organisation {organisation!r}."
+            raise InvestmentError(
+                InvestmentErrorCode.UNKNOWN_ORGANISATION,
+                f"No organisation {organisation!r}.",
+                organisation=organisation,
             )
     target = get_project(project)
     try:

@@ -8,7 +8,6 @@ Figures come from :mod:`marquee.investment.queries`, moves from its services.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -183,9 +182,8 @@ def statement(request: HttpRequest, participant_id: int) -> HttpResponse:
     if participant is None or not can_read_participant(request.user, participant):
         raise Http404
     result = queries.statement(participant, limit=200)
-    share = Decimal(participant.stake_bp) / 100
     return render(
         request,
         "web/investment/statement.html",
-        {"participant": participant, "statement": result, "stake": share},
+        {"participant": participant, "statement": result},
     )
