@@ -151,3 +151,28 @@ def test_simulate_runs_the_worked_example_without_storing(staff_client, deal, ta
     totals = {t["participant_id"]: t["amount_minor"] for t in body["totals"]}
     assert totals[talent.pk] == 500_000 + 300_000
     assert not Receipt.objects.exists()
+
+
+def test_reads_of_a_project_its_receipts_and_statements(staff_client, with_waterfall):
+    d = with_waterfall
+    _post(
+        staff_client,
+        f"/projects/{d.project.slug}/receipts",
+        {"received_on": "2026-05-03", "currency": "CNY", "amount_minor": 3_000_000},
+        HTTP_IDEMPOTENCY_KEY="r",
+    )
+    project = staff_client.get(f"{API}/projects/{d.project.slug}").json()
+    assert project["stage"] == "development"
+    assert project["next_stages"] == ["pre_production", "cancelled"]
+    assert [c["to_stage"] for c in project["stage_changes"]] == ["development"]
+    assert project["stakes_bp"] == 10_000
+    (receipt,) = staff_client.get(f"{API}/projects/{d.project.slug}/receipts").json()
+    assert (
+        sum(p["amount_minor"] for p in receipt["payouts"]) == receipt["amount_minor"] == 3_000_000
+    )
+    statements = staff_client.get(f"{API}/projects/{d.project.slug}/statements").json()
+    assert sum(s["total_minor"] for s in statements) == 3_000_000
+    waterfall = staff_client.get(f"{API}/projects/{d.project.slug}/waterfall").json()
+    assert waterfall["received_minor"] == 3_000_000
+    assert sum(t["paid_minor"] for t in waterfall["paid_by_tier"]) == 3_000_000
+    assert [v["version"] for v in waterfall["versions"]] == [1]

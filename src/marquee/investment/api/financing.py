@@ -100,12 +100,12 @@ def list_receipts(request: HttpRequest, slug: str, limit: int = 100):
     waterfall = queries.waterfall_of(services.get_project(slug))
     if waterfall is None:
         return []
-    rows = Receipt.objects.filter(
-        pk__in=[r.pk for r in queries.receipts(waterfall, min(limit, 500))]
+    rows = (
+        Receipt.objects.filter(waterfall=waterfall)
+        .prefetch_related("payouts")
+        .order_by("-received_on", "-id")[: max(1, min(limit, 500))]
     )
-    return [
-        receipt_out(r) for r in rows.prefetch_related("payouts").order_by("-received_on", "-id")
-    ]
+    return [receipt_out(r) for r in rows]
 
 
 @router.post(
