@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -62,3 +62,7 @@ bench-ledger-report: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static
+
+## make bench-waterfall: receipts through a co-financing waterfall, engine and books, on PostgreSQL (docs/performance.md)
+bench-waterfall: install
+	$(BIN)/python -m bench.waterfall $(BENCH_ARGS)

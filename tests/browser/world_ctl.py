@@ -27,6 +27,8 @@ import os
 import sys
 from datetime import timedelta
 
+from tests.browser.seed_investment import seed_investment
+
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marquee.settings")
@@ -42,6 +44,7 @@ def main(argv: list[str]) -> int:
 
         with transaction.atomic():
             world = build_world()
+            seed_investment(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -115,6 +115,31 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("7020", "expense", "finance_cost", "Interest expense", "利息支出", "利息支出"),
     ("7030", "expense", "finance_cost", "Exchange differences", "汇兑损益", "匯兌損益"),
     ("8010", "expense", "income_tax", "Income tax expense", "所得税费用", "所得稅開支"),
+    # investment
+    (
+        "1410",
+        "asset",
+        "",
+        "Production costs of slate projects",
+        "在制影视项目成本",
+        "在製影視項目成本",
+    ),
+    (
+        "2610",
+        "liability",
+        "",
+        "Payable to co-financing participants",
+        "应付联合投资方分成款",
+        "應付聯合投資方分成款",
+    ),
+    (
+        "5110",
+        "expense",
+        "cost_of_sales",
+        "Participations of co-financiers and talent",
+        "联合投资方及主创分成",
+        "聯合投資方及主創分成",
+    ),
 )
 
 # (code, en, zh-Hans, zh-Hant)

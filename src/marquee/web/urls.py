@@ -7,6 +7,7 @@ from marquee.web.views import (
     booking,
     console,
     finance,
+    investment,
     orders,
     scanner,
     storefront,
@@ -71,4 +72,14 @@ urlpatterns = [
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
+    # investment: the slate, projects, partner statements
+    path("investment/", investment.slate, name="investment-slate"),
+    path("investment/projects/<slug:slug>/", investment.project, name="investment-project"),
+    path("investment/projects/<slug:slug>/stage/", investment.move_stage, name="investment-stage"),
+    path("investment/statements/", investment.statements, name="investment-statements"),
+    path(
+        "investment/statements/<int:participant_id>/",
+        investment.statement,
+        name="investment-statement",
+    ),
 ]

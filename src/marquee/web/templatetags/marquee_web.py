@@ -130,4 +130,6 @@ def staff_access(context) -> dict[str, bool]:
         "console": operator or has_role(user, Role.DISTRIBUTION),
         "scanner": operator,
         "finance": has_role(user, Role.FINANCE),
+        "investment": has_role(user, Role.INVESTMENT),
+        "statements": has_role(user, Role.PARTNER) and not has_role(user, Role.INVESTMENT),
     }
