@@ -115,6 +115,31 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("7020", "expense", "finance_cost", "Interest expense", "利息支出", "利息支出"),
     ("7030", "expense", "finance_cost", "Exchange differences", "汇兑损益", "匯兌損益"),
     ("8010", "expense", "income_tax", "Income tax expense", "所得税费用", "所得稅開支"),
+    # crowdfunding
+    (
+        "2630",
+        "liability",
+        "",
+        "Crowdfunding escrow (backers' pledges)",
+        "众筹托管款（支持者认购款）",
+        "眾籌託管款（支持者認購款）",
+    ),
+    (
+        "2640",
+        "liability",
+        "",
+        "Crowdfunding funding raised (content investment)",
+        "众筹募集资金（内容投资）",
+        "眾籌募集資金（內容投資）",
+    ),
+    (
+        "5130",
+        "expense",
+        "cost_of_sales",
+        "Crowdfunding returns to backers",
+        "众筹支持者回报",
+        "眾籌支持者回報",
+    ),
 )
 
 # (code, en, zh-Hans, zh-Hant)
