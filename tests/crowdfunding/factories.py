@@ -34,16 +34,23 @@ class ProjectFactory(DjangoModelFactory):
 
 def investment_staff() -> User:
     org = OrganisationFactory(kind=Organisation.Kind.STUDIO)
-    return UserFactory(password=None, role=Role.INVESTMENT, organisation=org)
+    return UserFactory(
+        username=f"cf-investor-{next(_seq)}", password=None, role=Role.INVESTMENT, organisation=org
+    )
 
 
 def distribution_staff() -> User:
     org = OrganisationFactory(kind=Organisation.Kind.STUDIO)
-    return UserFactory(password=None, role=Role.DISTRIBUTION, organisation=org)
+    return UserFactory(
+        username=f"cf-distributor-{next(_seq)}",
+        password=None,
+        role=Role.DISTRIBUTION,
+        organisation=org,
+    )
 
 
 def fan() -> User:
-    return UserFactory(password=None)
+    return UserFactory(username=f"cf-fan-{next(_seq)}", password=None)
 
 
 def make_offering(
