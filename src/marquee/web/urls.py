@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from marquee.web.views import (
     account,
     booking,
+    crowdfunding,
     console,
     finance,
     orders,
@@ -71,4 +72,9 @@ urlpatterns = [
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
+    # crowdfunding
+    path("crowdfunding/", crowdfunding.index, name="crowdfunding"),
+    path("crowdfunding/pledges/", crowdfunding.my_pledges, name="crowdfunding-pledges"),
+    path("crowdfunding/<slug:slug>/", crowdfunding.offering, name="crowdfunding-offering"),
+    path("crowdfunding/<slug:slug>/pledge/", crowdfunding.pledge, name="crowdfunding-pledge"),
 ]
