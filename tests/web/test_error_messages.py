@@ -22,6 +22,7 @@ from marquee.core.errors import (
     NotFound,
 )
 from marquee.core.text import TextErrorCode, clean_text
+from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.finance.errors import FinanceErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
@@ -36,6 +37,7 @@ ENUMS = [
     CatalogErrorCode,
     PaymentsErrorCode,
     FinanceErrorCode,
+    CrowdfundingErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]
