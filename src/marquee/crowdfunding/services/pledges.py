@@ -130,10 +130,11 @@ def place_pledge(
 ) -> PledgeStart:
     """Reserve ``units`` of ``offering`` for ``user`` and open the payment for them.
 
-    One transaction: the cap is claimed (conditional UPDATE), then the
-    backer's allowance (conditional UPDATE), the pledge is written and the
-    payment started (purpose ``crowdfunding_pledge``, reference the pledge
-    id). Any refusal rolls everything back. The reservation holds for
+    One transaction: the pledge is written and the payment started (purpose
+    ``crowdfunding_pledge``, reference the pledge id), then the cap is
+    claimed (conditional UPDATE) and the backer's allowance (conditional
+    UPDATE) — last, so the contended offering row is held only until the
+    commit. Any refusal rolls everything back. The reservation holds for
     :func:`reservation_length`; the pledge is confirmed into escrow when the
     payment succeeds (:func:`confirm_paid_pledge`).
 
@@ -147,25 +148,17 @@ def place_pledge(
     units = check_units(units)
     now = now or timezone.now()
     offering_id = offering if isinstance(offering, int) else offering.pk
+    current = Offering.objects.select_related("project").filter(pk=offering_id).first()
+    if current is None:
+        raise NotFound(CrowdfundingErrorCode.OFFERING_NOT_FOUND, f"No offering {offering_id}.")
+    if not current.is_open(now) or current.available_units < units:
+        # A fast refusal on a plain read (a full or closed offering in a rush); it
+        # never accepts anything: only the conditional UPDATE below does.
+        raise _refuse_claim(offering_id, units, now)
     with transaction.atomic():
-        if not claim_cap(offering_id=offering_id, units=units, now=now):
-            raise _refuse_claim(offering_id, units, now)
-        current = Offering.objects.select_related("project").get(pk=offering_id)
-        if not _claim_backer(offering=current, user_id=user.pk, units=units, check_min=True):
-            held = (
-                BackerAllowance.objects.filter(offering=current, user=user)
-                .values_list("units", flat=True)
-                .first()
-            ) or 0
-            raise Conflict(
-                CrowdfundingErrorCode.BACKER_LIMIT,
-                f"Each backer holds {current.min_units_per_backer}–"
-                f"{current.max_units_per_backer} units; you hold {held}, asked for {units}.",
-                min_units=current.min_units_per_backer,
-                max_units=current.max_units_per_backer,
-                held=held,
-                requested=units,
-            )
+        # The new rows first: nobody else can lock them, so the offering's row (the
+        # one every backer contends for) is locked as late as possible and held only
+        # until the commit.
         pledge = Pledge.objects.create(
             offering=current,
             backer=user,
@@ -185,6 +178,24 @@ def place_pledge(
         )
         Pledge.objects.filter(pk=pledge.pk).update(payment_id=payment.pk)
         pledge.payment_id = payment.pk
+        # The claims, in the lock order: the offering's cap, then the backer's allowance.
+        if not claim_cap(offering_id=offering_id, units=units, now=now):
+            raise _refuse_claim(offering_id, units, now)
+        if not _claim_backer(offering=current, user_id=user.pk, units=units, check_min=True):
+            held = (
+                BackerAllowance.objects.filter(offering=current, user=user)
+                .values_list("units", flat=True)
+                .first()
+            ) or 0
+            raise Conflict(
+                CrowdfundingErrorCode.BACKER_LIMIT,
+                f"Each backer holds {current.min_units_per_backer}–"
+                f"{current.max_units_per_backer} units; you hold {held}, asked for {units}.",
+                min_units=current.min_units_per_backer,
+                max_units=current.max_units_per_backer,
+                held=held,
+                requested=units,
+            )
     return PledgeStart(pledge=pledge, payment_id=payment.pk, redirect_url=payment.redirect_url)
 
 
