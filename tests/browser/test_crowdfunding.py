@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 #: language → (fan, raised after 3 units, the status "Paid", heading of my pledges)
 CASES = {
     "en": ("fan", "CN¥300.00", "Paid", "My pledges"),
-    "zh-hans": ("rival", "¥300.00", "已付款", "我的认购"),
+    "zh-hans": ("rival", "¥300.00", "已支付", "我的认购"),
     "zh-hant": ("fan2", "CN¥300.00", "已付款", "我的認購"),
 }
 
