@@ -82,11 +82,10 @@ def backer_run(offering_id: int, names: list[str], start_at: float, seed_: int, 
     connections.close_all()
     from marquee.accounts.models import User
     from marquee.core.errors import DomainError
-    from marquee.crowdfunding.services.pledges import place_pledge
-    from marquee.payments.simulator.gateway import authorize_sim_payment
-
     from marquee.crowdfunding.models import Offering
+    from marquee.crowdfunding.services.pledges import place_pledge
     from marquee.payments.registry import default_provider_name, get_provider
+    from marquee.payments.simulator.gateway import authorize_sim_payment
 
     rng = random.Random(seed_)
     users = list(User.objects.filter(username__in=names))

@@ -50,9 +50,7 @@ class DemoCrowdfunding:
 
 def _backers() -> list[User]:
     existing = set(
-        User.objects.filter(username__in=[u for u, _ in BACKERS]).values_list(
-            "username", flat=True
-        )
+        User.objects.filter(username__in=[u for u, _ in BACKERS]).values_list("username", flat=True)
     )
     unusable = make_password(None)
     User.objects.bulk_create(
@@ -170,9 +168,10 @@ def _funded_offering(staff: User, backers: list[User], now) -> int:
 def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
     """The open and the funded offering (idempotent: existing offerings are kept)."""
     loaded = DemoCrowdfunding()
-    staff = User.objects.filter(username="investment").first() or User.objects.filter(
-        username="admin"
-    ).first()
+    staff = (
+        User.objects.filter(username="investment").first()
+        or User.objects.filter(username="admin").first()
+    )
     if staff is None:
         return loaded
     planner = User.objects.filter(username="distribution").first()

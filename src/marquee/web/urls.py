@@ -5,8 +5,8 @@ from django.urls import path, register_converter
 from marquee.web.views import (
     account,
     booking,
-    crowdfunding,
     console,
+    crowdfunding,
     finance,
     orders,
     scanner,
