@@ -234,6 +234,7 @@ def _mount_routers() -> None:
     # Each domain owns its router; this list is the whole API surface.
     from marquee.accounts.api import router as accounts_router
     from marquee.catalog.api import router as catalog_router
+    from marquee.crowdfunding.api import router as crowdfunding_router
     from marquee.finance.api import router as finance_router
     from marquee.investment.api import router as investment_router
     from marquee.payments.api import router as payments_router
@@ -247,6 +248,7 @@ def _mount_routers() -> None:
     api.add_router("/payments", payments_router)
     api.add_router("/finance", finance_router)
     api.add_router("/investment", investment_router)
+    api.add_router("/crowdfunding", crowdfunding_router)
 
 
 _mount_routers()

@@ -40,11 +40,13 @@ def main(argv: list[str]) -> int:
 
     command = argv[0] if argv else ""
     if command == "seed":
+        from tests.browser.seed_crowdfunding import seed_crowdfunding
         from tests.web.world import build_world
 
         with transaction.atomic():
             world = build_world()
             seed_investment(world)
+            seed_crowdfunding(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -22,6 +22,7 @@ from marquee.core.errors import (
     NotFound,
 )
 from marquee.core.text import TextErrorCode, clean_text
+from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.finance.errors import FinanceErrorCode
 from marquee.investment.errors import InvestmentErrorCode
 from marquee.payments.errors import PaymentsErrorCode
@@ -38,6 +39,7 @@ ENUMS = [
     PaymentsErrorCode,
     FinanceErrorCode,
     InvestmentErrorCode,
+    CrowdfundingErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]

@@ -33,6 +33,7 @@ from marquee.demo.catalog_data import (
     generated_titles,
     upcoming_titles,
 )
+from marquee.demo.crowdfunding import load_demo_crowdfunding
 from marquee.demo.finance import load_demo_finance
 from marquee.demo.investment import load_demo_investment
 from marquee.demo.ticketing import load_demo_ticketing
@@ -302,6 +303,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     _say(stdout, "Finance: two comparable half-years of books and the HK$5 billion programme…")
     accounts += load_demo_finance(today=today).accounts
     accounts += load_demo_investment(today=today).accounts
+    load_demo_crowdfunding(today=today)
 
     summary = world_counts()
     summary["rates"] = rates

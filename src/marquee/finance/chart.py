@@ -139,6 +139,30 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "Participations of co-financiers and talent",
         "联合投资方及主创分成",
         "聯合投資方及主創分成",
+    # crowdfunding
+    (
+        "2630",
+        "liability",
+        "",
+        "Crowdfunding escrow (backers' pledges)",
+        "众筹托管款（支持者认购款）",
+        "眾籌託管款（支持者認購款）",
+    ),
+    (
+        "2640",
+        "liability",
+        "",
+        "Crowdfunding funding raised (content investment)",
+        "众筹募集资金（内容投资）",
+        "眾籌募集資金（內容投資）",
+    ),
+    (
+        "5130",
+        "expense",
+        "cost_of_sales",
+        "Crowdfunding returns to backers",
+        "众筹支持者回报",
+        "眾籌支持者回報",
     ),
 )
 

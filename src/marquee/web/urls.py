@@ -6,6 +6,7 @@ from marquee.web.views import (
     account,
     booking,
     console,
+    crowdfunding,
     finance,
     investment,
     orders,
@@ -82,4 +83,9 @@ urlpatterns = [
         investment.statement,
         name="investment-statement",
     ),
+    # crowdfunding
+    path("crowdfunding/", crowdfunding.index, name="crowdfunding"),
+    path("crowdfunding/pledges/", crowdfunding.my_pledges, name="crowdfunding-pledges"),
+    path("crowdfunding/<slug:slug>/", crowdfunding.offering, name="crowdfunding-offering"),
+    path("crowdfunding/<slug:slug>/pledge/", crowdfunding.pledge, name="crowdfunding-pledge"),
 ]

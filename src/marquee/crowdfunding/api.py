@@ -1,0 +1,249 @@
+"""HTTP API of crowdfunding (mounted by ``marquee.api`` at ``/api/v1/crowdfunding``).
+
+Offerings are public. Any signed-in account pledges (``POST
+/offerings/{id}/pledges`` reserves the units and opens the payment; send an
+``Idempotency-Key``) and reads its own pledges and perks. Investment staff and
+admins create offerings, read their backers, close due offerings and pay
+returns; distribution staff and admins link an offering to a pre-sale round.
+Each handler parses, calls one query or service, and serialises.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import P, Path, Query, Router, Status
+
+from marquee.accounts.auth import AUTH
+from marquee.core.idempotency import IdempotencyKey, idempotent
+from marquee.crowdfunding import queries
+from marquee.crowdfunding.schemas import (
+    OfferingFilters,
+    OfferingIn,
+    OfferingOut,
+    PayoutOut,
+    PayReturnsIn,
+    PerkOut,
+    PledgeIn,
+    PledgeOut,
+    PledgeStartOut,
+    PresalePerkIn,
+    ReturnsOut,
+    offering_out,
+    perk_out,
+    pledge_out,
+    returns_out,
+)
+from marquee.crowdfunding.services import closing, offerings, pledges, returns
+
+router = Router(tags=["crowdfunding"])
+
+#: An id in a path: positive and inside a 64-bit column (larger → 422, not a 500).
+Id = Path[int, P(ge=1, le=2**62)]
+
+
+@router.get("/offerings", response=list[OfferingOut], auth=None, summary="Offerings (public)")
+def list_offerings(request: HttpRequest, filters: Query[OfferingFilters]):
+    now = timezone.now()
+    return [offering_out(o, now=now) for o in queries.offerings(phase=filters.phase, now=now)]
+
+
+@router.post(
+    "/offerings",
+    response={201: OfferingOut},
+    auth=AUTH,
+    summary="Create an offering (investment staff)",
+)
+def create_offering(request: HttpRequest, payload: OfferingIn):
+    created = offerings.create_offering(
+        actor=request.user,
+        project=payload.project,
+        slug=payload.slug,
+        names=(payload.name_en, payload.name_zh_hans, payload.name_zh_hant),
+        currency=payload.currency,
+        unit_price_minor=payload.unit_price_minor,
+        target_units=payload.target_units,
+        cap_units=payload.cap_units,
+        min_units_per_backer=payload.min_units_per_backer,
+        max_units_per_backer=payload.max_units_per_backer,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        min_return_bp=payload.min_return_bp,
+        bonus_tiers=[(t.threshold_minor, t.bonus_bp) for t in payload.bonus_tiers],
+        premiere_min_units=payload.premiere_min_units,
+        premiere_tickets=payload.premiere_tickets,
+    )
+    return Status(201, offering_out(queries.offering(created.pk), now=timezone.now()))
+
+
+@router.get(
+    "/offerings/{offering_id}",
+    response=OfferingOut,
+    auth=None,
+    summary="One offering with its progress (public)",
+)
+def get_offering(request: HttpRequest, offering_id: Id):
+    return offering_out(queries.offering(offering_id), now=timezone.now())
+
+
+@router.post(
+    "/offerings/{offering_id}/presale-perk",
+    response=OfferingOut,
+    auth=AUTH,
+    summary="Invite the backers to a pre-sale round of the film (distribution staff)",
+)
+def link_presale_round(request: HttpRequest, payload: PresalePerkIn, offering_id: Id):
+    from marquee.ticketing.queries import get_round
+
+    offering = queries.offering(offering_id)
+    offerings.link_presale_round(
+        actor=request.user, offering=offering, presale=get_round(payload.round_id)
+    )
+    return offering_out(queries.offering(offering_id), now=timezone.now())
+
+
+@router.post(
+    "/offerings/{offering_id}/close",
+    response=OfferingOut,
+    auth=AUTH,
+    summary="Close an offering past its closing time: release or refund (investment staff)",
+)
+def close_offering(request: HttpRequest, offering_id: Id):
+    queries.require_manager(request.user)
+    closing.close_offering(offering=queries.offering(offering_id))
+    return offering_out(queries.offering(offering_id), now=timezone.now())
+
+
+@router.get(
+    "/offerings/{offering_id}/pledges",
+    response=list[PledgeOut],
+    auth=AUTH,
+    summary="Every pledge of an offering (investment staff)",
+)
+def list_backers(request: HttpRequest, offering_id: Id):
+    return [pledge_out(p) for p in queries.backers(request.user, queries.offering(offering_id))]
+
+
+@router.post(
+    "/offerings/{offering_id}/pledges",
+    response={201: PledgeStartOut},
+    auth=AUTH,
+    summary="Pledge units: reserves them and returns the payment page (send an Idempotency-Key)",
+)
+@idempotent(
+    scope="crowdfunding.place_pledge",
+    fingerprint=lambda offering_id, payload, **_: {
+        "offering_id": offering_id,
+        "units": payload.units,
+        "return_url": payload.return_url,
+    },
+)
+def place_pledge(
+    request: HttpRequest,
+    payload: PledgeIn,
+    offering_id: Id,
+    idempotency_key: IdempotencyKey = None,
+):
+    started = pledges.place_pledge(
+        offering=queries.offering(offering_id),
+        user=request.user,
+        units=payload.units,
+        return_url=payload.return_url,
+    )
+    pledge = queries.pledge_for_owner_or_admin(request.user, started.pledge.pk)
+    body = PledgeStartOut(
+        pledge=pledge_out(pledge), payment_id=started.payment_id, redirect_url=started.redirect_url
+    )
+    return 201, body.model_dump(mode="json")
+
+
+@router.get(
+    "/offerings/{offering_id}/returns",
+    response=ReturnsOut,
+    auth=AUTH,
+    summary="The backers' returns from the box office so far, or as paid (investment staff)",
+)
+def get_returns(request: HttpRequest, offering_id: Id):
+    queries.require_manager(request.user)
+    offering = queries.offering(offering_id)
+    run = queries.return_run(offering)
+    if run is not None:
+        return _run_out(run)
+    quote = returns.quote_returns(offering=offering, as_of=timezone.now().date())
+    return returns_out(quote, paid=False)
+
+
+@router.post(
+    "/offerings/{offering_id}/returns",
+    response={201: ReturnsOut},
+    auth=AUTH,
+    summary="Pay the backers' returns, once (investment staff; send an Idempotency-Key)",
+)
+@idempotent(
+    scope="crowdfunding.pay_returns",
+    fingerprint=lambda offering_id, payload=None, **_: {
+        "offering_id": offering_id,
+        "as_of": payload.as_of.isoformat() if payload and payload.as_of else None,
+    },
+    guard=lambda request, *_, **__: queries.require_manager(request.user),
+)
+def pay_returns(
+    request: HttpRequest,
+    offering_id: Id,
+    payload: PayReturnsIn | None = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    as_of = payload.as_of if payload and payload.as_of else timezone.now().date()
+    run = returns.pay_returns(
+        actor=request.user, offering=queries.offering(offering_id), as_of=as_of
+    )
+    return 201, _run_out(run).model_dump(mode="json")
+
+
+def _run_out(run) -> ReturnsOut:
+    payouts = list(run.payouts.order_by("backer_id"))
+    reached = [
+        t.threshold_minor
+        for t in run.offering.bonus_tiers.all()
+        if t.threshold_minor <= run.box_office_minor
+    ]
+    return ReturnsOut(
+        offering_id=run.offering_id,
+        as_of=run.as_of,
+        currency=run.currency,
+        box_office_minor=run.box_office_minor,
+        thresholds_reached=reached,
+        rate_bp=run.rate_bp,
+        principal_minor=run.principal_minor,
+        return_minor=run.total_minor - run.principal_minor,
+        total_minor=run.total_minor,
+        paid=True,
+        payouts=[
+            PayoutOut(backer_id=p.backer_id, units=p.units, amount_minor=p.amount_minor)
+            for p in payouts
+        ],
+    )
+
+
+@router.get("/pledges", response=list[PledgeOut], auth=AUTH, summary="Your pledges, newest first")
+def my_pledges(
+    request: HttpRequest,
+    limit: Query[int, P(ge=1, le=200)] = 50,
+    offset: Query[int, P(ge=0, le=100_000)] = 0,
+):
+    return [pledge_out(p) for p in queries.pledges_of(request.user, limit=limit, offset=offset)]
+
+
+@router.get(
+    "/pledges/{pledge_id}",
+    response=PledgeOut,
+    auth=AUTH,
+    summary="One of your pledges (admins: anyone's)",
+)
+def get_pledge(request: HttpRequest, pledge_id: Id):
+    return pledge_out(queries.pledge_for_owner_or_admin(request.user, pledge_id))
+
+
+@router.get("/perks", response=list[PerkOut], auth=AUTH, summary="Your perks")
+def my_perks(request: HttpRequest):
+    return [perk_out(g) for g in queries.perks_of(request.user)]

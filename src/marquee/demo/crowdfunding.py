@@ -1,0 +1,187 @@
+"""The demo's crowdfunding: an open offering for *Harbour Lights* and a funded one for
+*A Guilty Conscience*, with backers who paid through the simulated gateway.
+
+Idempotent: an offering whose slug exists is left as it is. Backers other
+than the demo fans are accounts without a password (they cannot log in; they
+only back films). Pledges go through the real services (reserve, pay, confirm
+into escrow, close), so the ledger, the perks and the progress are the real ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from marquee.accounts.models import User
+from marquee.catalog.models import Title
+from marquee.crowdfunding.models import Offering
+from marquee.crowdfunding.services import closing, offerings, pledges
+from marquee.investment.models import Project
+from marquee.payments.simulator.gateway import authorize_sim_payment
+
+#: (username, display name) of the demo backers; fan and fan2 are the demo's fans.
+BACKERS = [
+    ("backer-wong-ka-ming", "Wong Ka-ming 黃家明"),
+    ("backer-chen-jing", "Chen Jing 陈静"),
+    ("backer-lau-mei-ling", "Lau Mei-ling 劉美玲"),
+    ("backer-zhang-wei", "Zhang Wei 张伟"),
+    ("backer-ho-chi-wai", "Ho Chi-wai 何志偉"),
+    ("backer-li-na", "Li Na 李娜"),
+    ("backer-cheung-siu-fung", "Cheung Siu-fung 張小鳳"),
+    ("backer-wang-fang", "Wang Fang 王芳"),
+    ("backer-yip-tsz-kin", "Yip Tsz-kin 葉子健"),
+    ("backer-liu-yang", "Liu Yang 刘洋"),
+    ("backer-tang-wing-yan", "Tang Wing-yan 鄧詠欣"),
+    ("backer-zhao-lei", "Zhao Lei 赵磊"),
+]
+
+OPEN_SLUG = "back-harbour-lights"
+FUNDED_SLUG = "back-a-guilty-conscience"
+
+
+@dataclass
+class DemoCrowdfunding:
+    offerings: list[str] = field(default_factory=list)
+    pledges: int = 0
+
+
+def _backers() -> list[User]:
+    existing = set(
+        User.objects.filter(username__in=[u for u, _ in BACKERS]).values_list("username", flat=True)
+    )
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [
+            User(
+                username=u,
+                display_name=n,
+                email=f"{u}@demo.marquee.example",
+                password=unusable,
+            )
+            for u, n in BACKERS
+            if u not in existing
+        ]
+    )
+    by_name = User.objects.in_bulk([u for u, _ in BACKERS], field_name="username")
+    return [by_name[u] for u, _ in BACKERS]
+
+
+def _project(title: Title) -> Project:
+    """The slate's project of ``title`` (the investment demo's, when it made one)."""
+    project = Project.objects.filter(title=title).order_by("pk").first()
+    if project is None:
+        project = Project.objects.create(
+            slug=f"{title.slug}-crowdfund"[:120],
+            kind=Project.Kind.FILM,
+            name_en=title.title_en,
+            name_zh_hans=title.title_zh_hans,
+            name_zh_hant=title.title_zh_hant,
+            title=title,
+            stage=Project.Stage.RELEASE,
+            currency="HKD",
+        )
+    return project
+
+
+def _pledge(offering: Offering, user: User, units: int, now: dt.datetime) -> None:
+    started = pledges.place_pledge(offering=offering, user=user, units=units, now=now)
+    authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
+
+
+def _open_offering(staff: User, planner: User | None, backers: list[User], now) -> int:
+    from marquee.ticketing.models import PresaleRound
+    from marquee.ticketing.services.rounds import create_presale_round
+
+    title = Title.objects.filter(slug="harbour-lights").first()
+    if title is None:
+        return 0
+    offering = offerings.create_offering(
+        actor=staff,
+        project=_project(title),
+        slug=OPEN_SLUG,
+        names=("Back Harbour Lights", "支持《港湾灯火》", "支持《港灣燈火》"),
+        currency="HKD",
+        unit_price_minor=50_000,
+        target_units=400,
+        cap_units=600,
+        min_units_per_backer=1,
+        max_units_per_backer=20,
+        opens_at=now - dt.timedelta(days=12),
+        closes_at=now + dt.timedelta(days=9),
+        min_return_bp=400,
+        bonus_tiers=[(5_000_000_00, 300), (20_000_000_00, 600)],
+        premiere_min_units=10,
+        premiere_tickets=2,
+    )
+    if planner is not None:
+        presale = PresaleRound.objects.filter(
+            title=title, name="Harbour Lights backers' pre-sale"
+        ).first() or create_presale_round(
+            actor=planner,
+            title=title,
+            name="Harbour Lights backers' pre-sale",
+            opens_at=now + dt.timedelta(days=9, hours=1),
+            closes_at=now + dt.timedelta(days=12),
+            audience=PresaleRound.Audience.INVITATION,
+            per_account_limit=4,
+        )
+        offering = offerings.link_presale_round(actor=planner, offering=offering, presale=presale)
+    units = [20, 12, 8, 15, 5, 20, 10, 3, 18, 6]
+    for user, n in zip(backers, units, strict=False):
+        _pledge(offering, user, n, now)
+    return len(units)
+
+
+def _funded_offering(staff: User, backers: list[User], now) -> int:
+    title = Title.objects.filter(slug="a-guilty-conscience").first()
+    if title is None:
+        return 0
+    opened = now - dt.timedelta(days=120)
+    offering = offerings.create_offering(
+        actor=staff,
+        project=_project(title),
+        slug=FUNDED_SLUG,
+        names=("Back A Guilty Conscience", "支持《毒舌大状》", "支持《毒舌大狀》"),
+        currency="CNY",
+        unit_price_minor=10_000,
+        target_units=500,
+        cap_units=800,
+        min_units_per_backer=1,
+        max_units_per_backer=80,
+        opens_at=opened,
+        closes_at=now - dt.timedelta(days=60),
+        min_return_bp=500,
+        bonus_tiers=[(50_000_00, 200), (1_000_000_00, 500)],
+        premiere_min_units=50,
+        premiere_tickets=2,
+    )
+    units = [80, 60, 45, 70, 30, 55, 40, 25, 80, 35, 20, 50, 10, 12]
+    for i, (user, n) in enumerate(zip(backers, units, strict=False)):
+        _pledge(offering, user, n, opened + dt.timedelta(days=3 * i + 1))
+    closing.close_offering(offering=offering, now=now)
+    return len(units)
+
+
+def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
+    """The open and the funded offering (idempotent: existing offerings are kept)."""
+    loaded = DemoCrowdfunding()
+    staff = (
+        User.objects.filter(username="investment").first()
+        or User.objects.filter(username="admin").first()
+    )
+    if staff is None:
+        return loaded
+    planner = User.objects.filter(username="distribution").first()
+    fans = list(User.objects.filter(username__in=["fan", "fan2"]).order_by("username"))
+    backers = [*fans, *_backers()]
+    now = timezone.now()
+    if not Offering.objects.filter(slug=OPEN_SLUG).exists():
+        loaded.pledges += _open_offering(staff, planner, backers, now)
+        loaded.offerings.append(OPEN_SLUG)
+    if not Offering.objects.filter(slug=FUNDED_SLUG).exists():
+        loaded.pledges += _funded_offering(staff, backers[::-1], now)
+        loaded.offerings.append(FUNDED_SLUG)
+    return loaded

@@ -1,0 +1,69 @@
+"""A fan backs a film in a real browser: pledge, pay, see the progress move, my pledges.
+
+One journey per language (English, 简体, 繁體), each on its own offering
+(tests/browser/seed_crowdfunding.py), on a phone-sized screen.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import login, no_horizontal_scroll, shot
+from tests.browser.seed_crowdfunding import OFFERINGS
+
+pytestmark = pytest.mark.browser
+
+#: language → (fan, raised after 3 units, the status "Paid", heading of my pledges)
+CASES = {
+    "en": ("fan", "CN¥300.00", "Paid", "My pledges"),
+    "zh-hans": ("rival", "¥300.00", "已支付", "我的认购"),
+    "zh-hant": ("fan2", "CN¥300.00", "已付款", "我的認購"),
+}
+
+
+@pytest.mark.parametrize("language", list(CASES))
+def test_a_fan_pledges_pays_and_sees_the_progress_move(server, new_page, language):
+    fan, raised, paid, heading = CASES[language]
+    slug = OFFERINGS[language][0]
+    page = new_page(language=language)
+    login(page, server, fan)
+
+    # The film page points at the offering; its page shows the progress so far.
+    page.goto(server.url + f"/films/{server.world['titles']['the-long-night']}/")
+    box = page.get_by_test_id("film-crowdfunding")
+    expect(box).to_be_visible()
+    box.locator(f'a[href="/crowdfunding/{slug}/"]').click()
+    expect(page.get_by_test_id("progress-pct")).to_have_text("0%")
+    assert no_horizontal_scroll(page)
+
+    # Pledge three units, pay on the provider's page, land on "my pledges".
+    page.fill("#id_units", "3")
+    page.get_by_test_id("pledge").click()
+    page.locator('button[name="outcome"][value="succeed"]').click()
+    page.wait_for_url(re.compile(r"/crowdfunding/pledges/"))
+    expect(page.locator("h1")).to_have_text(heading)
+    row = page.get_by_test_id("pledge-row").first
+    expect(row.get_by_test_id("pledge-status")).to_have_text(paid)
+    assert no_horizontal_scroll(page)
+    shot(page, f"crowdfunding-pledges-{language}")
+
+    # The progress moved: 3 of the 20-unit target.
+    page.goto(server.url + f"/crowdfunding/{slug}/")
+    expect(page.get_by_test_id("raised")).to_have_text(raised)
+    expect(page.get_by_test_id("progress-pct")).to_have_text("15%")
+    expect(page.get_by_test_id("held")).to_be_visible()
+    shot(page, f"crowdfunding-offering-{language}")
+    assert not page.js_errors
+
+
+def test_a_pledge_past_the_per_backer_limit_is_refused_on_the_page(server, new_page):
+    page = new_page(language="en")
+    login(page, server, "op-huaxia")
+    page.goto(server.url + f"/crowdfunding/{OFFERINGS['en'][0]}/")
+    page.evaluate("document.getElementById('id_units').removeAttribute('max')")
+    page.fill("#id_units", "11")
+    page.get_by_test_id("pledge").click()
+    expect(page.locator(".flash, [role=alert]").first).to_contain_text("Each backer holds between")
