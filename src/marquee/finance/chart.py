@@ -115,6 +115,9 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("7020", "expense", "finance_cost", "Interest expense", "利息支出", "利息支出"),
     ("7030", "expense", "finance_cost", "Exchange differences", "汇兑损益", "匯兌損益"),
     ("8010", "expense", "income_tax", "Income tax expense", "所得税费用", "所得稅開支"),
+    # rights
+    ("1130", "asset", "", "Licence fees receivable", "应收版权授权费", "應收版權授權費"),
+    ("1140", "asset", "", "Acquired content rights", "外购影视版权", "外購影視版權"),
 )
 
 # (code, en, zh-Hans, zh-Hant)

@@ -1,0 +1,153 @@
+"""Reads of the rights domain: a title's lines, avails, the catalogue-wide search, deals.
+
+The acting user is checked by the callers (``permissions.py``): only rights
+staff and administrators read any of this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from marquee.rights import avails
+from marquee.rights.models import Deal, Direction, Instalment, RightLine
+from marquee.rights.territories import leaves_of, touching
+from marquee.rights.validation import check_media, check_territory, check_window
+
+_FIELDS = ("deal_id", "direction", "kind", "exclusive", "media", "territory", "start_on", "end_on")
+
+
+def _line(row: tuple) -> avails.Line:
+    deal_id, direction, kind, exclusive, media, territory, start_on, end_on = row
+    return avails.Line(
+        deal_id, direction, kind, exclusive, media, territory,
+        start_on.toordinal(), end_on.toordinal() + 1,
+    )  # fmt: skip
+
+
+def lines_of_title(title_id: int, *, media: Sequence[str] | None = None) -> list[avails.Line]:
+    """Every line of every deal of the title (optionally of some media only), as engine values."""
+    rows = RightLine.objects.filter(title_id=title_id)
+    if media is not None:
+        rows = rows.filter(media__in=list(media))
+    return [_line(r) for r in rows.values_list(*_FIELDS)]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A checked avails question: media × territory × window, exclusive or not."""
+
+    media: list[str]
+    territory: str
+    start_on: dt.date
+    end_on: dt.date
+    exclusive: bool
+
+    @property
+    def window(self) -> avails.Interval:
+        return avails.days(self.start_on, self.end_on)
+
+
+def question(
+    *, media: Sequence[str], territory: str, start_on: dt.date, end_on: dt.date, exclusive: bool
+) -> Question:
+    """Check an avails question (``unknown_media``, ``unknown_territory``, ``invalid_window``)."""
+    checked = check_media(media)
+    check_territory(territory)
+    check_window(start_on, end_on)
+    return Question(checked, territory, start_on, end_on, exclusive)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: Question
+    cells: list[avails.Cell]
+    free: list[avails.Part]
+    not_held: list[avails.Part]
+    deals: dict[int, Deal]  # the deals in the way, by id
+
+
+def title_avails(title_id: int, q: Question) -> Answer:
+    """What of the title is free for ``q``: held, in the window, and not blocked. Two queries."""
+    cells = avails.avails(
+        lines_of_title(title_id, media=q.media),
+        media=q.media,
+        territory=q.territory,
+        window=q.window,
+        exclusive=q.exclusive,
+    )
+    deal_ids = {deal_id for c in cells for _, deal_id in c.taken}
+    deals = {d.pk: d for d in Deal.objects.filter(pk__in=deal_ids)} if deal_ids else {}
+    return Answer(
+        question=q,
+        cells=cells,
+        free=avails.group(cells, "free"),
+        not_held=avails.group(cells, "not_held"),
+        deals=deals,
+    )
+
+
+def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int, int]]:
+    """Across the catalogue: titles with any free part for ``q``, as (title id, free days, cells).
+
+    One query reads only the lines that can matter (the media asked, territory
+    nodes meeting the one asked, windows meeting the one asked); the engine then
+    answers per title. Sorted by most free days, then title id.
+    """
+    start, end = q.window
+    rows = (
+        RightLine.objects.filter(
+            media__in=q.media,
+            territory__in=sorted(touching(q.territory)),
+            start_on__lte=q.end_on,
+            end_on__gte=q.start_on,
+        )
+        .filter(Q(direction=Direction.IN, kind="grant") | Q(direction=Direction.OUT))
+        .values_list("title_id", *_FIELDS)
+    )
+    by_title: dict[int, list[avails.Line]] = defaultdict(list)
+    for row in rows.iterator(chunk_size=5000):
+        by_title[row[0]].append(_line(row[1:]))
+    found: list[tuple[int, int, int]] = []
+    leaves = sorted(leaves_of(q.territory))
+    for title_id, lines in by_title.items():
+        index = avails.Index(lines)
+        free_days = free_cells = 0
+        for m in q.media:
+            for leaf in leaves:
+                c = avails.cell(index, m, leaf, (start, end), exclusive=q.exclusive)
+                if c.free:
+                    free_cells += 1
+                    free_days += sum(b - a for a, b in c.free)
+        if free_cells:
+            found.append((title_id, free_days, free_cells))
+    found.sort(key=lambda t: (-t[1], t[0]))
+    return found[:limit]
+
+
+def deals(
+    *, direction: str | None = None, title_id: int | None = None, limit: int = 200
+) -> QuerySet[Deal]:
+    rows = Deal.objects.select_related("title")
+    if direction:
+        rows = rows.filter(direction=direction)
+    if title_id is not None:
+        rows = rows.filter(title_id=title_id)
+    return rows.order_by("-signed_on", "-pk")[:limit]
+
+
+def deal(deal_id: int) -> Deal | None:
+    """One deal with its title, lines and instalments loaded (three queries)."""
+    return (
+        Deal.objects.select_related("title")
+        .prefetch_related(
+            Prefetch("lines", queryset=RightLine.objects.order_by("kind", "media", "territory")),
+            Prefetch("instalments", queryset=Instalment.objects.order_by("seq")),
+        )
+        .filter(pk=deal_id)
+        .first()
+    )
