@@ -151,3 +151,50 @@ def deal(deal_id: int) -> Deal | None:
         .filter(pk=deal_id)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One (territory node, medium) square of the avails grid."""
+
+    state: str  # "free", "partial", "taken" or "not_held"
+    free: list[avails.Part]
+    deal_ids: list[int]
+
+
+@dataclass(frozen=True)
+class Grid:
+    answer: Answer
+    territories: list[str]  # the rows: the node asked's children (or the node itself)
+    media: list[str]  # the columns
+    cells: dict[tuple[str, str], GridCell]  # (territory, medium) → cell
+
+
+def grid(title_id: int, q: Question) -> Grid:
+    """The avails answer folded into a territory × medium grid for people to scan.
+
+    A square is *free* when every leaf under it is free for the whole window,
+    *not held* when none of it is held at all, *taken* when nothing in it is
+    free (the deals in the way are named), and *partial* otherwise.
+    """
+    from marquee.rights.territories import children_of
+
+    answer = title_avails(title_id, q)
+    rows = list(children_of(q.territory)) or [q.territory]
+    by_key = {(c.media, c.leaf): c for c in answer.cells}
+    whole = (q.window,)
+    cells: dict[tuple[str, str], GridCell] = {}
+    for node in rows:
+        for m in q.media:
+            mine = [by_key[(m, leaf)] for leaf in sorted(leaves_of(node))]
+            deal_ids = sorted({d for c in mine for _, d in c.taken})
+            if all(c.free == whole for c in mine):
+                state = "free"
+            elif all(c.not_held == whole for c in mine):
+                state = "not_held"
+            elif not any(c.free for c in mine):
+                state = "taken"
+            else:
+                state = "partial"
+            cells[(node, m)] = GridCell(state, avails.group(mine, "free"), deal_ids)
+    return Grid(answer=answer, territories=rows, media=q.media, cells=cells)
