@@ -29,7 +29,7 @@ class RightsErrorCode(ErrorCode):
     )
     FEE_SCHEDULE_MISMATCH = (
         "fee_schedule_mismatch",
-        _("The instalments add up to %(instalments_minor)s but the fee is %(fee_minor)s."),
+        _("The instalments add up to %(instalments)s but the fee is %(fee)s."),
     )
     RIGHTS_CONFLICT = (
         "rights_conflict",

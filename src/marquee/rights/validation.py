@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from marquee.core.money import get_currency
+from marquee.core.money import Money, get_currency
 from marquee.rights.errors import RightsError, RightsErrorCode
 from marquee.rights.models import Direction, FeeKind, LineKind, Medium
 from marquee.rights.territories import is_known
@@ -141,5 +141,7 @@ def check_fee(fee: FeeSpec) -> FeeSpec:
             f"Instalments sum to {total}, the fee is {fee.fee_minor}.",
             instalments_minor=total,
             fee_minor=fee.fee_minor,
+            instalments=str(Money(total, currency)),
+            fee=str(Money(fee.fee_minor, currency)),
         )
     return FeeSpec(currency, fee.fee_minor, fee.kind, share, list(fee.instalments))
