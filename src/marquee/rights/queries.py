@@ -95,10 +95,18 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
     """Across the catalogue: titles with any free part for ``q``, as (title id, free days, cells).
 
     One query reads only the lines that can matter (the media asked, territory
-    nodes meeting the one asked, windows meeting the one asked); the engine then
-    answers per title. Sorted by most free days, then title id.
+    nodes meeting the one asked, windows meeting the one asked, and for an
+    exclusive question only exclusive holdings); each row is filed straight
+    under its (title, medium, leaf) cells, and each cell is then answered with
+    the engine's interval arithmetic — the same rules as :func:`title_avails`
+    (a test holds the two to each other), without building per-title indexes.
+    Sorted by most free days, then title id.
     """
-    start, end = q.window
+    window = q.window
+    asked = leaves_of(q.territory)
+    held_rows = Q(direction=Direction.IN, kind="grant")
+    if q.exclusive:
+        held_rows &= Q(exclusive=True)
     rows = (
         RightLine.objects.filter(
             media__in=q.media,
@@ -106,25 +114,45 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
             start_on__lte=q.end_on,
             end_on__gte=q.start_on,
         )
-        .filter(Q(direction=Direction.IN, kind="grant") | Q(direction=Direction.OUT))
-        .values_list("title_id", *_FIELDS)
+        .filter(held_rows | Q(direction=Direction.OUT))
+        .values_list(
+            "title_id", "direction", "kind", "exclusive", "media", "territory", "start_on", "end_on"
+        )
     )
-    by_title: dict[int, list[avails.Line]] = defaultdict(list)
-    for row in rows.iterator(chunk_size=5000):
-        by_title[row[0]].append(_line(row[1:]))
-    found: list[tuple[int, int, int]] = []
-    leaves = sorted(leaves_of(q.territory))
-    for title_id, lines in by_title.items():
-        index = avails.Index(lines)
-        free_days = free_cells = 0
-        for m in q.media:
-            for leaf in leaves:
-                c = avails.cell(index, m, leaf, (start, end), exclusive=q.exclusive)
-                if c.free:
-                    free_cells += 1
-                    free_days += sum(b - a for a, b in c.free)
-        if free_cells:
-            found.append((title_id, free_days, free_cells))
+    held: dict[tuple[int, str, str], list[avails.Interval]] = defaultdict(list)
+    blocked: dict[tuple[int, str, str], list[avails.Interval]] = defaultdict(list)
+    covers: dict[str, tuple[str, ...]] = {}
+    for title_id, direction, kind, exclusive, media, territory, start_on, end_on in rows.iterator(
+        chunk_size=5000
+    ):
+        leaves = covers.get(territory)
+        if leaves is None:
+            leaves = covers[territory] = tuple(sorted(leaves_of(territory) & asked))
+        interval = (start_on.toordinal(), end_on.toordinal() + 1)
+        if direction == Direction.IN:
+            target = held
+        elif kind == avails.HOLDBACK or q.exclusive or exclusive:
+            target = blocked
+        else:
+            continue
+        for leaf in leaves:
+            target[(title_id, media, leaf)].append(interval)
+    free_days: dict[int, int] = defaultdict(int)
+    free_cells: dict[int, int] = defaultdict(int)
+    first, last = window
+    for key, intervals in held.items():
+        if len(intervals) == 1:  # the common case: one holding, clipped to the window
+            start, end = intervals[0]
+            start, end = max(start, first), min(end, last)
+            free = [(start, end)] if start < end else []
+        else:
+            free = avails.intersect(avails.union(intervals), [window])
+        if free and key in blocked:
+            free = avails.subtract(free, avails.union(blocked[key]))
+        if free:
+            free_cells[key[0]] += 1
+            free_days[key[0]] += sum(b - a for a, b in free)
+    found = [(title_id, days, free_cells[title_id]) for title_id, days in free_days.items()]
     found.sort(key=lambda t: (-t[1], t[0]))
     return found[:limit]
 
