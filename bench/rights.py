@@ -15,6 +15,7 @@ How fast are avails answered over a large rights catalogue?
    - **title avails, one cell**: SVOD in mainland China for a year;
    - **catalogue search**: every title with free SVOD in mainland China in
      2027, exclusive, over all titles and grants (``/rights/avails/titles``);
+     and SVOD + AVOD over Greater China (8 cells a title), non-exclusive;
    - **conflict check**: signing an exclusive deal out (lock, read, check,
      write, post the fee) — the write path, refused or signed.
 4. Prints a table and, last, ONE line of JSON. docs/performance.md has the numbers.
@@ -215,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     found: list[int] = []
     results["catalogue search (SVOD x CN, all titles)"] = _time(
         lambda: found.append(len(queries.titles_with_avails(svod_cn, limit=10_000))), args.searches
+    )
+    wide = queries.question(
+        media=["svod", "avod"], territory="GCN", start_on=year[0], end_on=year[1], exclusive=False
+    )
+    results["catalogue search (SVOD+AVOD x Greater China)"] = _time(
+        lambda: queries.titles_with_avails(wide, limit=10_000), args.searches
     )
     outcomes = {"signed": 0, "refused": 0}
 

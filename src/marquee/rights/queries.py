@@ -94,19 +94,24 @@ def title_avails(title_id: int, q: Question) -> Answer:
 def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int, int]]:
     """Across the catalogue: titles with any free part for ``q``, as (title id, free days, cells).
 
-    One query reads only the lines that can matter (the media asked, territory
-    nodes meeting the one asked, windows meeting the one asked, and for an
-    exclusive question only exclusive holdings); each row is filed straight
-    under its (title, medium, leaf) cells, and each cell is then answered with
-    the engine's interval arithmetic — the same rules as :func:`title_avails`
-    (a test holds the two to each other), without building per-title indexes.
-    Sorted by most free days, then title id.
+    One query reads only the lines that can matter: the media asked, territory
+    nodes meeting the one asked, windows meeting the one asked, for an
+    exclusive question only exclusive holdings, for a non-exclusive one only
+    the lines out that block it. Lines are grouped by (title, medium); within
+    a group the leaves asked fall into classes covered by the same lines
+    (often one class: lines stored against regions), and each class is
+    answered once with the engine's interval arithmetic — the same rules as
+    :func:`title_avails`, which a test holds this to. Sorted by most free days,
+    then title id.
     """
     window = q.window
-    asked = leaves_of(q.territory)
+    asked = sorted(leaves_of(q.territory))
     held_rows = Q(direction=Direction.IN, kind="grant")
     if q.exclusive:
         held_rows &= Q(exclusive=True)
+    blocking_rows = Q(direction=Direction.OUT)
+    if not q.exclusive:
+        blocking_rows &= Q(kind=avails.HOLDBACK) | Q(exclusive=True)
     rows = (
         RightLine.objects.filter(
             media__in=q.media,
@@ -114,47 +119,50 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
             start_on__lte=q.end_on,
             end_on__gte=q.start_on,
         )
-        .filter(held_rows | Q(direction=Direction.OUT))
-        .values_list(
-            "title_id", "direction", "kind", "exclusive", "media", "territory", "start_on", "end_on"
-        )
+        .filter(held_rows | blocking_rows)
+        .values_list("title_id", "media", "direction", "territory", "start_on", "end_on")
     )
-    held: dict[tuple[int, str, str], list[avails.Interval]] = defaultdict(list)
-    blocked: dict[tuple[int, str, str], list[avails.Interval]] = defaultdict(list)
-    covers: dict[str, tuple[str, ...]] = {}
-    for title_id, direction, kind, exclusive, media, territory, start_on, end_on in rows.iterator(
-        chunk_size=5000
-    ):
-        leaves = covers.get(territory)
-        if leaves is None:
-            leaves = covers[territory] = tuple(sorted(leaves_of(territory) & asked))
-        interval = (start_on.toordinal(), end_on.toordinal() + 1)
-        if direction == Direction.IN:
-            target = held
-        elif kind == avails.HOLDBACK or q.exclusive or exclusive:
-            target = blocked
-        else:
-            continue
-        for leaf in leaves:
-            target[(title_id, media, leaf)].append(interval)
+    groups: dict[tuple[int, str], list[tuple[str, bool, avails.Interval]]] = defaultdict(list)
+    for title_id, media, direction, territory, start_on, end_on in list(rows):
+        groups[(title_id, media)].append(
+            (territory, direction == Direction.IN, (start_on.toordinal(), end_on.toordinal() + 1))
+        )
+    mask: dict[str, int] = {}  # node → bit mask of the asked leaves it covers
+    for node in touching(q.territory):
+        covered = leaves_of(node)
+        mask[node] = sum(1 << i for i, leaf in enumerate(asked) if leaf in covered)
+    full = (1 << len(asked)) - 1
     free_days: dict[int, int] = defaultdict(int)
     free_cells: dict[int, int] = defaultdict(int)
-    first, last = window
-    for key, intervals in held.items():
-        if len(intervals) == 1:  # the common case: one holding, clipped to the window
-            start, end = intervals[0]
-            start, end = max(start, first), min(end, last)
-            free = [(start, end)] if start < end else []
-        else:
-            free = avails.intersect(avails.union(intervals), [window])
-        if free and key in blocked:
-            free = avails.subtract(free, avails.union(blocked[key]))
-        if free:
-            free_cells[key[0]] += 1
-            free_days[key[0]] += sum(b - a for a, b in free)
+    for (title_id, _), lines in groups.items():
+        for leaves, count in _leaf_classes(lines, mask, full, len(asked)):
+            held = [iv for node, is_held, iv in lines if is_held and mask[node] & leaves]
+            if not held:
+                continue
+            free = avails.intersect(avails.union(held), [window])
+            blocked = [iv for node, is_held, iv in lines if not is_held and mask[node] & leaves]
+            if free and blocked:
+                free = avails.subtract(free, avails.union(blocked))
+            if free:
+                free_cells[title_id] += count
+                free_days[title_id] += count * sum(b - a for a, b in free)
     found = [(title_id, days, free_cells[title_id]) for title_id, days in free_days.items()]
     found.sort(key=lambda t: (-t[1], t[0]))
     return found[:limit]
+
+
+def _leaf_classes(lines, mask: dict[str, int], full: int, n: int) -> list[tuple[int, int]]:
+    """The asked leaves split by which lines cover them: (one leaf's bit, how many leaves)."""
+    masks = {mask[node] for node, _, _ in lines}
+    if masks <= {full}:
+        return [(1, n)]  # every line covers every leaf asked: one class
+    classes: dict[tuple[bool, ...], list[int]] = {}
+    ordered = sorted(masks)
+    for i in range(n):
+        bit = 1 << i
+        signature = tuple(bool(m & bit) for m in ordered)
+        classes.setdefault(signature, []).append(bit)
+    return [(bits[0], len(bits)) for bits in classes.values()]
 
 
 def deals(
