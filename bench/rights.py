@@ -250,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
 
     results["sign an exclusive deal (check + write + ledger)"] = _time(sign, args.deals)
 
+    load = [round(x, 1) for x in os.getloadavg()]
     print(f"\nAvails on {database}: {world['titles']:,} titles, {world['deals']:,} deals, "
-          f"{world['grants']:,} right lines (seeded in {world['seed_s']} s)\n")  # fmt: skip
+          f"{world['grants']:,} right lines (seeded in {world['seed_s']} s); load average {load}\n")  # fmt: skip
     print(table(["operation", "n", "p50 ms", "p95 ms", "p99 ms", "max ms"],
                 [[k, v["n"], v["p50"], v["p95"], v["p99"], v["max"]] for k, v in results.items()]))  # fmt: skip
     print(f"\ncatalogue search found {found[-1]:,} titles with free SVOD in CN; "
