@@ -230,3 +230,17 @@ def test_search_titles_with_avails(chart, staff):
 def test_others_are_refused(chart, title, client_for, make_user):
     r = client_for(make_user()).get(f"{API}/deals")
     assert r.status_code == 403
+
+
+def test_avails_of_an_unknown_title_is_404(chart, staff):
+    r = staff.get(
+        f"{API}/avails",
+        {"title_id": 999999, "media": "svod", "start_on": "2027-01-01", "end_on": "2027-01-31"},
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "rights_title_not_found")
+
+
+def test_blank_counterparty_is_refused(chart, title, staff):
+    acquire(title)
+    r = post(staff, f"{API}/deals", body(title, counterparty="   "))
+    assert (r.status_code, r.json()["code"]) == (422, "no_counterparty")

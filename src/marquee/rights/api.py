@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from marquee.accounts.auth import AUTH
+from marquee.catalog.models import Title
 from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.rights import queries, services
 from marquee.rights.errors import RightsErrorCode, RightsNotFound
@@ -45,6 +46,8 @@ def list_territories(request: HttpRequest):
 )
 def get_avails(request: HttpRequest, q: Query[AvailsQuery]):
     require_rights_staff(request.user)
+    if not Title.objects.filter(pk=q.title_id).exists():
+        raise RightsNotFound(RightsErrorCode.TITLE_NOT_FOUND, f"No title #{q.title_id}.")
     question = queries.question(
         media=_split(q.media),
         territory=q.territory,
@@ -104,6 +107,7 @@ def create_deal(request: HttpRequest, payload: DealIn, idempotency_key: Idempote
         fee=payload.fee(),
         signed_on=payload.signed_on,
         created_by=request.user,
+        idempotency_key=idempotency_key or "",
     )
     return 201, deal_out(queries.deal(deal.pk), detail=True)
 

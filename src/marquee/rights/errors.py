@@ -23,6 +23,7 @@ class RightsErrorCode(ErrorCode):
         _("A window cannot end before it starts (%(start)s to %(end)s)."),
     )
     NO_RIGHTS = "no_rights", _("A deal grants at least one right.")
+    NO_COUNTERPARTY = "no_counterparty", _("Name the licensee or the licensor.")
     INVALID_FEE = (
         "invalid_fee",
         _("The fee is a whole amount of zero or more; a revenue share is 1 to 10000 basis points."),

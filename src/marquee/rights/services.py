@@ -81,7 +81,7 @@ def create_deal(
     direction = check_direction(direction)
     counterparty = clean_text(counterparty, field="counterparty", max_length=200)
     if not counterparty:
-        raise RightsError(RightsErrorCode.INVALID_DIRECTION, "A deal names its counterparty.")
+        raise RightsError(RightsErrorCode.NO_COUNTERPARTY, "A deal names its counterparty.")
     reference = clean_text(reference, field="reference", max_length=80)
     grants = check_rights(rights, kind=LineKind.GRANT)
     if not grants:

@@ -317,14 +317,15 @@ def deal_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@idempotent(
-    scope="web.rights_create_deal",
-    key=form_key,
-    respond=pair,
-    fingerprint=lambda *, form: {
-        "data": sorted((k, str(v)) for k, v in form.data.lists() if k != "idempotency_key")
-    },
-)
+def _fingerprint(*, form: DealForm) -> dict:
+    """What the form said (not its one-time key nor its CSRF token)."""
+    skip = {"idempotency_key", "csrfmiddlewaretoken"}
+    return {"data": sorted((k, str(v)) for k, v in form.data.lists() if k not in skip)}
+
+
+@idempotent(scope="web.rights_create_deal", key=form_key, respond=pair, fingerprint=_fingerprint)
 def _sign(request: HttpRequest, *, form: DealForm) -> tuple[int, dict]:
-    deal = services.create_deal(**form.deal_kwargs(), created_by=request.user)
+    deal = services.create_deal(
+        **form.deal_kwargs(), created_by=request.user, idempotency_key=form_key(request) or ""
+    )
     return 201, {"id": deal.pk}
