@@ -95,3 +95,8 @@ def test_fee_schedule_that_does_not_sum_is_refused(chart, title, staff):
     assert r.status_code == 422
     assert 'data-testid="deal-refused"' in r.content.decode()
     assert not Deal.objects.filter(direction="out").exists()
+
+
+def test_rights_staff_see_the_rights_link(chart, staff, client_for, make_user):
+    assert 'href="/rights/"' in staff.get("/").content.decode()
+    assert 'href="/rights/"' not in client_for(make_user()).get("/").content.decode()
