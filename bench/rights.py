@@ -145,6 +145,10 @@ def _seed(n_titles: int, n_grants: int, rng: random.Random) -> dict[str, Any]:
             for kind, m, node, start, end in lines
         ]
         RightLine.objects.bulk_create(rows, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
     return {
         "titles": len(title_ids),
         "deals": len(deals),

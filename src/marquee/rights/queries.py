@@ -34,7 +34,7 @@ def lines_of_title(title_id: int, *, media: Sequence[str] | None = None) -> list
     rows = RightLine.objects.filter(title_id=title_id)
     if media is not None:
         rows = rows.filter(media__in=list(media))
-    return [_line(r) for r in rows.values_list(*_FIELDS)]
+    return [_line(r) for r in rows.order_by().values_list(*_FIELDS)]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
             end_on__gte=q.start_on,
         )
         .filter(held_rows | blocking_rows)
+        .order_by()  # any order will do: no sort in the database
         .values_list("title_id", "media", "direction", "territory", "start_on", "end_on")
     )
     groups: dict[tuple[int, str], list[tuple[str, bool, avails.Interval]]] = defaultdict(list)
