@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-crowdfunding
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-crowdfunding bench-rights
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -59,6 +59,10 @@ bench-ledger: install
 ## make bench-ledger-report: reports over 1,000,000 journal lines on PostgreSQL (docs/performance.md)
 bench-ledger-report: install
 	$(BIN)/python -m bench.ledger_report $(BENCH_ARGS)
+
+## make bench-rights: avails over 10,000 titles and 100,000 grants on PostgreSQL (docs/performance.md)
+bench-rights: install
+	$(BIN)/python -m bench.rights $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static

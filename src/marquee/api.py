@@ -238,6 +238,7 @@ def _mount_routers() -> None:
     from marquee.finance.api import router as finance_router
     from marquee.investment.api import router as investment_router
     from marquee.payments.api import router as payments_router
+    from marquee.rights.api import router as rights_router
     from marquee.ticketing.api import router as ticketing_router
     from marquee.venues.api import router as venues_router
 
@@ -249,6 +250,7 @@ def _mount_routers() -> None:
     api.add_router("/finance", finance_router)
     api.add_router("/investment", investment_router)
     api.add_router("/crowdfunding", crowdfunding_router)
+    api.add_router("/rights", rights_router)
 
 
 _mount_routers()

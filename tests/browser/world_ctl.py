@@ -41,12 +41,14 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     if command == "seed":
         from tests.browser.seed_crowdfunding import seed_crowdfunding
+        from tests.browser.seed_rights import seed_rights
         from tests.web.world import build_world
 
         with transaction.atomic():
             world = build_world()
             seed_investment(world)
             seed_crowdfunding(world)
+            seed_rights(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -26,6 +26,7 @@ from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.finance.errors import FinanceErrorCode
 from marquee.investment.errors import InvestmentErrorCode
 from marquee.payments.errors import PaymentsErrorCode
+from marquee.rights.errors import RightsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
 
@@ -40,6 +41,7 @@ ENUMS = [
     FinanceErrorCode,
     InvestmentErrorCode,
     CrowdfundingErrorCode,
+    RightsErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]

@@ -164,6 +164,9 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "众筹支持者回报",
         "眾籌支持者回報",
     ),
+    # rights
+    ("1130", "asset", "", "Licence fees receivable", "应收版权授权费", "應收版權授權費"),
+    ("1140", "asset", "", "Acquired content rights", "外购影视版权", "外購影視版權"),
 )
 
 # (code, en, zh-Hans, zh-Hant)

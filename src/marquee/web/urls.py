@@ -89,3 +89,13 @@ urlpatterns = [
     path("crowdfunding/<slug:slug>/", crowdfunding.offering, name="crowdfunding-offering"),
     path("crowdfunding/<slug:slug>/pledge/", crowdfunding.pledge, name="crowdfunding-pledge"),
 ]
+
+# rights: the avails grid and the deals (rights staff)
+from marquee.web.views import rights as rights_views  # noqa: E402
+
+urlpatterns += [
+    path("rights/", rights_views.avails, name="rights"),
+    path("rights/deals/", rights_views.deal_list, name="rights-deals"),
+    path("rights/deals/new/", rights_views.deal_new, name="rights-deal-new"),
+    path("rights/deals/<mqid:deal_id>/", rights_views.deal_detail, name="rights-deal"),
+]

@@ -124,7 +124,7 @@ def staff_access(context) -> dict[str, bool]:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"console": False, "scanner": False, "finance": False}
+        return {"console": False, "scanner": False, "finance": False, "rights": False}
     operator = has_role(user, Role.CINEMA_OPERATOR)
     return {
         "console": operator or has_role(user, Role.DISTRIBUTION),
@@ -132,4 +132,5 @@ def staff_access(context) -> dict[str, bool]:
         "finance": has_role(user, Role.FINANCE),
         "investment": has_role(user, Role.INVESTMENT),
         "statements": has_role(user, Role.PARTNER) and not has_role(user, Role.INVESTMENT),
+        "rights": has_role(user, Role.RIGHTS),
     }

@@ -1,0 +1,41 @@
+"""Browser-test seed of the rights pillar: a rights desk account and a title already licensed.
+
+*Rights Test Series* is held worldwide (SVOD and AVOD, 2027–2030) and licensed
+exclusively to iQiyi for SVOD in mainland China in 2027, so the avails grid
+shows mainland China taken and the rest of Greater China free, and a new
+exclusive SVOD deal for Greater China is refused naming iQiyi.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marquee.accounts.models import Organisation, Role
+from marquee.finance.chart import ensure_chart
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import TitleFactory
+from tests.rights.factories import acquire, license_out, right
+
+TITLE = "Rights Test Series"
+
+
+def seed_rights(world: Any) -> None:
+    """Add the ``rightsdesk`` account and the licensed title to the web world."""
+    from tests.web.world import PASSWORD
+
+    ensure_chart()
+    org = Organisation.objects.create(
+        name="Rights desk studio", slug="rights-desk-studio", kind=Organisation.Kind.STUDIO
+    )
+    world.users["rightsdesk"] = UserFactory(
+        username="rightsdesk", password=PASSWORD, role=Role.RIGHTS, organisation=org
+    )
+    title = TitleFactory(slug="rights-test-series", title_en=TITLE, kind="series", episodes=12)
+    world.titles["rights_series"] = title
+    acquire(
+        title,
+        right(["svod", "avod"], "WW", dt.date(2027, 1, 1), dt.date(2030, 12, 31)),
+        counterparty="FilMart seller",
+    )
+    license_out(title, right("svod", "CN"), counterparty="iQiyi")

@@ -1,0 +1,85 @@
+"""Rights staff in a real browser, in English, 简体中文 and 繁體中文: the avails grid, a refused
+exclusive deal that names the deal in its way, and a deal that signs."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import login, shot
+from tests.browser.seed_rights import TITLE
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+
+WORDS = {
+    "en": {
+        "taken": "Licensed or held back",
+        "free": "Free to license",
+        "refused": "already licensed",
+    },
+    "zh-hans": {"taken": "已授出或保留", "free": "可授权", "refused": "已授权或受保留期限制"},
+    "zh-hant": {"taken": "已授出或保留", "free": "可授權", "refused": "已授權或受保留期限制"},
+}
+#: Each language signs its own deal in a territory of its own (the world is shared).
+SIGN_IN = {"en": "US", "zh-hans": "JP", "zh-hant": "KR"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])
+def test_avails_grid_and_a_refused_exclusive_deal(server, new_page, language):
+    words = WORDS[language]
+    page = new_page(viewport=DESKTOP, language=language)
+    login(page, server, "rightsdesk")
+
+    page.goto(server.url + "/rights/")
+    page.get_by_test_id("avails-title").select_option(label=TITLE)
+    page.get_by_test_id("avails-territory").select_option("GCN")
+    page.get_by_test_id("avails-from").fill("2027-01-01")
+    page.get_by_test_id("avails-to").fill("2027-12-31")
+    page.get_by_test_id("avails-exclusive").check()
+    page.get_by_test_id("avails-submit").click()
+    grid = page.get_by_test_id("avails-grid")
+    cn_svod = grid.locator('tr[data-territory="CN"] td[data-media="svod"]')
+    expect(cn_svod).to_have_attribute("data-state", "taken")
+    expect(cn_svod).to_contain_text(words["taken"])
+    expect(cn_svod).to_contain_text("iQiyi")
+    hk_svod = grid.locator('tr[data-territory="HK"] td[data-media="svod"]')
+    expect(hk_svod).to_have_attribute("data-state", "free")
+    expect(hk_svod).to_contain_text(words["free"])
+    expect(grid.locator('tr[data-territory="CN"] td[data-media="tvod"]')).to_have_attribute(
+        "data-state", "not_held"
+    )
+    shot(page, f"rights-avails-{language}", tour=language == "en")
+
+    page.goto(server.url + "/rights/deals/new/")
+    form = page.get_by_test_id("deal-form")
+    form.locator("#id_title").select_option(label=TITLE)
+    form.locator("#id_direction").select_option("out")
+    form.locator("#id_counterparty").fill("Youku")
+    form.locator("#id_exclusive").check()
+    form.locator('input[name="media"][value="svod"]').check()
+    form.locator("#id_territories").select_option(["GCN"])
+    form.locator("#id_start_on").fill("2027-06-01")
+    form.locator("#id_end_on").fill("2027-12-31")
+    form.locator("#id_fee").fill("500000.00")
+    form.locator("#id_instalments").fill("2027-06-30 200000.00\n2027-09-30 300000.00")
+    form.locator("#id_signed_on").fill("2026-12-01")
+    page.get_by_test_id("deal-submit").click()
+    refused = page.get_by_test_id("deal-refused")
+    expect(refused).to_contain_text(words["refused"])
+    expect(page.get_by_test_id("deal-conflicts")).to_contain_text("iQiyi")
+    shot(page, f"rights-conflict-{language}")
+
+    # The same deal where nothing stands in the way signs and shows its instalments.
+    page.get_by_test_id("deal-form").locator("#id_territories").select_option([SIGN_IN[language]])
+    page.get_by_test_id("deal-submit").click()
+    expect(page.get_by_test_id("deal-title")).to_contain_text("Youku")
+    expect(page.get_by_test_id("deal-instalments").locator("tbody tr")).to_have_count(2)
+    assert page.js_errors == []
+
+
+def test_rights_pages_are_not_for_moviegoers(server, page):
+    login(page, server, "fan")
+    response = page.goto(server.url + "/rights/")
+    assert response.status == 403

@@ -1,0 +1,101 @@
+"""Rights under concurrency: exclusive deals racing for the same rights, fees received twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from marquee.core.errors import DomainError
+from marquee.core.models import OutboxEvent
+from marquee.finance.chart import ensure_chart
+from marquee.finance.models import JournalEntry
+from marquee.rights import services
+from marquee.rights.models import Deal, TitleRights
+from tests.catalog.factories import TitleFactory
+from tests.concurrency.conftest import race
+from tests.rights.factories import acquire, flat, license_out, right
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def held_title():
+    ensure_chart()
+    title = TitleFactory()
+    acquire(title, right(["svod", "avod"], "WW"))
+    return title
+
+
+def _licence(title, n: int) -> Deal:
+    # Every racer wants exclusive SVOD somewhere in Greater China for overlapping windows.
+    territory = ["CN", "GCN", "WW"][n % 3]
+    start = dt.date(2027, 1, 1) + dt.timedelta(days=10 * n)
+    return license_out(
+        title,
+        right("svod", territory, start, start + dt.timedelta(days=200)),
+        fee=flat(1000_00 + n),
+        counterparty=f"Platform {n}",
+    )
+
+
+def _out_deals(title) -> list[Deal]:
+    return list(Deal.objects.filter(title=title, direction="out"))
+
+
+def test_racing_exclusive_deals_one_wins(held_title):
+    outcomes = race([lambda n=n: _licence(held_title, n) for n in range(6)])
+    won = [o for o in outcomes if o.ok]
+    lost = [o for o in outcomes if not o.ok]
+    assert len(won) == 1, [o.error for o in outcomes]
+    assert all(isinstance(o.error, DomainError) and o.error.code == "rights_conflict" for o in lost)
+    [deal] = _out_deals(held_title)
+    assert deal.pk == won[0].value.pk
+    # Exactly one licence fee reached the books: the winner's.
+    assert (
+        JournalEntry.objects.filter(source_event_id__startswith="rights.deal_signed:").count() == 1
+    )
+    assert JournalEntry.objects.filter(source_event_id=f"rights.deal_signed:{deal.pk}").exists()
+    assert TitleRights.objects.get(title=held_title).deals_count == 2
+
+
+def test_control_without_the_title_lock_double_grants(held_title, monkeypatch):
+    """The race is real: without the lock both racers read "free" and both sign."""
+    both_read = threading.Barrier(2)
+    real_lines = services.lines_of_title
+
+    def unlocked(title_id: int) -> TitleRights:
+        return TitleRights.objects.get(title_id=title_id)  # read, not locked
+
+    def lines_then_wait(title_id: int):
+        lines = real_lines(title_id)
+        both_read.wait(timeout=30)
+        return lines
+
+    monkeypatch.setattr(services, "lock_title_rights", unlocked)
+    monkeypatch.setattr(services, "lines_of_title", lines_then_wait)
+    outcomes = race([lambda n=n: _licence(held_title, n) for n in range(2)])
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    assert len(_out_deals(held_title)) == 2
+
+
+def test_an_instalment_received_twice_at_once_counts_once(held_title):
+    deal = license_out(held_title, fee=flat(800_00), counterparty="Youku")
+    outcomes = race(
+        [
+            lambda: services.record_fee_received(
+                deal_id=deal.pk, seq=1, received_on=dt.date(2027, 2, 1)
+            )
+            for _ in range(4)
+        ]
+    )
+    assert sum(o.ok for o in outcomes) == 1
+    assert all(o.error.code == "instalment_already_settled" for o in outcomes if not o.ok)
+    assert (
+        JournalEntry.objects.filter(
+            source_event_id__startswith="rights.instalment_settled:"
+        ).count()
+        == 1
+    )
+    assert OutboxEvent.objects.filter(type="rights.licence_fee_received").count() == 1

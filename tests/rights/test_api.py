@@ -1,0 +1,246 @@
+"""The rights API: avails answers, problem+json refusals, idempotent signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from marquee.rights.models import Deal, Instalment, RightLine
+from tests.rights.factories import acquire, flat, license_out, right
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/rights"
+
+
+def body(title, **over):
+    data = {
+        "title_id": title.pk,
+        "direction": "out",
+        "counterparty": "Youku",
+        "exclusive": True,
+        "rights": [
+            {
+                "media": ["svod"],
+                "territories": ["CN"],
+                "start_on": "2027-01-01",
+                "end_on": "2027-12-31",
+            }
+        ],
+        "currency": "CNY",
+        "fee_minor": 300_00,
+        "instalments": [
+            {"due_on": "2027-01-31", "amount_minor": 100_00},
+            {"due_on": "2027-03-31", "amount_minor": 200_00},
+        ],
+        "signed_on": "2026-12-01",
+    }
+    data.update(over)
+    return data
+
+
+def post(client, path, data, **headers):
+    return client.post(path, data=json.dumps(data), content_type="application/json", **headers)
+
+
+@pytest.fixture
+def staff(client_for, rights_user):
+    return client_for(rights_user)
+
+
+def test_avails_answer_free_parts_and_who_takes_the_rest(chart, title, staff):
+    acquire(title, right(["svod", "avod"], "GCN"))
+    deal = license_out(
+        title, right("svod", "CN", dt.date(2027, 1, 1), dt.date(2027, 6, 30)), counterparty="iQiyi"
+    )
+    r = staff.get(
+        f"{API}/avails",
+        {
+            "title_id": title.pk,
+            "media": "svod",
+            "territory": "GCN",
+            "start_on": "2027-01-01",
+            "end_on": "2027-12-31",
+            "exclusive": "true",
+        },
+    )
+    assert r.status_code == 200, r.content
+    answer = r.json()
+    assert {
+        "media": "svod",
+        "territories": ["CN"],
+        "windows": [{"start": "2027-07-01", "end": "2027-12-31"}],
+    } in answer["free"]
+    assert {
+        "media": "svod",
+        "territories": ["HK", "MO", "TW"],
+        "windows": [{"start": "2027-01-01", "end": "2027-12-31"}],
+    } in answer["free"]
+    assert answer["taken_by"] == [
+        {
+            "deal_id": deal.pk,
+            "counterparty": "iQiyi",
+            "exclusive": True,
+            "media": ["svod"],
+            "territories": ["CN"],
+        }
+    ]
+    assert answer["not_held"] == []
+
+
+def test_avails_bad_question_is_problem_json(chart, title, staff):
+    for params, code in [
+        ({"media": "hologram", "territory": "CN"}, "unknown_media"),
+        ({"media": "svod", "territory": "XX"}, "unknown_territory"),
+        ({"media": "svod", "territory": "CN", "end_on": "2026-01-01"}, "invalid_window"),
+    ]:
+        query = {"title_id": title.pk, "start_on": "2027-01-01", "end_on": "2027-12-31", **params}
+        r = staff.get(f"{API}/avails", query)
+        assert r.status_code == 422, r.content
+        assert r["Content-Type"].startswith("application/problem+json")
+        assert r.json()["code"] == code
+
+
+def test_sign_deal_then_conflict_is_409_naming_the_deal(chart, title, staff):
+    acquire(title)
+    r = post(staff, f"{API}/deals", body(title, counterparty="iQiyi"), HTTP_IDEMPOTENCY_KEY="a-1")
+    assert r.status_code == 201, r.content
+    first = r.json()
+    assert [i["amount_minor"] for i in first["instalments"]] == [100_00, 200_00]
+    again = post(
+        staff, f"{API}/deals", body(title, counterparty="iQiyi"), HTTP_IDEMPOTENCY_KEY="a-1"
+    )
+    assert again.json()["id"] == first["id"]
+    assert Deal.objects.filter(direction="out").count() == 1
+
+    r = post(staff, f"{API}/deals", body(title), HTTP_IDEMPOTENCY_KEY="a-2")
+    assert r.status_code == 409
+    problem = r.json()
+    assert problem["code"] == "rights_conflict"
+    assert problem["deals"] == [f"#{first['id']} iQiyi"]
+    assert f"#{first['id']} iQiyi" in problem["detail"]
+    assert problem["conflicts"][0]["territories"] == ["CN"]
+
+
+@pytest.mark.parametrize(
+    ("over", "code", "status"),
+    [
+        ({"fee_minor": 999_00}, "fee_schedule_mismatch", 422),
+        (
+            {
+                "rights": [
+                    {
+                        "media": ["svod"],
+                        "territories": ["CN"],
+                        "start_on": "2027-05-01",
+                        "end_on": "2027-01-01",
+                    }
+                ]
+            },
+            "invalid_window",
+            422,
+        ),
+        (
+            {
+                "rights": [
+                    {
+                        "media": ["beam"],
+                        "territories": ["CN"],
+                        "start_on": "2027-01-01",
+                        "end_on": "2027-02-01",
+                    }
+                ]
+            },
+            "unknown_media",
+            422,
+        ),
+        (
+            {
+                "rights": [
+                    {
+                        "media": ["svod"],
+                        "territories": ["ZZ"],
+                        "start_on": "2027-01-01",
+                        "end_on": "2027-02-01",
+                    }
+                ]
+            },
+            "unknown_territory",
+            422,
+        ),
+        (
+            {
+                "rights": [
+                    {
+                        "media": ["pvod"],
+                        "territories": ["CN"],
+                        "start_on": "2027-01-01",
+                        "end_on": "2027-02-01",
+                    }
+                ]
+            },
+            "rights_not_held",
+            409,
+        ),
+        ({"currency": "XYZ"}, "unknown_currency", 400),
+    ],
+)
+def test_bad_deals_are_problem_json_and_write_nothing(chart, title, staff, over, code, status):
+    acquire(title)
+    before = (Deal.objects.count(), RightLine.objects.count(), Instalment.objects.count())
+    r = post(staff, f"{API}/deals", body(title, **over))
+    assert r["Content-Type"].startswith("application/problem+json")
+    assert (r.status_code, r.json()["code"]) == (status, code), r.content
+    assert (Deal.objects.count(), RightLine.objects.count(), Instalment.objects.count()) == before
+
+
+def test_receive_instalment_then_again_is_409(chart, title, staff):
+    acquire(title)
+    deal = license_out(title, fee=flat(600_00, parts=2))
+    r = post(staff, f"{API}/deals/{deal.pk}/instalments/1/receive", {"on": "2027-01-20"})
+    assert r.status_code == 200, r.content
+    assert r.json()["instalments"][0]["settled_on"] == "2027-01-20"
+    r = post(staff, f"{API}/deals/{deal.pk}/instalments/1/receive", {"on": "2027-01-21"})
+    assert (r.status_code, r.json()["code"]) == (409, "instalment_already_settled")
+    r = post(staff, f"{API}/deals/{deal.pk}/instalments/9/receive", {"on": "2027-01-21"})
+    assert (r.status_code, r.json()["code"]) == (404, "instalment_not_found")
+    r = post(staff, f"{API}/deals/{2**63}/instalments/1/receive", {"on": "2027-01-21"})
+    assert r.status_code in {404, 422}
+
+
+def test_search_titles_with_avails(chart, staff):
+    from tests.catalog.factories import TitleFactory
+
+    a, b, c = TitleFactory(), TitleFactory(), TitleFactory()
+    acquire(a, right("svod", "WW"))
+    acquire(b, right("svod", "CN"))
+    license_out(b, right("svod", "CN"))
+    acquire(c, right("avod", "WW"))
+    r = staff.get(
+        f"{API}/avails/titles",
+        {"media": "svod", "territory": "CN", "start_on": "2027-01-01", "end_on": "2027-12-31"},
+    )
+    assert r.status_code == 200, r.content
+    assert [row["title_id"] for row in r.json()] == [a.pk]
+    assert r.json()[0]["free_days"] == 365
+
+
+def test_others_are_refused(chart, title, client_for, make_user):
+    r = client_for(make_user()).get(f"{API}/deals")
+    assert r.status_code == 403
+
+
+def test_avails_of_an_unknown_title_is_404(chart, staff):
+    r = staff.get(
+        f"{API}/avails",
+        {"title_id": 999999, "media": "svod", "start_on": "2027-01-01", "end_on": "2027-01-31"},
+    )
+    assert (r.status_code, r.json()["code"]) == (404, "rights_title_not_found")
+
+
+def test_blank_counterparty_is_refused(chart, title, staff):
+    acquire(title)
+    r = post(staff, f"{API}/deals", body(title, counterparty="   "))
+    assert (r.status_code, r.json()["code"]) == (422, "no_counterparty")
