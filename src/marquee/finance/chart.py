@@ -115,6 +115,19 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("7020", "expense", "finance_cost", "Interest expense", "利息支出", "利息支出"),
     ("7030", "expense", "finance_cost", "Exchange differences", "汇兑损益", "匯兌損益"),
     ("8010", "expense", "income_tax", "Income tax expense", "所得税费用", "所得稅開支"),
+    # merch
+    (
+        "1310",
+        "asset",
+        "",
+        "Royalties receivable from merchants",
+        "应收商户授权费",
+        "應收商戶授權費",
+    ),
+    ("2670", "liability", "", "Payable to merchants", "应付商户款", "應付商戶款"),
+    ("2671", "liability", "", "Royalty advances received", "预收授权费", "預收授權費"),
+    ("4150", "revenue", "revenue", "Merchandise commission", "商品销售佣金收入", "商品銷售佣金收入"),
+    ("4151", "revenue", "revenue", "Merchandise royalties", "商品授权费收入", "商品授權費收入"),
 )
 
 # (code, en, zh-Hans, zh-Hant)
