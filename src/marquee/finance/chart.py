@@ -126,7 +126,14 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ),
     ("2670", "liability", "", "Payable to merchants", "应付商户款", "應付商戶款"),
     ("2671", "liability", "", "Royalty advances received", "预收授权费", "預收授權費"),
-    ("4150", "revenue", "revenue", "Merchandise commission", "商品销售佣金收入", "商品銷售佣金收入"),
+    (
+        "4150",
+        "revenue",
+        "revenue",
+        "Merchandise commission",
+        "商品销售佣金收入",
+        "商品銷售佣金收入",
+    ),
     ("4151", "revenue", "revenue", "Merchandise royalties", "商品授权费收入", "商品授權費收入"),
 )
 

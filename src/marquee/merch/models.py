@@ -340,7 +340,9 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="merch_line_quantity"),
             models.CheckConstraint(
-                condition=Q(amount_minor=F("quantity") * F("unit_price_minor") - F("discount_minor")),
+                condition=Q(
+                    amount_minor=F("quantity") * F("unit_price_minor") - F("discount_minor")
+                ),
                 name="merch_line_amount",
             ),
         ]

@@ -93,8 +93,12 @@ def statement_entry(*, event_id: int, day: dt.date, payload: dict[str, Any]) -> 
     p, currency = payload, payload["currency"]
     kw = {"reference": f"royalty-statement:{p['statement_id']}", "title_id": p["title_id"]}
     lines = [
-        _line(ADVANCES_RECEIVED, p["advance_recouped_minor"] + p["advance_forfeited_minor"],
-              currency, **kw),
+        _line(
+            ADVANCES_RECEIVED,
+            p["advance_recouped_minor"] + p["advance_forfeited_minor"],
+            currency,
+            **kw,
+        ),
         _line(MERCHANT_PAYABLE, p["payable_minor"], currency, **kw),
         _line(ROYALTY_RECEIVABLE, p["mg_shortfall_minor"], currency, **kw),
         _line(

@@ -31,11 +31,14 @@ def create_merchant(
     slug: str = "",
 ) -> Merchant:
     """Register ``organisation`` as a merchant selling in ``currencies`` (platform set-up)."""
-    en, hans, hant = (list(names) + ["", "", ""])[:3]
+    en, hans, hant = ([*list(names), "", "", ""])[:3]
     en = clean_text(en, field="name_en", max_length=120)
     if not en or not currencies:
-        raise MerchError(MerchErrorCode.INVALID_LICENCE, "A merchant needs a name and a currency.",
-                         reason="name and currencies")
+        raise MerchError(
+            MerchErrorCode.INVALID_LICENCE,
+            "A merchant needs a name and a currency.",
+            reason="name and currencies",
+        )
     codes = sorted({check_currency(c) for c in currencies})
     if not whole(commission_bp) or not 0 <= commission_bp <= 10_000:
         raise MerchError(MerchErrorCode.INVALID_ROYALTY_RATE, "Invalid commission.")
@@ -61,7 +64,11 @@ def _check_terms(
 ) -> dict[str, int]:
     if not TerritoryNode.objects.filter(code=territory).exists():
         raise MerchError(MerchErrorCode.UNKNOWN_TERRITORY, f"Unknown territory {territory!r}.")
-    if not isinstance(starts_on, dt.date) or not isinstance(ends_on, dt.date) or ends_on < starts_on:
+    if (
+        not isinstance(starts_on, dt.date)
+        or not isinstance(ends_on, dt.date)
+        or ends_on < starts_on
+    ):
         raise MerchError(
             MerchErrorCode.INVALID_LICENCE, "The term ends before it starts.", reason="term"
         )
@@ -72,7 +79,8 @@ def _check_terms(
             )
     if not categories:
         raise MerchError(
-            MerchErrorCode.INVALID_LICENCE, "A licence covers at least one category.",
+            MerchErrorCode.INVALID_LICENCE,
+            "A licence covers at least one category.",
             reason="categories",
         )
     rates = {}

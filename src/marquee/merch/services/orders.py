@@ -102,9 +102,7 @@ def _bundle_allowance(user: User, ticket_order_id: Any) -> tuple[int, int]:
     return ticket_order.showtime.title_id, tickets
 
 
-def _price_lines(
-    items: list[CartItem], *, bundle: tuple[int, int] | None
-) -> list[dict[str, Any]]:
+def _price_lines(items: list[CartItem], *, bundle: tuple[int, int] | None) -> list[dict[str, Any]]:
     """Each cart item priced; bundled units (at most one per ticket) at the bundle price."""
     left = bundle[1] if bundle else 0
     priced = []

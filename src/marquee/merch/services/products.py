@@ -36,15 +36,13 @@ def own_product(user: User, product_id: int, *, lock: bool = False) -> Product:
     if lock:
         qs = qs.select_for_update(of=("self",))
     product = qs.filter(pk=product_id).first() if whole(product_id) else None
-    if product is None or not permissions.acts_for_merchant(
-        user, product.merchant.organisation_id
-    ):
+    if product is None or not permissions.acts_for_merchant(user, product.merchant.organisation_id):
         raise MerchNotFound(MerchErrorCode.PRODUCT_NOT_FOUND, f"No product {product_id} of yours.")
     return product
 
 
 def _names(names: Sequence[str], limit: int) -> tuple[str, str, str]:
-    en, hans, hant = (list(names) + ["", "", ""])[:3]
+    en, hans, hant = ([*list(names), "", "", ""])[:3]
     return (
         clean_text(en, field="name_en", max_length=limit),
         clean_text(hans, field="name_zh_hans", max_length=limit),
@@ -130,8 +128,11 @@ def add_variant(
     sku = clean_text(sku, field="sku", max_length=60)
     en, hans, hant = _names(labels, 100)
     if not sku or not en:
-        raise MerchError(MerchErrorCode.INVALID_LICENCE, "A variant needs a SKU and a label.",
-                         reason="sku and label")
+        raise MerchError(
+            MerchErrorCode.INVALID_LICENCE,
+            "A variant needs a SKU and a label.",
+            reason="sku and label",
+        )
     with transaction.atomic():
         product = own_product(actor, product_id, lock=True)
         room = _edition_room(product)
