@@ -18,7 +18,7 @@ from marquee.merch import events, permissions
 from marquee.merch.errors import MerchError, MerchErrorCode, MerchNotFound
 from marquee.merch.models import Licence, LicenceCategory, Merchant
 from marquee.merch.services._common import MAX_AMOUNT_MINOR, check_category, check_currency, whole
-from marquee.places.models import TerritoryNode
+from marquee.places.models import Territory
 from marquee.places.queries import territory_codes_within
 
 
@@ -62,7 +62,7 @@ def _check_terms(
     advance_minor: Any,
     categories: Mapping[str, Any],
 ) -> dict[str, int]:
-    if not TerritoryNode.objects.filter(code=territory).exists():
+    if territory not in Territory.values:
         raise MerchError(MerchErrorCode.UNKNOWN_TERRITORY, f"Unknown territory {territory!r}.")
     if (
         not isinstance(starts_on, dt.date)
