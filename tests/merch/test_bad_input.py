@@ -42,7 +42,7 @@ def test_out_of_licence_products_cannot_be_created_or_sold(make_user):
         _code(products.create_product, category="apparel", today=after, **kw)
         == "outside_licence_term"
     )
-    product, variant = make_product(licence=licence, merchant_user=seller)
+    _product, variant = make_product(licence=licence, merchant_user=seller)
     fan = make_user()
     # a mainland licence does not cover a Hong Kong address
     assert _code(checkout, fan, variant, address=HK_ADDRESS) == "territory_not_licensed"
