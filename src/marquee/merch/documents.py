@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from marquee.core.money import Money, format_money
 from marquee.merch.models import Category, RoyaltyStatement
@@ -19,16 +19,19 @@ def _rows(statement: RoyaltyStatement) -> list[tuple[str, str]]:
         return format_money(Money(minor, statement.currency))
 
     rows = [
-        (_("Net sales"), m(statement.net_sales_minor)),
-        (_("Royalty earned"), m(statement.royalty_minor)),
-        (_("Advance recouped"), m(statement.advance_recouped_minor)),
-        (_("Advance still to recoup"), m(statement.advance_remaining_minor)),
-        (_("Royalty withheld from sales"), m(statement.payable_minor)),
+        (pgettext("merch", "Net sales"), m(statement.net_sales_minor)),
+        (pgettext("merch", "Royalty earned"), m(statement.royalty_minor)),
+        (pgettext("merch", "Advance recouped"), m(statement.advance_recouped_minor)),
+        (pgettext("merch", "Advance still to recoup"), m(statement.advance_remaining_minor)),
+        (pgettext("merch", "Royalty withheld from sales"), m(statement.payable_minor)),
     ]
     if statement.final:
         rows += [
-            (_("Unrecouped advance kept by the licensor"), m(statement.advance_forfeited_minor)),
-            (_("Minimum guarantee shortfall due"), m(statement.mg_shortfall_minor)),
+            (
+                pgettext("merch", "Unrecouped advance kept by the licensor"),
+                m(statement.advance_forfeited_minor),
+            ),
+            (pgettext("merch", "Minimum guarantee shortfall due"), m(statement.mg_shortfall_minor)),
         ]
     return rows
 
@@ -76,9 +79,9 @@ def statement_pdf(statement: RoyaltyStatement) -> bytes:
 
     licence = statement.licence
     heading = [
-        _("Royalty statement"),
+        pgettext("merch", "Royalty statement"),
         f"{licence.title.title_en} · {licence.merchant.name}",
-        f"{_('Licence')} {licence.reference} · {statement.year} Q{statement.quarter} "
+        f"{pgettext('merch', 'Licence')} {licence.reference} · {statement.year} Q{statement.quarter} "
         f"({statement.period_start} – {statement.period_end})",
     ]
     categories = [

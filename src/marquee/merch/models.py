@@ -17,20 +17,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marquee.core.localized import pick_localized
 from marquee.core.money import MoneyAttribute
 
 
 class Category(models.TextChoices):
-    APPAREL = "apparel", _("Apparel")
-    TOYS = "toys", _("Toys and figures")
-    COLLECTIBLES = "collectibles", _("Collectibles")
-    HOMEWARE = "homeware", _("Homeware")
-    STATIONERY = "stationery", _("Stationery")
-    ACCESSORIES = "accessories", _("Accessories")
-    POSTERS = "posters", _("Posters and prints")
+    APPAREL = "apparel", pgettext_lazy("merch", "Apparel")
+    TOYS = "toys", pgettext_lazy("merch", "Toys and figures")
+    COLLECTIBLES = "collectibles", pgettext_lazy("merch", "Collectibles")
+    HOMEWARE = "homeware", pgettext_lazy("merch", "Homeware")
+    STATIONERY = "stationery", pgettext_lazy("merch", "Stationery")
+    ACCESSORIES = "accessories", pgettext_lazy("merch", "Accessories")
+    POSTERS = "posters", pgettext_lazy("merch", "Posters and prints")
 
 
 class Merchant(models.Model):
@@ -120,11 +120,11 @@ class LicenceCategory(models.Model):
 
 class Product(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted for approval")
-        APPROVED = "approved", _("Approved")
-        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-        REJECTED = "rejected", _("Rejected")
+        DRAFT = "draft", pgettext_lazy("merch", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("merch", "Submitted for approval")
+        APPROVED = "approved", pgettext_lazy("merch", "Approved")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("merch", "Changes requested")
+        REJECTED = "rejected", pgettext_lazy("merch", "Rejected")
 
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="products")
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="products")
@@ -190,10 +190,10 @@ class ProductReview(models.Model):
     """One step of the approval workflow: a submission or the licensor's decision."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
-        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-        REJECTED = "rejected", _("Rejected")
+        SUBMITTED = "submitted", pgettext_lazy("merch", "Submitted")
+        APPROVED = "approved", pgettext_lazy("merch", "Approved")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("merch", "Changes requested")
+        REJECTED = "rejected", pgettext_lazy("merch", "Rejected")
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -261,13 +261,13 @@ class Order(models.Model):
     """One merchant's goods bought in one currency, shipped to one address."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting payment")
-        PAID = "paid", _("Paid")
-        SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
-        CANCELLED = "cancelled", _("Cancelled")
-        EXPIRED = "expired", _("Expired")
-        REFUNDED = "refunded", _("Returned and refunded")
+        PENDING = "pending", pgettext_lazy("merch", "Awaiting payment")
+        PAID = "paid", pgettext_lazy("merch", "Paid")
+        SHIPPED = "shipped", pgettext_lazy("merch", "Shipped")
+        DELIVERED = "delivered", pgettext_lazy("merch", "Delivered")
+        CANCELLED = "cancelled", pgettext_lazy("merch", "Cancelled")
+        EXPIRED = "expired", pgettext_lazy("merch", "Expired")
+        REFUNDED = "refunded", pgettext_lazy("merch", "Returned and refunded")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="orders")

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from marquee.core.errors import DomainError
@@ -25,7 +25,7 @@ from marquee.web.views.common import domain_errors, parse_id
 @domain_errors
 def approvals(request: HttpRequest) -> HttpResponse:
     if not permissions.is_licensor(request.user):
-        raise PermissionDenied(_("Only the licensor reviews products."))
+        raise PermissionDenied(pgettext("merch", "Only the licensor reviews products."))
     if request.method == "POST":
         try:
             products.review_product(
@@ -34,7 +34,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 decision=request.POST.get("decision", ""),
                 comment=request.POST.get("comment", ""),
             )
-            messages.success(request, _("Your decision was recorded."))
+            messages.success(request, pgettext("merch", "Your decision was recorded."))
         except DomainError as exc:
             messages.error(request, exc.msg)
         return HttpResponseRedirect(reverse("merch-approvals"))
@@ -60,7 +60,7 @@ def licences(request: HttpRequest) -> HttpResponse:
             if licence.ends_on < royalties.quarter_bounds(year, quarter)[0]:
                 year, quarter = royalties.term_quarters(licence)[-1]
             royalties.issue_statement(actor=user, licence=licence, year=year, quarter=quarter)
-            messages.success(request, _("The statement was issued."))
+            messages.success(request, pgettext("merch", "The statement was issued."))
         except DomainError as exc:
             messages.error(request, exc.msg)
         return HttpResponseRedirect(reverse("merch-licences"))

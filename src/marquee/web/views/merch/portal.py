@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from marquee.core.errors import DomainError
@@ -92,7 +92,7 @@ def _act(request: HttpRequest) -> None:
             if _int(post.get("stock")) is not None
             else post.get("stock"),
         )
-        messages.success(request, _("The product was saved as a draft."))
+        messages.success(request, pgettext("merch", "The product was saved as a draft."))
     elif action == "stock":
         stock = _int(post.get("stock"))
         products.set_stock(
@@ -100,12 +100,12 @@ def _act(request: HttpRequest) -> None:
             variant_id=parse_id(post.get("variant")),
             stock=stock if stock is not None else post.get("stock"),
         )
-        messages.success(request, _("Stock updated."))
+        messages.success(request, pgettext("merch", "Stock updated."))
     elif action == "submit":
         products.submit_product(
             actor=user, product_id=parse_id(post.get("product")), comment=post.get("comment", "")
         )
-        messages.success(request, _("Submitted to the licensor for approval."))
+        messages.success(request, pgettext("merch", "Submitted to the licensor for approval."))
     elif action == "image":
         products.add_image(
             actor=user, product_id=parse_id(post.get("product")), image=request.FILES.get("image")
@@ -120,4 +120,4 @@ def _act(request: HttpRequest) -> None:
             tracking.deliver_order(actor=user, order_id=order_id)
         else:
             tracking.refund_order(actor=user, order_id=order_id)
-        messages.success(request, _("The order was updated."))
+        messages.success(request, pgettext("merch", "The order was updated."))

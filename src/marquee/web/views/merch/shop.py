@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marquee.core.errors import DomainError
@@ -60,7 +60,7 @@ def add_to_cart(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.msg)
         return HttpResponseRedirect(request.POST.get("back") or reverse("merch-cart"))
-    messages.success(request, _("Added to your cart."))
+    messages.success(request, pgettext("merch", "Added to your cart."))
     return HttpResponseRedirect(reverse("merch-cart"))
 
 
@@ -163,7 +163,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         try:
             if action == "cancel":
                 tracking.cancel_order(user=request.user, order_id=order.pk)
-                messages.success(request, _("Your order was cancelled."))
+                messages.success(request, pgettext("merch", "Your order was cancelled."))
             elif action == "pay":
                 payment = orders.pay_order(
                     user=request.user,
