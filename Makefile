@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-merch
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -62,3 +62,7 @@ bench-ledger-report: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static
+
+## make bench-merch: a limited edition of 500 under 2,000 buyers on PostgreSQL (docs/performance.md)
+bench-merch: install
+	$(BIN)/python -m bench.merch $(BENCH_ARGS)
