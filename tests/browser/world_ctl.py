@@ -42,6 +42,7 @@ def main(argv: list[str]) -> int:
 
         with transaction.atomic():
             world = build_world()
+            __import__("tests.browser.seed_merch").browser.seed_merch.seed_merch(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":
