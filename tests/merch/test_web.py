@@ -73,6 +73,23 @@ def test_merchant_lists_and_licensor_approves_through_the_pages():
     )
     assert response.status_code == 302
     product = Product.objects.get(name_en="Ethan figure")
+    # the same form with negative stock is refused whole: no draft without its variant
+    merchant.post(
+        "/shop/merchant/",
+        {
+            "action": "create",
+            "licence": shop.licence.pk,
+            "category": "toys",
+            "name_en": "Broken figure",
+            "currency": "CNY",
+            "sku": "FIG-2",
+            "label_en": "Standard",
+            "price": "299.00",
+            "stock": "-1",
+            "ships_on": "not-a-date",
+        },
+    )
+    assert not Product.objects.filter(name_en="Broken figure").exists()
     assert product.variants.get().price_minor == 29_900
     merchant.post("/shop/merchant/", {"action": "submit", "product": product.pk})
     licensor = _client(shop.licensor)

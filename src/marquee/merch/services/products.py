@@ -249,3 +249,17 @@ def review_product(*, actor: User, product_id: int, decision: str, comment: str 
         product.save(update_fields=["status", "updated_at"])
         ProductReview.objects.create(product=product, action=decision, comment=comment, actor=actor)
     return product
+
+
+def create_product_with_variant(
+    *, actor: User, licence: Licence, variant: dict[str, Any], **product: Any
+) -> Product:
+    """A draft product and its first variant, both or neither (the portal's one form).
+
+    ``product`` takes :func:`create_product`'s arguments; ``variant`` takes
+    :func:`add_variant`'s ``sku``, ``labels``, ``price_minor`` and ``stock``.
+    """
+    with transaction.atomic():
+        created = create_product(actor=actor, licence=licence, **product)
+        add_variant(actor=actor, product_id=created.pk, **variant)
+    return created

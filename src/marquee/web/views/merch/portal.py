@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,7 +14,7 @@ from marquee.core.errors import DomainError
 from marquee.merch import queries
 from marquee.merch.models import Category
 from marquee.merch.services import products, tracking
-from marquee.web.views.common import domain_errors, parse_id
+from marquee.web.views.common import domain_errors, parse_date, parse_id
 
 
 def _int(value: object) -> int | None:
@@ -62,8 +60,8 @@ def _act(request: HttpRequest) -> None:
     action = post.get("action")
     if action == "create":
         licence = queries.visible_licence(user, parse_id(post.get("licence")))
-        ships_on = post.get("ships_on") or None
-        product = products.create_product(
+        stock = _int(post.get("stock"))
+        products.create_product_with_variant(
             actor=user,
             licence=licence,
             category=post.get("category", ""),
@@ -75,22 +73,18 @@ def _act(request: HttpRequest) -> None:
             currency=post.get("currency", "")[:3],
             description=post.get("description", ""),
             edition_size=_int(post.get("edition_size")),
-            ships_on=dt.date.fromisoformat(ships_on) if ships_on else None,
+            ships_on=parse_date(post.get("ships_on")),
             bundle_price_minor=_minor(post.get("bundle_price")),
-        )
-        products.add_variant(
-            actor=user,
-            product_id=product.pk,
-            sku=post.get("sku", ""),
-            labels=(
-                post.get("label_en", ""),
-                post.get("label_zh_hans", ""),
-                post.get("label_zh_hant", ""),
-            ),
-            price_minor=_minor(post.get("price")),
-            stock=_int(post.get("stock"))
-            if _int(post.get("stock")) is not None
-            else post.get("stock"),
+            variant={
+                "sku": post.get("sku", ""),
+                "labels": (
+                    post.get("label_en", ""),
+                    post.get("label_zh_hans", ""),
+                    post.get("label_zh_hant", ""),
+                ),
+                "price_minor": _minor(post.get("price")),
+                "stock": stock if stock is not None else post.get("stock"),
+            },
         )
         messages.success(request, pgettext("merch", "The product was saved as a draft."))
     elif action == "stock":
