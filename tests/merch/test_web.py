@@ -123,3 +123,43 @@ def test_merchant_ships_from_the_portal(make_user):
     order.refresh_from_db()
     assert (order.status, order.tracking_number) == ("shipped", "SF998")
     assert "SF998" in merchant.get("/shop/merchant/").content.decode()
+
+
+def test_merchant_uploads_a_picture_and_the_admin_shows_the_shop(make_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.accounts.factories import UserFactory
+    from tests.permission_world import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    shop = make_shop()
+    merchant = _client(shop.merchant_user)
+    upload = SimpleUploadedFile("tee.png", png_bytes(), content_type="image/png")
+    merchant.post(
+        "/shop/merchant/", {"action": "image", "product": shop.product.pk, "image": upload}
+    )
+    assert shop.product.images.count() == 1
+    merchant.post("/shop/merchant/", {"action": "image", "product": shop.product.pk})  # no file
+    assert shop.product.images.count() == 1
+    boss = _client(UserFactory(superuser=True))
+    for path in ("merchant", "licence", "product", "order", "unit", "royaltystatement"):
+        assert boss.get(f"/admin/merch/{path}/").status_code == 200
+
+
+def test_the_expiry_command_gives_stock_back(make_user):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.merch.factories import checkout
+
+    shop = make_shop()
+    order = checkout(make_user(), shop.variant, 4)
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    out = io.StringIO()
+    call_command("expire_merch_orders", stdout=out)
+    assert "1 order(s) expired" in out.getvalue()
+    shop.variant.refresh_from_db()
+    assert shop.variant.stock == 10

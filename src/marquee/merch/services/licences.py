@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from marquee.accounts.models import Organisation, User
 from marquee.catalog.models import Title
-from marquee.core.errors import PermissionDenied
+from marquee.core.errors import CoreErrorCode, PermissionDenied
 from marquee.core.text import clean_text
 from marquee.merch import events, permissions
 from marquee.merch.errors import MerchError, MerchErrorCode, MerchNotFound
@@ -113,7 +113,7 @@ def grant_licence(
     Publishes ``merch.licence_signed``; the advance the merchant pays is posted from it.
     """
     if actor is not None and not permissions.is_licensor(actor):
-        raise PermissionDenied(MerchErrorCode.NOT_A_MERCHANT, "Only the licensor grants licences.")
+        raise PermissionDenied(CoreErrorCode.FORBIDDEN, "Only the licensor grants licences.")
     currency = check_currency(currency)
     if currency not in merchant.currencies:
         raise MerchError(MerchErrorCode.CURRENCY_NOT_SOLD, "The merchant does not sell in it.")

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from marquee.accounts.models import User
-from marquee.core.errors import PermissionDenied
+from marquee.core.errors import CoreErrorCode, PermissionDenied
 from marquee.core.text import clean_text
 from marquee.merch import permissions
 from marquee.merch.errors import MerchConflict, MerchError, MerchErrorCode, MerchNotFound
@@ -182,11 +182,11 @@ def set_stock(*, actor: User, variant_id: int, stock: Any) -> Variant:
     return variant
 
 
-def add_image(*, actor: User, product_id: int, image: UploadedFile) -> ProductImage:
+def add_image(*, actor: User, product_id: int, image: UploadedFile | None) -> ProductImage:
     """Attach a picture (PNG/JPEG/WebP, at most 5 MB) to the merchant's own product."""
     from PIL import Image, UnidentifiedImageError
 
-    if image.size is None or image.size > MAX_IMAGE_BYTES:
+    if image is None or image.size is None or image.size > MAX_IMAGE_BYTES:
         raise MerchError(MerchErrorCode.INVALID_LICENCE, "Image too large.", reason="image")
     try:
         with Image.open(image) as pic:
@@ -228,7 +228,7 @@ def submit_product(*, actor: User, product_id: int, comment: str = "") -> Produc
 def review_product(*, actor: User, product_id: int, decision: str, comment: str = "") -> Product:
     """The licensor's decision on a submitted product, with a comment (required unless approved)."""
     if not permissions.is_licensor(actor):
-        raise PermissionDenied(MerchErrorCode.NOT_REVIEWABLE, "Only the licensor reviews.")
+        raise PermissionDenied(CoreErrorCode.FORBIDDEN, "Only the licensor reviews.")
     status = DECISIONS.get(decision)
     if status is None:
         raise MerchError(MerchErrorCode.INVALID_DECISION, f"Unknown decision {decision!r}.")
