@@ -45,3 +45,28 @@ def test_refund_puts_stock_back_voids_units_and_refunds_payment(make_user):
     assert Unit.objects.get(line__order=order).void
     assert Payment.objects.get(pk=order.payment_id).status == Payment.Status.REFUNDED
     assert sum(r.amount_minor for r in SaleRecord.objects.all()) == 0
+
+
+def test_the_ledger_agrees_with_the_orders_after_sales_and_refunds(make_user):
+    from marquee.merch.services.orders import commission_of
+
+    shop = make_shop()
+    fans = [make_user() for _ in range(3)]
+    kept = [buy(fans[0], shop.variant, 1), buy(fans[1], shop.variant, 3)]
+    returned = buy(fans[2], shop.variant, 2)
+    tracking.refund_order(actor=shop.merchant_user, order_id=returned.pk)
+    drain()
+
+    def net(code: str) -> int:
+        lines = JournalLine.objects.filter(account__code=code, entry__source__startswith="merch.")
+        return sum(line.credit_minor - line.debit_minor for line in lines)
+
+    for order in kept:
+        order.refresh_from_db()
+    totals = sum(o.total_minor for o in kept)
+    commissions = sum(commission_of(o) for o in kept)
+    assert -net("1020") == totals
+    assert net("4150") == commissions
+    assert net("2670") == totals - commissions
+    assert sum(r.amount_minor for r in SaleRecord.objects.all()) == totals
+    assert sum(r.units for r in SaleRecord.objects.all()) == 4
