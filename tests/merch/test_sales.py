@@ -127,6 +127,11 @@ def test_a_ticket_bundle_prices_one_unit_per_ticket(make_user):
     order = buy(fan, variant, 3, ticket_order_id=ticket_order.pk)
     assert order.discount_minor == 2 * 2_000
     assert order.total_minor == 3 * 10_000 - 4_000
+    assert sum(line.bundled_units for line in order.lines.all()) == 2
+    # the two tickets' bundle is spent: a second order cannot use it again
+    with pytest.raises(MerchError) as caught:
+        checkout(fan, variant, 1, ticket_order_id=ticket_order.pk)
+    assert caught.value.code == "invalid_bundle"
     stranger = make_user()
     with pytest.raises(MerchError) as caught:
         checkout(stranger, variant, 1, ticket_order_id=ticket_order.pk)

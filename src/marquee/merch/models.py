@@ -331,6 +331,8 @@ class OrderLine(models.Model):
     discount_minor = models.BigIntegerField(default=0)
     #: What the buyer pays for the line: quantity × unit price − discount.
     amount_minor = models.BigIntegerField()
+    #: Units of the line sold at the bundle price (at most one per ticket of the bundle).
+    bundled_units = models.PositiveIntegerField(default=0)
 
     amount = MoneyAttribute("amount_minor", currency="order.currency")
     unit_price = MoneyAttribute("unit_price_minor", currency="order.currency")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import User
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PAYMENT_PURPOSE = "merch_order"
+#: Orders that hold their goods (and any bundle they used).
+LIVE = (Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
 
 
 def order_minutes() -> int:
@@ -85,21 +87,34 @@ def release_stock(variant_id: int, quantity: int) -> None:
 
 
 def _bundle_allowance(user: User, ticket_order_id: Any) -> tuple[int, int]:
-    """(title id, tickets) of the buyer's own paid ticket order, or ``invalid_bundle``."""
+    """(title id, tickets left to bundle) of the buyer's own paid ticket order, or
+    ``invalid_bundle``. Call inside the checkout's transaction: the ticket order's row is
+    locked, so two checkouts cannot both spend the same tickets' bundle."""
     from marquee.ticketing.models import Order as TicketOrder
     from marquee.ticketing.models import Ticket
 
     ticket_order = (
-        TicketOrder.objects.select_related("showtime")
-        .filter(pk=ticket_order_id, user=user, status=TicketOrder.Status.PAID)
+        TicketOrder.objects.select_for_update(of=("self",))
+        .select_related("showtime")
+        .filter(
+            pk=ticket_order_id,
+            user=user,
+            status__in=[TicketOrder.Status.PAID, TicketOrder.Status.PARTIALLY_REFUNDED],
+        )
         .first()
         if whole(ticket_order_id)
         else None
     )
     if ticket_order is None:
         raise MerchError(MerchErrorCode.INVALID_BUNDLE, "No paid ticket order of yours.")
-    tickets = Ticket.objects.filter(order=ticket_order).count()
-    return ticket_order.showtime.title_id, tickets
+    tickets = Ticket.objects.filter(order=ticket_order, status__in=Ticket.ACTIVE_STATUSES).count()
+    spent = (
+        OrderLine.objects.filter(
+            order__ticket_order=ticket_order, order__status__in=LIVE
+        ).aggregate(n=Sum("bundled_units"))["n"]
+        or 0
+    )
+    return ticket_order.showtime.title_id, tickets - spent
 
 
 def _price_lines(items: list[CartItem], *, bundle: tuple[int, int] | None) -> list[dict[str, Any]]:
@@ -108,11 +123,11 @@ def _price_lines(items: list[CartItem], *, bundle: tuple[int, int] | None) -> li
     priced = []
     for item in items:
         product: Product = item.variant.product
-        discount = 0
+        discount = bundled = 0
         if bundle and product.licence.title_id == bundle[0] and product.bundle_price_minor:
-            units = min(left, item.quantity)
-            discount = units * max(0, item.variant.price_minor - product.bundle_price_minor)
-            left -= units
+            bundled = min(left, item.quantity)
+            discount = bundled * max(0, item.variant.price_minor - product.bundle_price_minor)
+            left -= bundled
         priced.append(
             {
                 "variant": item.variant,
@@ -121,6 +136,7 @@ def _price_lines(items: list[CartItem], *, bundle: tuple[int, int] | None) -> li
                 "unit_price_minor": item.variant.price_minor,
                 "discount_minor": discount,
                 "amount_minor": item.quantity * item.variant.price_minor - discount,
+                "bundled_units": bundled,
             }
         )
     if bundle and not any(p["discount_minor"] for p in priced):
@@ -164,11 +180,11 @@ def place_order(
         licence_covers(
             product.licence, category=product.category, territory=address.territory, on=today
         )
-    bundle = _bundle_allowance(user, ticket_order_id) if ticket_order_id is not None else None
-    priced = _price_lines(items, bundle=bundle)
-    subtotal = sum(p["quantity"] * p["unit_price_minor"] for p in priced)
-    discount = sum(p["discount_minor"] for p in priced)
     with transaction.atomic():
+        bundle = _bundle_allowance(user, ticket_order_id) if ticket_order_id is not None else None
+        priced = _price_lines(items, bundle=bundle)
+        subtotal = sum(p["quantity"] * p["unit_price_minor"] for p in priced)
+        discount = sum(p["discount_minor"] for p in priced)
         for p in priced:  # variant id order: the lock order of every checkout
             if not claim_stock(p["variant"].pk, p["quantity"]):
                 raise MerchConflict(
@@ -200,6 +216,7 @@ def place_order(
                     unit_price_minor=p["unit_price_minor"],
                     discount_minor=p["discount_minor"],
                     amount_minor=p["amount_minor"],
+                    bundled_units=p["bundled_units"],
                 )
                 for p in priced
             ]
