@@ -45,6 +45,11 @@ def product_on_sale(product_id: Any) -> Product:
     return product
 
 
+def product_with_parts(product_id: int) -> Product:
+    """Any product with its merchant, licence, variants and images (after a write)."""
+    return _with_parts(Product.objects.filter(pk=product_id)).get()
+
+
 def merchants_of(user: AnyUser) -> QuerySet[Merchant]:
     """The merchants ``user`` acts for (admins: all); ``not_a_merchant`` (403) when none."""
     if is_admin(user):

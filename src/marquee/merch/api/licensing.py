@@ -89,7 +89,7 @@ def review(request: HttpRequest, product_id: int, payload: ReviewIn):
         decision=payload.decision,
         comment=payload.comment,
     )
-    return product_out(queries._with_parts(type(product).objects.filter(pk=product.pk)).get())
+    return product_out(queries.product_with_parts(product.pk))
 
 
 @router.get(
