@@ -49,6 +49,7 @@ def main(argv: list[str]) -> int:
             seed_investment(world)
             seed_crowdfunding(world)
             seed_rights(world)
+            __import__("tests.browser.seed_merch").browser.seed_merch.seed_merch(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -25,6 +25,7 @@ from marquee.core.text import TextErrorCode, clean_text
 from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.finance.errors import FinanceErrorCode
 from marquee.investment.errors import InvestmentErrorCode
+from marquee.merch.errors import MerchErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.rights.errors import RightsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
@@ -42,6 +43,7 @@ ENUMS = [
     InvestmentErrorCode,
     CrowdfundingErrorCode,
     RightsErrorCode,
+    MerchErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]

@@ -37,6 +37,7 @@ from marquee.demo.crowdfunding import load_demo_crowdfunding
 from marquee.demo.finance import load_demo_finance
 from marquee.demo.investment import load_demo_investment
 from marquee.demo.rights import load_demo_rights
+from marquee.demo.merch import load_demo_merch
 from marquee.demo.ticketing import load_demo_ticketing
 
 #: Extra generated films per step of ``scale`` above 1.
@@ -306,6 +307,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     accounts += load_demo_investment(today=today).accounts
     load_demo_crowdfunding(today=today)
     accounts += load_demo_rights(today=today).accounts
+    accounts += load_demo_merch(today=today).accounts
 
     summary = world_counts()
     summary["rates"] = rates

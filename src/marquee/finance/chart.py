@@ -167,6 +167,26 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     # rights
     ("1130", "asset", "", "Licence fees receivable", "应收版权授权费", "應收版權授權費"),
     ("1140", "asset", "", "Acquired content rights", "外购影视版权", "外購影視版權"),
+    # merch
+    (
+        "1310",
+        "asset",
+        "",
+        "Royalties receivable from merchants",
+        "应收商户授权费",
+        "應收商戶授權費",
+    ),
+    ("2670", "liability", "", "Payable to merchants", "应付商户款", "應付商戶款"),
+    ("2671", "liability", "", "Royalty advances received", "预收授权费", "預收授權費"),
+    (
+        "4150",
+        "revenue",
+        "revenue",
+        "Merchandise commission",
+        "商品销售佣金收入",
+        "商品銷售佣金收入",
+    ),
+    ("4151", "revenue", "revenue", "Merchandise royalties", "商品授权费收入", "商品授權費收入"),
 )
 
 # (code, en, zh-Hans, zh-Hant)

@@ -99,3 +99,22 @@ urlpatterns += [
     path("rights/deals/new/", rights_views.deal_new, name="rights-deal-new"),
     path("rights/deals/<mqid:deal_id>/", rights_views.deal_detail, name="rights-deal"),
 ]
+
+# merch: the shop, the merchant portal, the licensor's pages
+from marquee.web.views.merch import licensor as merch_licensor  # noqa: E402
+from marquee.web.views.merch import portal as merch_portal  # noqa: E402
+from marquee.web.views.merch import shop as merch_shop  # noqa: E402
+
+urlpatterns += [
+    path("shop/", merch_shop.index, name="merch"),
+    path("shop/products/<mqid:product_id>/", merch_shop.product, name="merch-product"),
+    path("shop/cart/", merch_shop.cart_page, name="merch-cart"),
+    path("shop/cart/add/", merch_shop.add_to_cart, name="merch-cart-add"),
+    path("shop/checkout/", merch_shop.checkout, name="merch-checkout"),
+    path("shop/orders/", merch_shop.my_orders, name="merch-orders"),
+    path("shop/orders/<mqid:order_id>/", merch_shop.order_detail, name="merch-order"),
+    path("shop/verify/", merch_shop.verify, name="merch-verify"),
+    path("shop/merchant/", merch_portal.portal, name="merch-portal"),
+    path("shop/approvals/", merch_licensor.approvals, name="merch-approvals"),
+    path("shop/licences/", merch_licensor.licences, name="merch-licences"),
+]
