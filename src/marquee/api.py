@@ -233,6 +233,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount_routers() -> None:
     # Each domain owns its router; this list is the whole API surface.
     from marquee.accounts.api import router as accounts_router
+    from marquee.analytics.api import router as analytics_router
     from marquee.catalog.api import router as catalog_router
     from marquee.finance.api import router as finance_router
     from marquee.payments.api import router as payments_router
@@ -245,6 +246,7 @@ def _mount_routers() -> None:
     api.add_router("/ticketing", ticketing_router)
     api.add_router("/payments", payments_router)
     api.add_router("/finance", finance_router)
+    api.add_router("/analytics", analytics_router)
 
 
 _mount_routers()
