@@ -12,11 +12,10 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Query, Router, UploadedFile
+from ninja import Query, Router
 
 from marquee.accounts.auth import AUTH
 from marquee.analytics import export, forecast, recommend
-from marquee.analytics.errors import AnalyticsError, AnalyticsErrorCode
 from marquee.analytics.models import NationalDay
 from marquee.analytics.permissions import require_distribution, scope_of
 from marquee.analytics.queries.board import day_board
@@ -28,6 +27,7 @@ from marquee.analytics.schemas import (
     ForecastOut,
     NationalDayOut,
     NationalImportOut,
+    NationalUpload,
     PresaleCurveOut,
     RangeFilters,
     RecommendationsOut,
@@ -133,18 +133,8 @@ def get_national(request: HttpRequest, filters: Query[RangeFilters]):
     "/national",
     response=NationalImportOut,
     auth=AUTH,
-    summary="Import national daily totals (CSV: day,gross_cny)",
+    summary="Import national daily totals (the CSV text: day,gross_cny per line)",
 )
-def post_national(request: HttpRequest, file: File[UploadedFile]):
+def post_national(request: HttpRequest, body: NationalUpload):
     require_distribution(request.user)
-    raw = file.read(2_000_001)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise AnalyticsError(
-            AnalyticsErrorCode.BAD_NATIONAL_CSV,
-            "The file is not UTF-8 text.",
-            line=1,
-            reason="not UTF-8 text",
-        ) from None
-    return import_national_csv(text=text, source=(file.name or "upload")[:200])
+    return import_national_csv(text=body.csv, source=body.source)

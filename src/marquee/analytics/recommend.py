@@ -158,8 +158,9 @@ def also_bought(title: Title, k: int = TOP) -> list[dict]:
     return _refs([(title_ids[i], float(sims[i])) for i in order])
 
 
-def for_user(user: AnyUser, k: int = TOP, *, days: int = 7) -> dict:
-    """``user``'s recommended titles and their next showtimes in the user's home city."""
+def for_user(user: AnyUser, k: int = TOP, *, days: int = 7, city_code: str | None = None) -> dict:
+    """``user``'s recommended titles and their next showtimes in ``city_code`` (default: the
+    user's home city)."""
     model, index, title_ids, baskets = _model()
     owned = {index[t] for t in baskets.get(user.pk, set()) if t in index}
     picks: list[tuple[int, float]] = []
@@ -172,7 +173,7 @@ def for_user(user: AnyUser, k: int = TOP, *, days: int = 7) -> dict:
         starts_at__gt=now,
         starts_at__lt=now + dt.timedelta(days=days),
     ).select_related("title", "venue")
-    home = getattr(user, "home_city", "")
+    home = city_code or getattr(user, "home_city", "")
     if home:
         upcoming = upcoming.filter(venue__city__code=home)
     bought = set(baskets.get(user.pk, set()))

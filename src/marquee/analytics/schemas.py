@@ -161,3 +161,8 @@ class NationalImportOut(Schema):
     days: int
     created: int
     updated: int
+
+
+class NationalUpload(Schema):
+    csv: str = Field(..., max_length=1_000_000, description="day,gross_cny lines (yuan)")
+    source: str = Field("", max_length=200, description="Where the figures come from")

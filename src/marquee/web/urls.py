@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 
 from marquee.web.views import (
     account,
+    analytics,
     booking,
     console,
     finance,
@@ -71,4 +72,7 @@ urlpatterns = [
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
+    # analytics: the distribution console
+    path("analytics/", analytics.board, name="analytics-board"),
+    path("analytics/titles/<slug:slug>/", analytics.title, name="analytics-title"),
 ]
