@@ -44,7 +44,9 @@ def test_distribution_sees_every_cinema_and_an_operator_only_their_own(sold, mak
     mine = _client(world.operator).get(f"{API}/board", {"day": day}).json()
     assert mine["tickets"] == 2
     assert mine["rows"][0]["showtimes"] == 1
-    theirs = _client(other.operator).get(f"{API}/titles/{world.title.slug}/cities", {"from": day, "to": day})
+    theirs = _client(other.operator).get(
+        f"{API}/titles/{world.title.slug}/cities", {"from": day, "to": day}
+    )
     assert [c["tickets"] for c in theirs.json()["cities"]] == [1]
 
 
@@ -73,7 +75,12 @@ def test_csv_and_xlsx_downloads(sold, make_user):
         ("/board", {"day": "not-a-day"}, 422, None),
         ("/titles/no-such-film/days", {}, 404, "title_not_found"),
         ("/titles/{slug}/days", {"from": "2026-02-01", "to": "2026-01-01"}, 422, "range_reversed"),
-        ("/titles/{slug}/cities", {"from": "2020-01-01", "to": "2026-01-01"}, 422, "range_too_long"),
+        (
+            "/titles/{slug}/cities",
+            {"from": "2020-01-01", "to": "2026-01-01"},
+            422,
+            "range_too_long",
+        ),
     ],
 )
 def test_bad_input_is_problem_json(world, make_user, path, params, status, code):
@@ -88,7 +95,9 @@ def test_bad_input_is_problem_json(world, make_user, path, params, status, code)
 def test_national_upload_and_the_platform_share(sold, make_user):
     _, _, day = sold
     client = _client(make_user(role=Role.DISTRIBUTION))
-    text = f"day,gross_cny\n{day.isoformat()},1350.00\n{(day - dt.timedelta(days=1)).isoformat()},99\n"
+    text = (
+        f"day,gross_cny\n{day.isoformat()},1350.00\n{(day - dt.timedelta(days=1)).isoformat()},99\n"
+    )
     response = client.post(f"{API}/national", {"csv": text}, content_type="application/json")
     assert response.json() == {"days": 2, "created": 2, "updated": 0}
     again = client.post(f"{API}/national", {"csv": text}, content_type="application/json")
@@ -116,7 +125,9 @@ def test_presale_curve_counts_sales_before_release(world, make_user):
     buy(showtime, make_user(), "2-1")
     outbox.drain()
     sale_day = BoxOfficeFact.objects.get().sale_day
-    ReleaseDate.objects.create(title=world.title, territory="CN", date=sale_day + dt.timedelta(days=3))
+    ReleaseDate.objects.create(
+        title=world.title, territory="CN", date=sale_day + dt.timedelta(days=3)
+    )
     client = _client(make_user(role=Role.DISTRIBUTION))
     curve = client.get(f"{API}/titles/{world.title.slug}/presale").json()
     points = {p["days_before"]: p for p in curve["points"]}

@@ -56,12 +56,18 @@ class ItemItem:
         return order[:k]
 
 
-def most_popular(baskets: list[set[int]], n_items: int, owned: set[int], k: int) -> list[int]:
+def popularity(baskets: list[set[int]], n_items: int) -> np.ndarray:
+    """How many baskets hold each item."""
     counts = np.zeros(n_items)
     for basket in baskets:
         counts[list(basket)] += 1
-    order = [int(i) for i in np.argsort(-counts, kind="stable") if int(i) not in owned]
-    return order[:k]
+    return counts
+
+
+def most_popular(counts: np.ndarray, owned: set[int], k: int) -> list[int]:
+    """The ``k`` most bought items the buyer does not own (the baseline)."""
+    order = [int(i) for i in np.argsort(-counts, kind="stable")[: k + len(owned)]]
+    return [i for i in order if i not in owned][:k]
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ def evaluate(train: list[set[int]], test: list[set[int]], n_items: int, k: int =
     what the buyer bought in ``train``.
     """
     model = ItemItem.fit(train, n_items)
+    counts = popularity(train, n_items)
     p = r = bp = br = 0.0
     users = 0
     for owned, hidden in zip(train, test, strict=True):
@@ -106,7 +113,7 @@ def evaluate(train: list[set[int]], test: list[set[int]], n_items: int, k: int =
             continue
         users += 1
         hits = len(set(model.recommend(owned, k)) & hidden)
-        base = len(set(most_popular(train, n_items, owned, k)) & hidden)
+        base = len(set(most_popular(counts, owned, k)) & hidden)
         p, r = p + hits / k, r + hits / len(hidden)
         bp, br = bp + base / k, br + base / len(hidden)
     n = max(users, 1)

@@ -7,7 +7,7 @@ A title has a genre and a hidden *hype* ``h ~ N(0, 1)``. Then, in yuan:
 * pre-sales up to the day before release ``P = exp(13.5 + 1.1 h + ε₂)``, ``ε₂ ~ N(0, 0.35)``,
   sold along ``share(d) ∝ exp(−d / 5)`` for ``d`` = 30…1 days before release
 * opening weekend ``log OW = 2.2 + 0.80 log P + 0.20 log W + g[genre] + ε₃``, ``ε₃ ~ N(0, 0.20)``
-* the days after the weekend decay by 12 % a day, weekends × 1.6.
+* (the demo history) the days after the weekend decay by 5 % a day, weekends × 1.6.
 
 Buyers have tastes over genres (Dirichlet) and buy ``1 + Poisson(5)`` titles
 drawn by popularity × taste.
