@@ -52,7 +52,7 @@ def test_the_forecast_recovers_a_noiseless_process():
     for i in range(300):
         genre = list(offsets)[i % 3]
         p, w = int(rng.integers(10_000, 10_000_000)), int(rng.integers(100, 100_000))
-        ow = int(round(np.exp(1 + 0.5 * np.log(p) + 0.25 * np.log(w) + offsets[genre])))
+        ow = round(float(np.exp(1 + 0.5 * np.log(p) + 0.25 * np.log(w) + offsets[genre])))
         examples.append(forecast.Example(genre, p, w, ow))
     model = forecast.fit(examples)
     point, low, high = model.predict(forecast.Example("action", 1_000_000, 10_000))

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from marquee.analytics.errors import AnalyticsError
 from marquee.analytics.models import BoxOfficeFact, HistoricalScreening, HistoricalTitle, Source
 from marquee.analytics.rates import RateBook
 from marquee.analytics.services.history import HistoryRows, replace_history
