@@ -94,7 +94,7 @@ def load_demo_analytics(*, today: dt.date) -> DemoAnalytics:
             if venue.currency != "CNY":
                 try:
                     rate = book.rate(venue.currency, show_day)
-                except Exception:
+                except AnalyticsError:  # no rate loaded: this cinema stays out of the history
                     continue
                 amount = round_half_even(Fraction(part) / rate)
             tickets = max(1, amount // 4_500)
