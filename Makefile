@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-analytics
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -62,3 +62,7 @@ bench-ledger-report: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/*.sqlite3* var/static
+
+## make bench-analytics: DuckDB over Parquet, a synthetic year of 10 million tickets (docs/performance.md)
+bench-analytics: install
+	$(BIN)/python -m bench.analytics $(BENCH_ARGS)
