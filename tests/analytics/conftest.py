@@ -15,3 +15,13 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def world(make_user) -> World:
     return build_world(make_user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_model_cache():
+    """The recommender caches its model per process: each test starts without one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from marquee.accounts.permissions import AnyUser
@@ -134,7 +136,22 @@ def purchase_baskets() -> tuple[dict[int, set[int]], list[int]]:
     return baskets, title_ids
 
 
+#: Seconds a fitted model is kept (a new ticket changes the key before that).
+MODEL_SECONDS = 600
+
+
 def _model() -> tuple[ItemItem, dict[int, int], list[int], dict[int, set[int]]]:
+    """The model of the purchase history, cached per process until the next ticket."""
+    latest = Ticket.objects.aggregate(m=Max("pk"), n=Count("pk"))
+    key = f"analytics:item-item:{latest['m'] or 0}:{latest['n']}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _fit()
+        cache.set(key, cached, MODEL_SECONDS)
+    return cached
+
+
+def _fit() -> tuple[ItemItem, dict[int, int], list[int], dict[int, set[int]]]:
     baskets, title_ids = purchase_baskets()
     index = {t: i for i, t in enumerate(title_ids)}
     model = ItemItem.fit([{index[t] for t in b} for b in baskets.values()], len(title_ids))
