@@ -14,14 +14,14 @@ class AnalyticsErrorCode(ErrorCode):
     )
     RANGE_REVERSED = "range_reversed", _("The first day of the range comes after the last.")
     RANGE_TOO_LONG = "range_too_long", _("Choose at most %(days)s days at once.")
-    TITLE_NOT_FOUND = "title_not_found", _("There is no such title.")
+    TITLE_NOT_FOUND = "title_not_found", _("No such film.")
     BAD_NATIONAL_CSV = (
         "bad_national_csv",
         _("Line %(line)s of the file is not a day and an amount: %(reason)s"),
     )
     EMPTY_NATIONAL_CSV = "empty_national_csv", _("The file holds no daily totals.")
     NO_EXCHANGE_RATE = (
-        "no_exchange_rate",
+        "no_cny_rate",
         _("There is no %(currency)s to CNY rate for %(on)s."),
     )
     NO_SNAPSHOT = (

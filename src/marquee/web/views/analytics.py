@@ -221,6 +221,7 @@ def title(request: HttpRequest, slug: str) -> HttpResponse:
                 "low": yuan(outlook["low_minor"]),
                 "high": yuan(outlook["high_minor"]),
                 "naive": yuan(outlook["naive_minor"]),
+                "pct": f"{outlook['interval_pct']}%",
             }
             if outlook
             else None,
