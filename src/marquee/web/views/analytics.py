@@ -110,7 +110,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "everything": scope is None,
             "previous": (day - dt.timedelta(days=1)).isoformat(),
             "next": (day + dt.timedelta(days=1)).isoformat(),
-            "live": day == timezone.localdate(),
+            "live": day >= timezone.localdate() - dt.timedelta(days=1),
             "chart": json.dumps(chart),
             "api_json": json.dumps(f"{API}/board?{urlencode({'day': day.isoformat()})}"),
             "downloads": _downloads("board", {"day": day.isoformat()}),
