@@ -1,5 +1,5 @@
 """Seed of the analytics browser journeys: a hall of its own with a showtime tomorrow, and two
-weeks of box-office history for *The Long Night* (so the title page has its charts)."""
+weeks of box-office history and pre-sales for *The Long Night* (so the title page has its charts)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,19 @@ def seed_analytics(world) -> None:
         actor=world.users["admin"],
     )
     film = world.titles["the-long-night"]
+    opening = today - timedelta(days=16)
     HistoricalTitle.objects.get_or_create(
-        title=film, defaults={"opening_day": today - timedelta(days=16), "want_to_see": 900}
+        title=film, defaults={"opening_day": opening, "want_to_see": 900}
     )
+    for before in range(1, 11):  # pre-sales: the curve and the forecast stand on them
+        HistoryFactFactory(
+            title=film,
+            venue=venue,
+            show_day=opening,
+            sale_day=opening - timedelta(days=before),
+            tickets=40 // before,
+            gross_minor=(40 // before) * 4_500,
+        )
     for back in range(2, 16):
         day = today - timedelta(days=back)
         gross = 300_000 - back * 12_000

@@ -192,14 +192,23 @@ def trained_model() -> tuple[Model, str]:
 
 
 def forecast_title(title: Title) -> dict:
-    """The opening-weekend forecast of ``title`` from its pre-sales so far (CNY fen)."""
+    """The opening-weekend forecast of ``title`` from its pre-sales so far (CNY fen).
+
+    ``method`` says what it stands on: ``history`` (fitted on the history's
+    titles), ``synthetic-prior`` (too few of them: fitted on the known
+    process) or ``no-presales`` (nothing sold before release: no forecast, zeros).
+    """
     model, method = trained_model()
     curve = presale_curve(title)
     history = HistoricalTitle.objects.filter(title=title).first()
     wts = history.want_to_see if history else WantToSee.objects.filter(title=title).count()
     genre = _genre(title)
     example = Example(genre, curve.gross_minor, wts)
-    point, low, high = model.predict(example)
+    if curve.gross_minor > 0:
+        point, low, high = model.predict(example)
+    else:  # nothing pre-sold (yet): the model has nothing to scale
+        point = low = high = 0
+        method = "no-presales"
     comparables = list(
         HistoricalTitle.objects.filter(title__genres__code=genre)
         .exclude(title=title)
