@@ -39,6 +39,8 @@ DECAY = 0.95
 SCALE = Fraction(1, 20)
 SEATS_PER_SHOW = 140
 SOURCE = "demo"
+#: The history's average ticket (CNY 45).
+TICKET_MINOR = 4_500
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def load_demo_analytics(*, today: dt.date) -> DemoAnalytics:
     def add(title: Title, show_day: dt.date, sale_day: dt.date, gross: int, attendance: float):
         parts = split_minor(gross, shares)
         for venue, part in zip(venues, parts, strict=True):
-            if part <= 0:
+            if part < TICKET_MINOR:  # less than a ticket's worth at this cinema: no row
                 continue
             amount = part
             if venue.currency != "CNY":
@@ -97,7 +99,7 @@ def load_demo_analytics(*, today: dt.date) -> DemoAnalytics:
                 except AnalyticsError:  # no rate loaded: this cinema stays out of the history
                     continue
                 amount = round_half_even(Fraction(part) / rate)
-            tickets = max(1, amount // 4_500)
+            tickets = max(1, amount // TICKET_MINOR)
             facts.append(
                 BoxOfficeFact(
                     source=Source.HISTORY,
