@@ -51,6 +51,18 @@ def test_the_engine_agrees_with_the_database(world, tmp_path):
     assert presale == [(DAY - dt.timedelta(days=2), "CNY", 2, 9_000)]
     assert other.city_id == world.venue.city_id
     engine.close()
+    assert sorted(p.name for p in tmp_path.glob("cube_*.parquet")) == [
+        "cube_by_city.parquet",
+        "cube_by_day.parquet",
+        "cube_by_sale.parquet",
+    ]
+    scan = Engine(tmp_path, cubes=False)  # the same SQL over every fact: the same answers
+    assert scan.day_ranking(DAY) == ranking
+    assert sorted(scan.title_cities(world.title.pk, DAY, DAY + dt.timedelta(days=1))) == sorted(
+        cities
+    )
+    assert scan.presale(world.title.pk, DAY) == presale
+    scan.close()
 
 
 def test_no_snapshot_is_a_clear_error(tmp_path):

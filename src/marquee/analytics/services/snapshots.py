@@ -2,7 +2,8 @@
 
 The facts are streamed out of the operational database in chunks, written
 with pyarrow to a temporary file and renamed into place, so a reader never
-sees half a snapshot. The directory defaults to ``var/analytics``.
+sees half a snapshot; then the roll-ups the engine's questions read
+(``engine.build_cubes``). The directory defaults to ``var/analytics``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ def write_snapshot(directory: Path | None = None) -> Snapshot:
             writer.write_table(_table(chunk))
             rows += len(chunk)
     temporary.replace(target)
+    from marquee.analytics.engine import build_cubes
+
+    build_cubes(directory)
     return Snapshot(target, rows)
 
 
