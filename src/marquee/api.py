@@ -233,6 +233,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount_routers() -> None:
     # Each domain owns its router; this list is the whole API surface.
     from marquee.accounts.api import router as accounts_router
+    from marquee.analytics.api import router as analytics_router
     from marquee.catalog.api import router as catalog_router
     from marquee.crowdfunding.api import router as crowdfunding_router
     from marquee.finance.api import router as finance_router
@@ -253,6 +254,7 @@ def _mount_routers() -> None:
     api.add_router("/crowdfunding", crowdfunding_router)
     api.add_router("/rights", rights_router)
     api.add_router("/merch", merch_router)
+    api.add_router("/analytics", analytics_router)
 
 
 _mount_routers()

@@ -42,6 +42,7 @@ def main(argv: list[str]) -> int:
     if command == "seed":
         from tests.browser.seed_crowdfunding import seed_crowdfunding
         from tests.browser.seed_rights import seed_rights
+        from tests.browser.seed_analytics import seed_analytics
         from tests.web.world import build_world
 
         with transaction.atomic():
@@ -50,6 +51,7 @@ def main(argv: list[str]) -> int:
             seed_crowdfunding(world)
             seed_rights(world)
             __import__("tests.browser.seed_merch").browser.seed_merch.seed_merch(world)
+            seed_analytics(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 
 from marquee.accounts import services as account_services
 from marquee.accounts.errors import AccountsErrorCode
+from marquee.analytics.errors import AnalyticsErrorCode
 from marquee.catalog.errors import CatalogErrorCode
 from marquee.core.errors import (
     ByReason,
@@ -44,6 +45,7 @@ ENUMS = [
     CrowdfundingErrorCode,
     RightsErrorCode,
     MerchErrorCode,
+    AnalyticsErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]

@@ -24,6 +24,7 @@ from marquee.accounts.models import Membership, Organisation, Role, User
 from marquee.catalog import services as catalog
 from marquee.catalog.models import Company, Genre, Title
 from marquee.demo.accounts import DemoAccount, demo_user
+from marquee.demo.analytics import load_demo_analytics
 from marquee.demo.catalog_data import (
     CATALOG_TITLES,
     COMPANIES,
@@ -308,6 +309,9 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     load_demo_crowdfunding(today=today)
     accounts += load_demo_rights(today=today).accounts
     accounts += load_demo_merch(today=today).accounts
+
+    _say(stdout, "Analytics: a year of box-office history and the national totals…")
+    load_demo_analytics(today=today)
 
     summary = world_counts()
     summary["rates"] = rates

@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 
 from marquee.web.views import (
     account,
+    analytics,
     booking,
     console,
     crowdfunding,
@@ -117,4 +118,7 @@ urlpatterns += [
     path("shop/merchant/", merch_portal.portal, name="merch-portal"),
     path("shop/approvals/", merch_licensor.approvals, name="merch-approvals"),
     path("shop/licences/", merch_licensor.licences, name="merch-licences"),
+    # analytics: the distribution console
+    path("analytics/", analytics.board, name="analytics-board"),
+    path("analytics/titles/<slug:slug>/", analytics.title, name="analytics-title"),
 ]

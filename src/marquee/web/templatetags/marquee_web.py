@@ -125,6 +125,7 @@ def staff_access(context) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"console": False, "scanner": False, "finance": False, "rights": False}
+        return {"console": False, "scanner": False, "finance": False, "analytics": False}
     operator = has_role(user, Role.CINEMA_OPERATOR)
     return {
         "console": operator or has_role(user, Role.DISTRIBUTION),
@@ -133,4 +134,5 @@ def staff_access(context) -> dict[str, bool]:
         "investment": has_role(user, Role.INVESTMENT),
         "statements": has_role(user, Role.PARTNER) and not has_role(user, Role.INVESTMENT),
         "rights": has_role(user, Role.RIGHTS),
+        "analytics": operator or has_role(user, Role.DISTRIBUTION),
     }

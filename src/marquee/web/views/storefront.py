@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from marquee.analytics import recommend
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing.services import rounds
 from marquee.venues import queries as venue_queries
@@ -28,6 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["catalog"] = queries.catalog_cards()
     else:
         context["listing"] = queries.home_listing(city=city, user=request.user)
+        if request.user.is_authenticated:
+            context["for_you"] = recommend.for_user(request.user, k=6, city_code=city.code)
     response = render(request, "web/home.html", context)
     if city is not None and request.GET.get("city") == city.code:
         remember_city(request, response, city)
@@ -60,6 +63,7 @@ def film(request: HttpRequest, slug: str) -> HttpResponse:
         "film": title,
         "hue": queries.poster_hue(title),
         "credits": queries.film_credits(title),
+        "also_bought": recommend.also_bought(title, k=6),
         "city": city,
         "cities": queries.cities(),
         "schedule": schedule,

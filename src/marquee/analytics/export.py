@@ -1,0 +1,106 @@
+"""The console's tables as CSV/XLSX downloads (money as Decimal yuan, shares as percents)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from marquee.analytics.queries.board import Board
+from marquee.analytics.queries.titles import CityRow, DayRow
+from marquee.finance.reports import export
+
+Table = export.Table
+
+
+def yuan(minor: int | None) -> Decimal | None:
+    return export.major(minor, "CNY")
+
+
+def percent(bp: int | None) -> Decimal | None:
+    return None if bp is None else Decimal(bp) / 100
+
+
+def board_table(board: Board) -> Table:
+    header = [
+        _("Rank"),
+        _("Change"),
+        _("Title"),
+        _("Gross (CNY)"),
+        _("Tickets"),
+        _("Showtimes"),
+        _("Showtime share %"),
+        _("Seat share %"),
+        _("Attendance %"),
+        _("Average price (CNY)"),
+        _("Cumulative (CNY)"),
+        _("Days in release"),
+    ]
+    rows = [
+        [
+            r.rank,
+            r.rank_change,
+            r.name,
+            yuan(r.gross_minor),
+            r.tickets,
+            r.showtimes,
+            percent(r.showtime_share_bp),
+            percent(r.seat_share_bp),
+            percent(r.attendance_bp),
+            yuan(r.average_price_minor),
+            yuan(r.cumulative_minor),
+            r.days_in_release,
+        ]
+        for r in board.rows
+    ]
+    return header, rows
+
+
+def days_table(days: list[DayRow]) -> Table:
+    header = [
+        _("Day"),
+        _("Gross (CNY)"),
+        _("Tickets"),
+        _("Showtimes"),
+        _("Showtime share %"),
+        _("Seat share %"),
+        _("Attendance %"),
+        _("Average price (CNY)"),
+    ]
+    rows = [
+        [
+            d.day.isoformat(),
+            yuan(d.gross_minor),
+            d.tickets,
+            d.showtimes,
+            percent(d.showtime_share_bp),
+            percent(d.seat_share_bp),
+            percent(d.attendance_bp),
+            yuan(d.average_price_minor),
+        ]
+        for d in days
+    ]
+    return header, rows
+
+
+def cities_table(cities: list[CityRow]) -> Table:
+    header = [_("City"), _("Gross (CNY)"), _("Tickets"), _("Share %"), _("Average price (CNY)")]
+    rows = [
+        [c.name, yuan(c.gross_minor), c.tickets, percent(c.share_bp), yuan(c.average_price_minor)]
+        for c in cities
+    ]
+    return header, rows
+
+
+def download(table: Table, fmt: str, name: str) -> HttpResponse:
+    """``table`` as the CSV or XLSX file ``name.fmt``."""
+    if fmt == "csv":
+        content, content_type = export.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        content = export.to_xlsx(table, sheet_name=name)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

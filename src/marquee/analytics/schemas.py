@@ -1,0 +1,168 @@
+"""Request and response shapes of the analytics API (money in integer minor units, shares in
+basis points)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+Format = Literal["json", "csv", "xlsx"]
+
+
+class DayFilters(Schema):
+    day: dt.date | None = Field(None, description="A local day (default: today)")
+    format: Format = "json"
+
+
+class RangeFilters(Schema):
+    date_from: dt.date | None = Field(
+        None, alias="from", description="First day (default: 29 days before `to`)"
+    )
+    date_to: dt.date | None = Field(None, alias="to", description="Last day (default: today)")
+    format: Format = "json"
+
+
+class BoardRowOut(Schema):
+    rank: int
+    previous_rank: int | None
+    rank_change: int | None
+    title_id: int
+    slug: str
+    name: str
+    gross_minor: int
+    tickets: int
+    showtimes: int
+    seats: int
+    showtime_share_bp: int | None
+    seat_share_bp: int | None
+    gross_share_bp: int | None
+    attendance_bp: int | None
+    average_price_minor: int | None
+    cumulative_minor: int
+    release_day: dt.date | None
+    days_in_release: int | None
+
+
+class BoardOut(Schema):
+    day: dt.date
+    currency: str
+    gross_minor: int
+    tickets: int
+    showtimes: int
+    seats: int
+    national_minor: int | None
+    platform_share_bp: int | None
+    updated_at: dt.datetime | None
+    as_of: dt.datetime
+    rows: list[BoardRowOut]
+
+
+class DayRowOut(Schema):
+    day: dt.date
+    gross_minor: int
+    tickets: int
+    showtimes: int
+    seats: int
+    showtime_share_bp: int | None
+    seat_share_bp: int | None
+    attendance_bp: int | None
+    average_price_minor: int | None
+
+
+class TitleDaysOut(Schema):
+    slug: str
+    currency: str = "CNY"
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    days: list[DayRowOut]
+
+
+class CityRowOut(Schema):
+    city_id: int
+    code: str
+    name: str
+    gross_minor: int
+    tickets: int
+    share_bp: int | None
+    average_price_minor: int | None
+
+
+class TitleCitiesOut(Schema):
+    slug: str
+    currency: str = "CNY"
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    cities: list[CityRowOut]
+
+
+class CurvePointOut(Schema):
+    days_before: int
+    tickets: int
+    gross_minor: int
+
+
+class PresaleCurveOut(Schema):
+    title_id: int
+    slug: str
+    name: str
+    release_day: dt.date | None
+    currency: str = "CNY"
+    points: list[CurvePointOut]
+
+
+class ForecastOut(Schema):
+    slug: str
+    currency: str = "CNY"
+    release_day: dt.date | None
+    presale_minor: int
+    want_to_see: int
+    comparables: list[str]
+    gross_minor: int
+    low_minor: int
+    high_minor: int
+    interval_pct: int
+    naive_minor: int
+    trained_on: int
+    method: str
+
+
+class TitleRefOut(Schema):
+    title_id: int
+    slug: str
+    name: str
+    score: str
+
+
+class ShowtimeSuggestionOut(Schema):
+    showtime_id: int
+    title_id: int
+    slug: str
+    name: str
+    venue: str
+    starts_at: dt.datetime
+    score: str
+
+
+class RecommendationsOut(Schema):
+    titles: list[TitleRefOut]
+    showtimes: list[ShowtimeSuggestionOut]
+
+
+class NationalDayOut(Schema):
+    day: dt.date
+    gross_minor: int
+    currency: str
+    source: str
+
+
+class NationalImportOut(Schema):
+    days: int
+    created: int
+    updated: int
+
+
+class NationalUpload(Schema):
+    csv: str = Field(..., max_length=1_000_000, description="day,gross_cny lines (yuan)")
+    source: str = Field("", max_length=200, description="Where the figures come from")

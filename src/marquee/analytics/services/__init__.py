@@ -1,0 +1,1 @@
+"""Writes of the analytics domain: the live rollup, the national totals, snapshots, the demo history."""
