@@ -115,6 +115,23 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("7020", "expense", "finance_cost", "Interest expense", "利息支出", "利息支出"),
     ("7030", "expense", "finance_cost", "Exchange differences", "汇兑损益", "匯兌損益"),
     ("8010", "expense", "income_tax", "Income tax expense", "所得税费用", "所得稅開支"),
+    # marketing
+    (
+        "2690",
+        "liability",
+        "",
+        "Voucher discounts to be funded",
+        "待结算优惠券折扣",
+        "待結算優惠券折扣",
+    ),
+    (
+        "6050",
+        "expense",
+        "selling_marketing",
+        "Voucher subsidies (platform campaigns)",
+        "优惠券补贴（平台活动）",
+        "優惠券補貼（平台活動）",
+    ),
 )
 
 # (code, en, zh-Hans, zh-Hant)
