@@ -235,6 +235,7 @@ def _mount_routers() -> None:
     from marquee.accounts.api import router as accounts_router
     from marquee.catalog.api import router as catalog_router
     from marquee.finance.api import router as finance_router
+    from marquee.marketing.api import router as marketing_router
     from marquee.payments.api import router as payments_router
     from marquee.ticketing.api import router as ticketing_router
     from marquee.venues.api import router as venues_router
@@ -245,6 +246,7 @@ def _mount_routers() -> None:
     api.add_router("/ticketing", ticketing_router)
     api.add_router("/payments", payments_router)
     api.add_router("/finance", finance_router)
+    api.add_router("/marketing", marketing_router)
 
 
 _mount_routers()

@@ -23,6 +23,7 @@ from marquee.core.errors import (
 )
 from marquee.core.text import TextErrorCode, clean_text
 from marquee.finance.errors import FinanceErrorCode
+from marquee.marketing.errors import MarketingErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
@@ -36,6 +37,7 @@ ENUMS = [
     CatalogErrorCode,
     PaymentsErrorCode,
     FinanceErrorCode,
+    MarketingErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]
