@@ -7,6 +7,8 @@ the check constraints below are the last line of defence behind them.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -142,6 +144,11 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def percent_text(self) -> str:
+        """The percentage off as people write it: 2500 basis points → ``"25"``, 1250 → ``"12.5"``."""
+        return format(Decimal(self.percent_bp) / 100, "f").rstrip("0").rstrip(".") or "0"
 
 
 class Voucher(models.Model):

@@ -7,6 +7,7 @@ from marquee.web.views import (
     booking,
     console,
     finance,
+    marketing,
     orders,
     scanner,
     storefront,
@@ -71,4 +72,16 @@ urlpatterns = [
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
+    # marketing
+    path("marketing/", marketing.index, name="marketing"),
+    path("marketing/segments/", marketing.segments, name="marketing-segments"),
+    path("marketing/campaigns/new/", marketing.campaign_new, name="marketing-campaign-new"),
+    path("marketing/campaigns/<slug:slug>/", marketing.campaign, name="marketing-campaign"),
+    path(
+        "marketing/campaigns/<slug:slug>/report.<str:fmt>",
+        marketing.campaign_download,
+        name="marketing-campaign-download",
+    ),
+    path("account/vouchers/", marketing.my_vouchers, name="account-vouchers"),
+    path("account/profile/", marketing.profile, name="account-profile"),
 ]

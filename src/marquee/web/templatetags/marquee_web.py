@@ -124,10 +124,11 @@ def staff_access(context) -> dict[str, bool]:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"console": False, "scanner": False, "finance": False}
+        return {"console": False, "scanner": False, "finance": False, "marketing": False}
     operator = has_role(user, Role.CINEMA_OPERATOR)
     return {
         "console": operator or has_role(user, Role.DISTRIBUTION),
         "scanner": operator,
         "finance": has_role(user, Role.FINANCE),
+        "marketing": has_role(user, Role.DISTRIBUTION),
     }
