@@ -126,14 +126,7 @@ def redeem_voucher(
     release_lapsed(campaign_id=campaign.pk, now=now)
     if not Voucher.objects.filter(pk=voucher.pk, uses__lt=F("max_uses")).update(uses=F("uses") + 1):
         raise _refuse(MarketingErrorCode.VOUCHER_USED_UP, "This voucher is used up.")
-    claimed = (
-        Campaign.objects.filter(pk=campaign.pk, committed_minor__lte=F("budget_minor") - total)
-        .filter(Q(total_limit=0) | Q(redeemed_count__lt=F("total_limit")))
-        .update(
-            committed_minor=F("committed_minor") + total, redeemed_count=F("redeemed_count") + 1
-        )
-    )
-    if not claimed:
+    if not claim_budget(campaign_id=campaign.pk, amount=total):
         current = Campaign.objects.filter(pk=campaign.pk).values("redeemed_count", "total_limit")[0]
         if current["total_limit"] and current["redeemed_count"] >= current["total_limit"]:
             raise _refuse(MarketingErrorCode.CAMPAIGN_LIMIT_REACHED, "The campaign is sold out.")
@@ -148,6 +141,22 @@ def redeem_voucher(
         expires_at=order.hold.expires_at,
     )
     return Discount(per_line_minor=tuple(per_line), code=voucher.code, payer=campaign.payer)
+
+
+def claim_budget(*, campaign_id: int, amount: int) -> bool:
+    """Add ``amount`` and one redemption to the campaign if both stay within its limits.
+
+    One conditional UPDATE; its row count decides (the check constraints
+    ``campaign_within_budget`` and ``campaign_within_total_limit`` stand behind it).
+    """
+    return bool(
+        Campaign.objects.filter(pk=campaign_id, committed_minor__lte=F("budget_minor") - amount)
+        .filter(Q(total_limit=0) | Q(redeemed_count__lt=F("total_limit")))
+        .update(
+            committed_minor=F("committed_minor") + amount,
+            redeemed_count=F("redeemed_count") + 1,
+        )
+    )
 
 
 class VoucherDiscounts:
