@@ -34,6 +34,7 @@ from marquee.demo.catalog_data import (
     upcoming_titles,
 )
 from marquee.demo.finance import load_demo_finance
+from marquee.demo.marketing import load_demo_marketing
 from marquee.demo.ticketing import load_demo_ticketing
 
 #: Extra generated films per step of ``scale`` above 1.
@@ -300,6 +301,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
 
     _say(stdout, "Finance: two comparable half-years of books and the HK$5 billion programme…")
     accounts += load_demo_finance(today=today).accounts
+    load_demo_marketing(today=today)
 
     summary = world_counts()
     summary["rates"] = rates
