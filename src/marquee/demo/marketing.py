@@ -55,8 +55,7 @@ def _segments(staff: User) -> dict[str, Segment]:
         (
             "shanghai-action",
             "Shanghai action fans or waiting for Harbour Lights",
-            "bought(genre=action, city=shanghai, within=90d) "
-            "or wants_to_see(title=harbour-lights)",
+            "bought(genre=action, city=shanghai, within=90d) or wants_to_see(title=harbour-lights)",
         ),
     ]
     found: dict[str, Segment] = {}
