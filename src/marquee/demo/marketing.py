@@ -30,6 +30,7 @@ from marquee.marketing.services.campaigns import CampaignSpec, create_campaign, 
 from marquee.marketing.services.profiles import set_profile
 from marquee.marketing.services.segments import create_segment
 from marquee.ticketing.models import SeatInventory, Showtime
+from marquee.venues.models import SeatType, seat_code
 
 ANSWERS = [
     ("fan", AgeBand.A25_34, Gender.FEMALE),
@@ -98,11 +99,14 @@ def _redeem(campaign: Campaign, showtimes: list[Showtime], limit: int) -> int:
         if not showtimes:
             break
         showtime = showtimes[n % len(showtimes)]
-        free = list(
-            SeatInventory.objects.filter(showtime=showtime, state=SeatInventory.State.FREE)
-            .order_by("seat__row", "seat__column")
-            .values_list("seat__code", flat=True)[: 1 + n % 2]
-        )
+        free = [
+            seat_code(row, number)
+            for row, number in SeatInventory.objects.filter(
+                showtime=showtime, state=SeatInventory.State.FREE, seat__kind=SeatType.STANDARD
+            )
+            .order_by("-seat__row", "seat__column")
+            .values_list("seat__row_label", "seat__number")[: 1 + n % 2]
+        ]
         try:
             order = start_checkout(
                 showtime=showtime, seat_codes=free, user=voucher.user, voucher_code=voucher.code
