@@ -193,7 +193,7 @@ def release_lapsed(*, campaign_id: int | None = None, now: datetime | None = Non
     now = now or timezone.now()
     lapsed = Redemption.objects.filter(status=Redemption.Status.RESERVED).filter(
         Q(order__status__in=[Order.Status.CANCELLED, Order.Status.EXPIRED])
-        | Q(order__status=Order.Status.PENDING, expires_at__lte=now)
+        | Q(order__status=Order.Status.PENDING, order__hold__expires_at__lte=now)
     )
     if campaign_id is not None:
         lapsed = lapsed.filter(campaign_id=campaign_id)
