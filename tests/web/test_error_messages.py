@@ -23,6 +23,7 @@ from marquee.core.errors import (
 )
 from marquee.core.text import TextErrorCode, clean_text
 from marquee.finance.errors import FinanceErrorCode
+from marquee.marketing.errors import PIECES as MARKETING_PIECES
 from marquee.marketing.errors import MarketingErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
@@ -40,7 +41,7 @@ ENUMS = [
     MarketingErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
-PIECES = ["This password cannot be used."]
+PIECES = ["This password cannot be used.", *MARKETING_PIECES]
 
 
 def _msgids(locale: str) -> dict[str, str]:

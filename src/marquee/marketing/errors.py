@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from marquee.core.errors import Conflict, DomainError, ErrorCode, NotFound, PermissionDenied
+
+#: What the rule parser expected, as ``detail["expected"]``: translated when shown.
+RULE_EXPECTED = (
+    gettext_noop("a name, a value, “(”, “)”, “,” or “=”"),
+    gettext_noop("“and”, “or” or the end of the rule"),
+    gettext_noop("a condition such as bought(…) or “(”"),
+    gettext_noop("a condition such as bought(…)"),
+    gettext_noop("an argument name"),
+    gettext_noop("a value"),
+    gettext_noop("an argument not given twice"),
+)
+RULE_SYNTAX_SENTENCE = gettext_noop(
+    "The rule does not parse at character %(position)s: %(expected)s expected."
+)
+#: The sentences and pieces the rule error is built from (tests/web/test_error_messages.py).
+PIECES = (RULE_SYNTAX_SENTENCE, *RULE_EXPECTED)
+
+
+def _rule_syntax(detail: Mapping[str, Any]) -> str:
+    """The syntax error in the visitor's language, the expected piece translated too."""
+    return _now(RULE_SYNTAX_SENTENCE) % {
+        "position": detail["position"],
+        "expected": _now(str(detail["expected"])),
+    }
 
 
 class MarketingErrorCode(ErrorCode):
@@ -12,10 +41,7 @@ class MarketingErrorCode(ErrorCode):
         "not_marketing_staff",
         _("Segments and campaigns are for distribution and marketing staff."),
     )
-    RULE_SYNTAX = (
-        "rule_syntax",
-        _("The rule does not parse at character %(position)s: %(expected)s expected."),
-    )
+    RULE_SYNTAX = "rule_syntax", _rule_syntax
     RULE_UNKNOWN_NAME = "rule_unknown_name", _("The rule names something unknown: %(name)s.")
     RULE_INVALID_VALUE = (
         "rule_invalid_value",
@@ -71,6 +97,7 @@ class VoucherRefused(Conflict):
 
 
 __all__ = [
+    "PIECES",
     "Conflict",
     "MarketingError",
     "MarketingErrorCode",
