@@ -239,6 +239,7 @@ def _mount_routers() -> None:
     from marquee.finance.api import router as finance_router
     from marquee.investment.api import router as investment_router
     from marquee.merch.api import router as merch_router
+    from marquee.marketing.api import router as marketing_router
     from marquee.payments.api import router as payments_router
     from marquee.rights.api import router as rights_router
     from marquee.ticketing.api import router as ticketing_router
@@ -255,6 +256,7 @@ def _mount_routers() -> None:
     api.add_router("/rights", rights_router)
     api.add_router("/merch", merch_router)
     api.add_router("/analytics", analytics_router)
+    api.add_router("/marketing", marketing_router)
 
 
 _mount_routers()

@@ -43,6 +43,7 @@ def main(argv: list[str]) -> int:
         from tests.browser.seed_crowdfunding import seed_crowdfunding
         from tests.browser.seed_rights import seed_rights
         from tests.browser.seed_analytics import seed_analytics
+        from tests.browser.seed_marketing import seed_marketing
         from tests.web.world import build_world
 
         with transaction.atomic():
@@ -52,6 +53,7 @@ def main(argv: list[str]) -> int:
             seed_rights(world)
             __import__("tests.browser.seed_merch").browser.seed_merch.seed_merch(world)
             seed_analytics(world)
+            seed_marketing(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -27,6 +27,8 @@ from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.finance.errors import FinanceErrorCode
 from marquee.investment.errors import InvestmentErrorCode
 from marquee.merch.errors import MerchErrorCode
+from marquee.marketing.errors import PIECES as MARKETING_PIECES
+from marquee.marketing.errors import MarketingErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.rights.errors import RightsErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
@@ -46,9 +48,10 @@ ENUMS = [
     RightsErrorCode,
     MerchErrorCode,
     AnalyticsErrorCode,
+    MarketingErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
-PIECES = ["This password cannot be used."]
+PIECES = ["This password cannot be used.", *MARKETING_PIECES]
 
 
 def _msgids(locale: str) -> dict[str, str]:

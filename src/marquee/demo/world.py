@@ -39,6 +39,7 @@ from marquee.demo.finance import load_demo_finance
 from marquee.demo.investment import load_demo_investment
 from marquee.demo.rights import load_demo_rights
 from marquee.demo.merch import load_demo_merch
+from marquee.demo.marketing import load_demo_marketing
 from marquee.demo.ticketing import load_demo_ticketing
 
 #: Extra generated films per step of ``scale`` above 1.
@@ -312,6 +313,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
 
     _say(stdout, "Analytics: a year of box-office history and the national totals…")
     load_demo_analytics(today=today)
+    load_demo_marketing(today=today)
 
     summary = world_counts()
     summary["rates"] = rates

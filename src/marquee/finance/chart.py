@@ -187,6 +187,23 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "商品銷售佣金收入",
     ),
     ("4151", "revenue", "revenue", "Merchandise royalties", "商品授权费收入", "商品授權費收入"),
+    # marketing
+    (
+        "2690",
+        "liability",
+        "",
+        "Voucher discounts to be funded",
+        "待结算优惠券折扣",
+        "待結算優惠券折扣",
+    ),
+    (
+        "6050",
+        "expense",
+        "selling_marketing",
+        "Voucher subsidies (platform campaigns)",
+        "优惠券补贴（平台活动）",
+        "優惠券補貼（平台活動）",
+    ),
 )
 
 # (code, en, zh-Hans, zh-Hant)

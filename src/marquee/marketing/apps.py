@@ -5,3 +5,10 @@ class MarketingConfig(AppConfig):
     name = "marquee.marketing"
     label = "marketing"
     verbose_name = "Marketing"
+
+    def ready(self) -> None:
+        # Vouchers at checkout: ticketing asks the registered provider (ticketing/discounts.py).
+        from marquee.marketing.services.redemption import VoucherDiscounts
+        from marquee.ticketing.discounts import register_discount_provider
+
+        register_discount_provider(VoucherDiscounts())

@@ -317,3 +317,9 @@ class TicketingErrorCode(ErrorCode):
         "settlement_already_paid",
         _("The settlement of %(day)s was paid already."),
     )
+    # discounts (the hook of ticketing/discounts.py)
+    VOUCHER_NOT_ACCEPTED = "voucher_not_accepted", _("Vouchers cannot be used at the moment.")
+    EXCHANGE_DISCOUNTED = (
+        "exchange_discounted",
+        _("Tickets bought with a voucher cannot be exchanged; refund them instead."),
+    )

@@ -10,6 +10,7 @@ from marquee.web.views import (
     crowdfunding,
     finance,
     investment,
+    marketing,
     orders,
     scanner,
     storefront,
@@ -121,4 +122,16 @@ urlpatterns += [
     # analytics: the distribution console
     path("analytics/", analytics.board, name="analytics-board"),
     path("analytics/titles/<slug:slug>/", analytics.title, name="analytics-title"),
+    # marketing
+    path("marketing/", marketing.index, name="marketing"),
+    path("marketing/segments/", marketing.segments, name="marketing-segments"),
+    path("marketing/campaigns/new/", marketing.campaign_new, name="marketing-campaign-new"),
+    path("marketing/campaigns/<slug:slug>/", marketing.campaign, name="marketing-campaign"),
+    path(
+        "marketing/campaigns/<slug:slug>/report.<str:fmt>",
+        marketing.campaign_download,
+        name="marketing-campaign-download",
+    ),
+    path("account/vouchers/", marketing.my_vouchers, name="account-vouchers"),
+    path("account/profile/", marketing.profile, name="account-profile"),
 ]

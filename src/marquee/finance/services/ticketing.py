@@ -32,6 +32,8 @@ CINEMA_PAYABLE = "2010"
 SERVICE_FEES = "4010"
 DISTRIBUTION_REVENUE = "4020"
 PAYMENT_FEES = "5020"
+#: Vouchers: what buyers did not pay, until the campaign's funder is charged (marketing).
+VOUCHER_CLEARING = "2690"
 
 PLATFORM = "promotion_distribution"
 CONTENT = "content"
@@ -79,10 +81,16 @@ def _platform_line(payload: dict[str, Any], ref: str) -> Any:
 def order_paid_entry(
     *, event_id: int, day: dt.date, payload: dict[str, Any]
 ) -> EntryRequest | None:
-    """Dr gateway receivable (total) / Cr payable to the cinema (seats), Cr service fees."""
+    """Dr gateway receivable (total) / Cr payable to the cinema (seats), Cr service fees.
+
+    A voucher's discount (``discount_minor``) is debited to the voucher
+    clearing account: the cinema is still owed the list price; the marketing
+    domain moves the discount from clearing to whoever funds the campaign.
+    """
     line = _platform_line(payload, f"order:{payload['order_id']}")
     lines = [
         line(GATEWAY_RECEIVABLE, payload["total_minor"]),
+        line(VOUCHER_CLEARING, payload.get("discount_minor", 0)),
         line(CINEMA_PAYABLE, -payload["subtotal_minor"]),
         line(SERVICE_FEES, -payload["fees_minor"]),
     ]
@@ -101,13 +109,15 @@ def ticket_refunded_entry(
     """Give back the fee and the cinema's part of the price; the cinema keeps its refund fee.
 
     Dr service fees (fee), Dr payable to the cinema (price − kept), Cr gateway
-    receivable (what went back to the buyer): price + fee = back + kept.
+    receivable (what went back to the buyer), Cr voucher clearing (the seat's
+    discount, which the buyer never paid): price + fee = back + kept + discount.
     """
     line = _platform_line(payload, f"ticket:{payload['ticket_id']}")
     lines = [
         line(SERVICE_FEES, payload["fee_minor"]),
         line(CINEMA_PAYABLE, payload["price_minor"] - payload["venue_fee_minor"]),
         line(GATEWAY_RECEIVABLE, -payload["refund_minor"]),
+        line(VOUCHER_CLEARING, -payload.get("discount_minor", 0)),
     ]
     return _entry(
         lines,

@@ -31,10 +31,16 @@ router = Router()
     summary="Create an order from your hold (send an Idempotency-Key)",
 )
 @idempotent(
-    scope="ticketing.create_order", fingerprint=lambda payload, **_: {"hold_id": payload.hold_id}
+    scope="ticketing.create_order",
+    fingerprint=lambda payload, **_: {
+        "hold_id": payload.hold_id,
+        **({"voucher_code": payload.voucher_code} if payload.voucher_code else {}),
+    },
 )
 def create_order(request: HttpRequest, payload: OrderIn, idempotency_key: IdempotencyKey = None):
-    placed = orders.place_order(hold=payload.hold_id, user=request.user)
+    placed = orders.place_order(
+        hold=payload.hold_id, user=request.user, voucher_code=payload.voucher_code
+    )
     body = order_out(placed.order, now=timezone.now(), lines=placed.lines)
     return 201, body.model_dump(mode="json")
 

@@ -185,6 +185,13 @@ class Order(models.Model):
     subtotal_minor = models.PositiveIntegerField()
     fees_minor = models.PositiveIntegerField()
     total_minor = models.PositiveIntegerField()
+    discount_minor = models.PositiveIntegerField(
+        default=0, help_text=_("Taken off the seat prices by a voucher (ticketing/discounts.py).")
+    )
+    discount_code = models.CharField(max_length=40, blank=True, default="")
+    discount_payer = models.CharField(
+        max_length=12, blank=True, default="", help_text=_("platform, distributor or cinema")
+    )
     refunded_minor = models.PositiveIntegerField(default=0)
     payment_id = models.UUIDField(
         null=True, blank=True, help_text=_("The payment that paid this order.")
@@ -196,6 +203,7 @@ class Order(models.Model):
     subtotal = MoneyAttribute("subtotal_minor")
     fees = MoneyAttribute("fees_minor")
     total = MoneyAttribute("total_minor")
+    discount = MoneyAttribute("discount_minor")
     refunded = MoneyAttribute("refunded_minor")
 
     class Meta:
@@ -206,8 +214,16 @@ class Order(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_minor=models.F("subtotal_minor") + models.F("fees_minor")),
+                condition=Q(
+                    total_minor=models.F("subtotal_minor")
+                    + models.F("fees_minor")
+                    - models.F("discount_minor")
+                ),
                 name="order_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_minor__lte=models.F("subtotal_minor")),
+                name="order_discount_within_subtotal",
             ),
             models.CheckConstraint(
                 condition=Q(refunded_minor__lte=models.F("total_minor")),
@@ -232,15 +248,22 @@ class OrderLine(models.Model):
     seat_type = models.CharField(max_length=12, choices=SeatType.choices)
     price_minor = models.PositiveIntegerField()
     fee_minor = models.PositiveIntegerField()
+    #: What a voucher took off this seat's price (the buyer paid price − discount + fee).
+    discount_minor = models.PositiveIntegerField(default=0)
 
     #: In the order's currency (read it with ``select_related("order")``).
     price = MoneyAttribute("price_minor", currency="order.currency")
     fee = MoneyAttribute("fee_minor", currency="order.currency")
+    discount = MoneyAttribute("discount_minor", currency="order.currency")
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "seat"], name="order_line_unique_seat")
+            models.UniqueConstraint(fields=["order", "seat"], name="order_line_unique_seat"),
+            models.CheckConstraint(
+                condition=Q(discount_minor__lte=models.F("price_minor")),
+                name="order_line_discount_within_price",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,12 +13,16 @@ from marquee.ticketing.schemas._common import SeatRef, ShowtimeBrief, seat_ref, 
 
 class OrderIn(Schema):
     hold_id: int
+    voucher_code: str | None = Field(
+        None, max_length=40, description="A voucher code to take off the seat prices"
+    )
 
 
 class OrderLineOut(Schema):
     seat: SeatRef
     price_minor: int
     fee_minor: int
+    discount_minor: int = Field(0, description="Taken off this seat's price by a voucher")
 
 
 class OrderOut(Schema):
@@ -31,7 +35,9 @@ class OrderOut(Schema):
     currency: str
     subtotal_minor: int
     fees_minor: int
-    total_minor: int
+    discount_minor: int = Field(0, description="Taken off the seat prices by a voucher")
+    discount_code: str = Field("", description="The voucher that gave the discount")
+    total_minor: int = Field(..., description="subtotal + fees − discount")
     refunded_minor: int
     lines: list[OrderLineOut]
     hold_id: int
@@ -50,11 +56,16 @@ def order_out(order: Order, *, now: datetime, lines: list[OrderLine] | None = No
         currency=order.currency,
         subtotal_minor=order.subtotal_minor,
         fees_minor=order.fees_minor,
+        discount_minor=order.discount_minor,
+        discount_code=order.discount_code,
         total_minor=order.total_minor,
         refunded_minor=order.refunded_minor,
         lines=[
             OrderLineOut(
-                seat=seat_ref(line.seat), price_minor=line.price_minor, fee_minor=line.fee_minor
+                seat=seat_ref(line.seat),
+                price_minor=line.price_minor,
+                fee_minor=line.fee_minor,
+                discount_minor=line.discount_minor,
             )
             for line in (order.lines.all() if lines is None else lines)
         ],

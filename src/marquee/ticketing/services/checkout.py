@@ -22,6 +22,7 @@ def start_checkout(
     seat_codes: Sequence[str],
     user: User,
     invitation_code: str | None = None,
+    voucher_code: str | None = None,
     now: datetime | None = None,
 ) -> Order:
     """Hold ``seat_codes`` of ``showtime`` for ``user`` and open the pending order for them.
@@ -31,6 +32,7 @@ def start_checkout(
     :func:`~marquee.ticketing.services.holds.place_hold`); when they were held
     but the order cannot be opened, the hold is released before the order's
     error is raised, so the seats never stay blocked by a checkout that failed.
+    A voucher the discount provider refuses is such an order error.
     That error is re-raised unchanged; :func:`checkout_failed_after_hold` tells
     the two cases apart.
 
@@ -46,7 +48,7 @@ def start_checkout(
         now=now,
     ).hold
     try:
-        return orders.place_order(hold=hold, user=user, now=now).order
+        return orders.place_order(hold=hold, user=user, voucher_code=voucher_code, now=now).order
     except DomainError as exc:
         with contextlib.suppress(DomainError):
             holds.release_hold(hold=hold, user=user)

@@ -143,6 +143,11 @@ def _check_exchange(
             "Only valid tickets can be exchanged; used, refunded or exchanged ones cannot.",
             tickets=[{"id": t.pk, "status": t.status} for t in not_valid],
         )
+    if order.discount_minor:
+        raise Conflict(
+            TicketingErrorCode.EXCHANGE_DISCOUNTED,
+            "Tickets bought with a voucher cannot be exchanged; refund them instead.",
+        )
     if not venue.exchange_allowed:
         raise Conflict(
             TicketingErrorCode.EXCHANGE_NOT_ALLOWED,

@@ -217,6 +217,9 @@ def _publish_paid(order: Order, tickets: list[Ticket]) -> None:
             "subtotal_minor": order.subtotal_minor,
             "fees_minor": order.fees_minor,
             "total_minor": order.total_minor,
+            "discount_minor": order.discount_minor,
+            "discount_code": order.discount_code,
+            "discount_payer": order.discount_payer,
             "tickets": len(tickets),
             "payment_id": str(order.payment_id) if order.payment_id else None,
             "paid_at": order.paid_at.isoformat() if order.paid_at else None,
@@ -236,6 +239,7 @@ def _publish_paid(order: Order, tickets: list[Ticket]) -> None:
                     "currency": order.currency,
                     "price_minor": ticket.line.price_minor,
                     "fee_minor": ticket.line.fee_minor,
+                    "discount_minor": ticket.line.discount_minor,
                 },
             )
             for ticket in tickets

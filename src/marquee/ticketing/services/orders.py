@@ -77,7 +77,13 @@ class PlacedOrder:
     lines: list[OrderLine]
 
 
-def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) -> PlacedOrder:
+def place_order(
+    *,
+    hold: Hold | int,
+    user: User,
+    voucher_code: str | None = None,
+    now: datetime | None = None,
+) -> PlacedOrder:
     """Turn ``user``'s live hold (a :class:`Hold` or its id) into a pending order.
 
     One priced line per seat.
@@ -87,6 +93,10 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
     :class:`NotFound` ``hold_not_found`` and :class:`Conflict`
     ``hold_already_ordered`` (with ``order_id``), ``hold_not_active``, ``hold_expired``.
     ``now`` as for :func:`~marquee.ticketing.services.holds.place_hold`.
+
+    ``voucher_code``: a discount code for the registered discount provider
+    (``ticketing/discounts.py``), applied in the same transaction; the
+    provider's error rolls the order back (the hold stays as it was).
     """
     now = now or timezone.now()
     hold_id = hold if isinstance(hold, int) else hold.pk
@@ -131,7 +141,25 @@ def place_order(*, hold: Hold | int, user: User, now: datetime | None = None) ->
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
+        if voucher_code:
+            _apply_discount(order=order, lines=lines, code=voucher_code, now=now)
     return PlacedOrder(order=order, lines=lines)
+
+
+def _apply_discount(*, order: Order, lines: list[OrderLine], code: str, now: datetime) -> None:
+    """Ask the discount provider for ``code`` and write its discount on the lines and order."""
+    from marquee.ticketing import discounts
+
+    discount = discounts.discount_provider().apply(code=code, order=order, lines=lines, now=now)
+    discounts.check_discount(discount, line_prices=[line.price_minor for line in lines])
+    for line, off in zip(lines, discount.per_line_minor, strict=True):
+        line.discount_minor = off
+    OrderLine.objects.bulk_update(lines, ["discount_minor"])
+    order.discount_minor = discount.total_minor
+    order.discount_code = discount.code
+    order.discount_payer = discount.payer
+    order.total_minor = order.subtotal_minor + order.fees_minor - order.discount_minor
+    order.save(update_fields=["discount_minor", "discount_code", "discount_payer", "total_minor"])
 
 
 #: The hold an order is placed from, locked, with what the order and its response

@@ -60,8 +60,8 @@ def refund_cutoff(showtime: Showtime) -> datetime:
 
 
 def ticket_value(ticket: Ticket) -> int:
-    """What the ticket cost: its seat price plus the platform's service fee (minor units)."""
-    return ticket.line.price_minor + ticket.line.fee_minor
+    """What the buyer paid for the ticket: seat price − voucher discount + service fee (minor)."""
+    return ticket.line.price_minor - ticket.line.discount_minor + ticket.line.fee_minor
 
 
 def refund_split(ticket: Ticket, venue_fee_minor: int) -> tuple[int, int]:
@@ -295,6 +295,7 @@ def _publish_refunded(
             "currency": order.currency,
             "price_minor": ticket.line.price_minor,
             "fee_minor": ticket.line.fee_minor,
+            "discount_minor": ticket.line.discount_minor,
             "refund_minor": refund_minor,
             "venue_fee_minor": kept_minor,
             "reason": record.reason,

@@ -126,6 +126,7 @@ def staff_access(context) -> dict[str, bool]:
     if user is None or not user.is_authenticated:
         return {"console": False, "scanner": False, "finance": False, "rights": False}
         return {"console": False, "scanner": False, "finance": False, "analytics": False}
+        return {"console": False, "scanner": False, "finance": False, "marketing": False}
     operator = has_role(user, Role.CINEMA_OPERATOR)
     return {
         "console": operator or has_role(user, Role.DISTRIBUTION),
@@ -135,4 +136,5 @@ def staff_access(context) -> dict[str, bool]:
         "statements": has_role(user, Role.PARTNER) and not has_role(user, Role.INVESTMENT),
         "rights": has_role(user, Role.RIGHTS),
         "analytics": operator or has_role(user, Role.DISTRIBUTION),
+        "marketing": has_role(user, Role.DISTRIBUTION),
     }

@@ -84,6 +84,7 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
         back = request.path + (f"?{urlencode({'seats': codes}, doseq=True)}" if codes else "")
         return redirect_to_login(back)
     invitation = request.POST.get("invitation_code", "").replace("\x00", "").strip()[:32]
+    voucher = request.POST.get("voucher_code", "").replace("\x00", "").strip()[:40]
     try:
         enforce_rate_limits(request, "holds")
         order = start_checkout(
@@ -91,6 +92,7 @@ def seats(request: HttpRequest, showtime_id: int) -> HttpResponse:
             seat_codes=codes,
             user=request.user,
             invitation_code=invitation or None,
+            voucher_code=voucher or None,
         )
     except DomainError as exc:
         # Seats that were held and released again are not offered as chosen.

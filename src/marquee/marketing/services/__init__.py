@@ -1,0 +1,1 @@
+"""Every write of the marketing domain: segments, campaigns, vouchers, redemptions, profiles."""
