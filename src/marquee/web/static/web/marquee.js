@@ -59,6 +59,52 @@
     timer = window.setInterval(tick, 1000);
   });
 
+  // Confirmations ("Payment received", "1 ticket refunded") stay on screen: the
+  // list sticks to the top of the viewport (CSS) even when the page jumps to the
+  // order's anchor, until the visitor dismisses it.
+  document.querySelectorAll("[data-flash-close]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var item = button.closest(".flash__item");
+      var list = item && item.parentElement;
+      if (item) item.remove();
+      if (list && !list.children.length) list.remove();
+    });
+  });
+
+  // The refund page's total follows the ticked tickets.
+  document.querySelectorAll("[data-refund-form]").forEach(function (form) {
+    var out = form.querySelector("[data-refund-total]");
+    var count = form.querySelector("[data-refund-count]");
+    var currency = form.getAttribute("data-currency");
+    var lang = document.documentElement.getAttribute("lang") || "en";
+    var locale = { "zh-hans": "zh-CN", "zh-hant": "zh-HK" }[lang.toLowerCase()] || "en";
+    var digits = { JPY: 0, KRW: 0, KWD: 3 }[currency];
+    if (digits === undefined) digits = 2;
+    var format = null;
+    try {
+      format = new Intl.NumberFormat(locale, { style: "currency", currency: currency });
+    } catch (e) {
+      format = null;
+    }
+    function money(minor) {
+      var major = minor / Math.pow(10, digits);
+      return format ? format.format(major) : major.toFixed(digits) + " " + currency;
+    }
+    function total() {
+      var sum = 0;
+      var ticked = 0;
+      form.querySelectorAll("input[data-refund-minor]").forEach(function (input) {
+        if (!input.checked) return;
+        sum += parseInt(input.getAttribute("data-refund-minor"), 10) || 0;
+        ticked += 1;
+      });
+      if (out) out.textContent = money(sum);
+      if (count) count.textContent = String(ticked);
+    }
+    form.addEventListener("change", total);
+    total();
+  });
+
   // "Print this receipt".
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
