@@ -38,10 +38,12 @@ def main(argv: list[str]) -> int:
 
     command = argv[0] if argv else ""
     if command == "seed":
+        from tests.browser.seed_ux_fixes import seed_ux_fixes
         from tests.web.world import build_world
 
         with transaction.atomic():
             world = build_world()
+            seed_ux_fixes(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 
 from marquee.web.views import (
     account,
+    assets,
     booking,
     console,
     finance,
@@ -71,4 +72,6 @@ urlpatterns = [
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
+    # issue 14: the icon browsers ask for on every page
+    path("favicon.ico", assets.favicon, name="favicon"),
 ]

@@ -32,6 +32,14 @@ _NUMBERED_HALL = re.compile(
 )
 #: "IMAX Hall", "VIP Hall", "Dolby Cinema Hall": a hall named after its kind.
 _KIND_HALL = re.compile(r"^(?P<kind>[\w ]+?)\s+Hall$", re.I)
+#: Kinds of hall named after a format, by how operators write them in English.
+_HALL_KINDS = {
+    "imax": ShowtimeFormat.IMAX,
+    "dolby": ShowtimeFormat.DOLBY,
+    "dolby cinema": ShowtimeFormat.DOLBY,
+    "3d": ShowtimeFormat.THREE_D,
+    "2d": ShowtimeFormat.TWO_D,
+}
 
 
 @register.filter
@@ -86,11 +94,9 @@ def hall_name(name: str | None) -> str:
     match = _KIND_HALL.match(name.strip())
     if match:
         kind = match["kind"]
-        known = {str(f.label).lower(): f for f in ShowtimeFormat}
-        if kind.lower() in known:
-            kind = str(known[kind.lower()].label)
-        elif kind.lower() == "dolby":
-            kind = str(ShowtimeFormat.DOLBY.label)
+        known = _HALL_KINDS.get(kind.lower())
+        if known is not None:
+            kind = str(known.label)
         return _("%(kind)s Hall") % {"kind": kind}
     if name.strip().lower() == "screening room":
         return _("Screening Room")

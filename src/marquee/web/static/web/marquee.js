@@ -2,6 +2,10 @@
  * Every page works without it; this only makes things quicker to use. */
 (function () {
   "use strict";
+  // The base template loads this file on every page and some pages name it
+  // again: bind everything once.
+  if (window.marqueeEnhanced) return;
+  window.marqueeEnhanced = true;
   document.documentElement.classList.add("js");
 
   // Things that only make sense with JavaScript start hidden in the HTML.
