@@ -207,6 +207,24 @@ def test_chinese_pages_translate_halls_formats_and_zones_and_keep_subtitles_whol
     expect(_seat_label(page, "4-5")).to_have_attribute("title", "4排5座")
 
 
+def test_traditional_chinese_tickets_and_exchange_read_in_hong_kong_wording(server, new_page):
+    page = new_page(viewport=PHONE_390, language="zh-hant")
+    login(page, server, "ux-exchanger")
+    order = server.world["orders"]["ux-exchange"]
+    page.goto(server.url + "/tickets/")
+    card = page.locator(f'[data-testid="order"]#order-{order}')
+    expect(card).to_contain_text("5排5座")
+    expect(card).to_contain_text("杜比影院廳")
+    expect(card).to_contain_text("中國時間（GMT+08:00）")
+    page.goto(server.url + f"/tickets/{order}/exchange/")
+    expect(page.get_by_test_id("exchange-day")).to_have_count(7)
+    first = page.get_by_test_id("exchange-target").first
+    expect(first).to_contain_text("杜比影院廳")
+    expect(first.get_by_test_id("price-range")).to_contain_text("–")
+    assert no_horizontal_scroll(page)
+    shot(page, "ux-exchange-zh-hant", full_page=False)
+
+
 def test_the_film_page_quotes_the_price_range_not_the_concession(server, new_page):
     page = new_page(viewport=PHONE_390)
     page.goto(server.url + "/?city=beijing")
@@ -298,6 +316,7 @@ def test_console_week_is_compact_and_settlement_fits_1366(server, new_page):
     page.goto(server.url + f"/console/guomao/settlement/?date={day}")
     table = page.get_by_test_id("settlement")
     expect(table).to_be_visible()
+    expect(page.locator("main")).to_contain_text("The day is cut in China Time (GMT+08:00)")
     fits = page.evaluate(
         "(() => { const s = document.querySelector('[data-testid=settlement]').parentElement;"
         " return [s.scrollWidth, s.clientWidth]; })()"
