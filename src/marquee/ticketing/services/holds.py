@@ -168,11 +168,13 @@ def place_hold(
     against its per-account limit. The account may hold at most
     ``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME`` seats of the showtime at once
     (:func:`require_held_seats_within_cap`), and none while one of its orders
-    for the showtime waits for payment (``pending_order_exists``). Also raises what :func:`resolve_seats` and
-    :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
-    ``showtime_started``, ``held_seats_limit``, ``round_limit_exceeded``, ``invitation_used_up``, and
-    for a showtime with a waiting room whose line ``user`` has not reached the
-    front yet, :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
+    for the showtime waits for payment (``pending_order_exists``). Also
+    raises what :func:`resolve_seats` and :func:`rounds.sale_terms` raise,
+    :class:`Conflict` ``showtime_not_on_sale``, ``showtime_started``,
+    ``held_seats_limit``, ``pending_order_exists``, ``round_limit_exceeded``,
+    ``invitation_used_up``, and for a showtime with a waiting room whose line
+    ``user`` has not reached the front yet,
+    :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
 
     ``now`` is the instant the hold is taken at (default: the clock); only the
     demo's replayed history and tests pass it — never the API.

@@ -78,7 +78,6 @@
   // The refund page's total follows the ticked tickets.
   document.querySelectorAll("[data-refund-form]").forEach(function (form) {
     var out = form.querySelector("[data-refund-total]");
-    var count = form.querySelector("[data-refund-count]");
     var currency = form.getAttribute("data-currency");
     var lang = document.documentElement.getAttribute("lang") || "en";
     var locale = { "zh-hans": "zh-CN", "zh-hant": "zh-HK" }[lang.toLowerCase()] || "en";
@@ -96,14 +95,10 @@
     }
     function total() {
       var sum = 0;
-      var ticked = 0;
       form.querySelectorAll("input[data-refund-minor]").forEach(function (input) {
-        if (!input.checked) return;
-        sum += parseInt(input.getAttribute("data-refund-minor"), 10) || 0;
-        ticked += 1;
+        if (input.checked) sum += parseInt(input.getAttribute("data-refund-minor"), 10) || 0;
       });
       if (out) out.textContent = money(sum);
-      if (count) count.textContent = String(ticked);
     }
     form.addEventListener("change", total);
     total();

@@ -228,7 +228,9 @@
     button.addEventListener("click", function () {
       var keep = chosen()[0];
       setZoom(zoom + parseInt(button.getAttribute("data-zoom"), 10));
-      if (keep && !overview()) centreOn(cell(keep));
+      if (overview()) return;
+      if (keep) centreOn(cell(keep));
+      else if (scroller) scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
     });
   });
   // A finger's tap on the fitted map zooms in on that spot instead of picking a
