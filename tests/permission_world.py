@@ -1,8 +1,9 @@
 """A small two-chain world for the API permission matrix (tests/test_permission_matrix.py).
 
 Chain A and chain B each run one venue with a hall and a published showtime of
-the same film. Moviegoer M1 owns a paid order (tickets, payment), a pending
-order and an active hold, all at chain A's showtime; every object-level row of
+the same film. Moviegoer M1 owns a paid order (tickets, payment) and an active
+hold at chain A's showtime, and a pending order at a later one of chain A (one
+order to pay per showtime at a time); every object-level row of
 the matrix points at chain A's or M1's objects, so chain B's operator and the
 second moviegoer are the outsiders.
 
@@ -179,7 +180,10 @@ def build_perm_world() -> PermWorld:
     assert ticket is not None
     paid_b = buy(showtime_b, m1, "2-1")
     ticket_b = Ticket.objects.filter(order=paid_b).get()
-    pending = OrderFactory(showtime=showtime_a, user=m1, seats=["2-5"])
+    # One order waits for payment per account and showtime (issue 14): M1's pending
+    # order is at another chain A showtime, so its hold at showtime_a can still be ordered.
+    pending_at = showtime(hall_a, users["operator_a"], starts_at=now + timedelta(days=8))
+    pending = OrderFactory(showtime=pending_at, user=m1, seats=["2-5"])
     hold = holds.place_hold(showtime=showtime_a, seat_codes=["2-7"], user=m1).hold
     paying = OrderFactory(showtime=later_a, user=m1, seats=["3-3"])
     started = orders.pay_order(order=paying, user=m1)

@@ -98,7 +98,7 @@ def test_seats_chosen_before_login_are_still_chosen_after(server, new_page):
     page.goto(server.url + f"/showtimes/{showtime}/seats/")
     _pick(page, "6-7")
     _pick(page, "6-8")
-    expect(page.locator("[data-selection-list]")).to_have_text("6排7座, 6排8座")
+    expect(page.locator("[data-selection-list]")).to_have_text("Row 6 Seat 7, Row 6 Seat 8")
     page.get_by_test_id("login-to-continue").click()
 
     page.wait_for_url(re.compile(r"/accounts/login/"))
@@ -109,12 +109,15 @@ def test_seats_chosen_before_login_are_still_chosen_after(server, new_page):
     page.wait_for_url(re.compile(rf"/showtimes/{showtime}/seats/\?seats=6-7&seats=6-8"))
     expect(_seat(page, "6-7")).to_be_checked()
     expect(_seat(page, "6-8")).to_be_checked()
-    expect(page.locator("[data-selection-list]")).to_have_text("6排7座, 6排8座")
+    expect(page.locator("[data-selection-list]")).to_have_text("Row 6 Seat 7, Row 6 Seat 8")
     assert no_horizontal_scroll(page)
     page.get_by_test_id("continue").click()
     expect(page.locator("h1")).to_have_text("Checkout")
-    expect(page.get_by_test_id("order-summary")).to_contain_text("6排7座")
-    expect(page.get_by_test_id("order-summary")).to_contain_text("6排8座")
+    expect(page.get_by_test_id("order-summary")).to_contain_text("Row 6 Seat 7")
+    expect(page.get_by_test_id("order-summary")).to_contain_text("Row 6 Seat 8")
+    # Release them: one order to pay at a time, and fan2 buys this showtime later.
+    page.get_by_role("button", name="Cancel and release the seats").click()
+    page.wait_for_url(re.compile(rf"/showtimes/{showtime}/seats/"))
 
 
 def test_order_centre_and_own_held_seats(server, new_page):
@@ -134,7 +137,7 @@ def test_order_centre_and_own_held_seats(server, new_page):
     expect(mine).to_have_class(re.compile(r"\bis-mine\b"))
     expect(_seat(page, "7-5")).to_have_attribute("aria-label", re.compile("held by you"))
     banner = page.get_by_test_id("held-by-me")
-    expect(banner).to_contain_text("7排5座")
+    expect(banner).to_contain_text("Row 7 Seat 5")
     expect(page.locator(".legend")).to_contain_text("Held by you")
     assert no_horizontal_scroll(page)
     shot(page, "seat-map-held-by-me")
@@ -160,7 +163,7 @@ def test_order_centre_and_own_held_seats(server, new_page):
     paid_order = server.world["orders"]["fan-long-night-d2"]
     page.locator(f'a[href="/orders/{paid_order}/"]').first.click()
     expect(page.get_by_test_id("order-status")).to_have_text("Paid")
-    expect(page.get_by_test_id("order-summary")).to_contain_text("4排6座")
+    expect(page.get_by_test_id("order-summary")).to_contain_text("Row 4 Seat 6")
     expect(page.get_by_test_id("order-total")).to_be_visible()
     assert no_horizontal_scroll(page)
 

@@ -23,7 +23,7 @@ def test_the_door_scanner_admits_a_ticket_once(server, page):
     verdict = page.get_by_test_id("verdict")
     expect(verdict).to_have_attribute("data-verdict", "valid")
     expect(verdict).to_contain_text("Admit")
-    expect(verdict).to_contain_text("2排3座")
+    expect(verdict).to_contain_text("Row 2 Seat 3")
     assert verdict.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(20, 108, 46)"
     # Other journeys may have scanned at this door today: the count moves by this scan.
     count = page.get_by_test_id("scan-count")
@@ -54,7 +54,7 @@ def test_the_door_scanner_reads_a_photo_of_the_qr(server, page, tmp_path):
     page.get_by_test_id("check").click()
     verdict = page.get_by_test_id("verdict")
     expect(verdict).to_have_attribute("data-verdict", "valid")
-    expect(verdict).to_contain_text("2排4座")
+    expect(verdict).to_contain_text("Row 2 Seat 4")
 
 
 def test_an_operator_creating_an_overlapping_showtime_sees_the_error(server, page):

@@ -44,6 +44,7 @@ def main(argv: list[str]) -> int:
         from tests.browser.seed_rights import seed_rights
         from tests.browser.seed_analytics import seed_analytics
         from tests.browser.seed_marketing import seed_marketing
+        from tests.browser.seed_ux_fixes import seed_ux_fixes
         from tests.web.world import build_world
 
         with transaction.atomic():
@@ -54,6 +55,7 @@ def main(argv: list[str]) -> int:
             __import__("tests.browser.seed_merch").browser.seed_merch.seed_merch(world)
             seed_analytics(world)
             seed_marketing(world)
+            seed_ux_fixes(world)
         print(json.dumps(world.as_json()))
         return 0
     if command == "expire-order":

@@ -52,12 +52,17 @@ def test_released_expired_and_paid_holds_no_longer_count(showtime, buyer):
 
 
 def test_a_pending_order_keeps_its_seats_counted(showtime, buyer):
-    hold = holds.place_hold(
-        showtime=showtime, seat_codes=["2-1", "2-2", "2-3", "2-4"], user=buyer
-    ).hold
-    orders.place_order(hold=hold, user=buyer)
+    # A hold without an order yet (the API's two steps) counts against the cap …
+    holds.place_hold(showtime=showtime, seat_codes=["2-1", "2-2", "2-3", "2-4"], user=buyer)
     with pytest.raises(Conflict, match="you hold 4"):
         holds.place_hold(showtime=showtime, seat_codes=["3-1", "3-2", "3-3"], user=buyer)
+    # … and once it is an order waiting for payment no further seats are held at all
+    # (tests/ticketing/test_pending_order_rule.py).
+    hold = Hold.objects.get(user=buyer)
+    orders.place_order(hold=hold, user=buyer)
+    with pytest.raises(Conflict) as exc:
+        holds.place_hold(showtime=showtime, seat_codes=["3-1"], user=buyer)
+    assert exc.value.code == "pending_order_exists"
 
 
 def test_the_cap_is_a_setting(showtime, buyer, settings):

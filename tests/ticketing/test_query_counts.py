@@ -174,10 +174,11 @@ def test_idempotent_replay_still_answers_the_first_response(showtime, token_clie
 #: issue 5's work, 8 before the cap.
 HOLD_QUERIES = 10
 #: Token, idempotency claim INSERT … ON CONFLICT DO NOTHING, record lock; hold lock
-#: (with showtime, title, venue, hall, round), existing order, seats (the published
-#: showtime's prices are cached), order INSERT, lines INSERT; record UPDATE
-#: (+ 6 savepoint statements). Was 26.
-ORDER_QUERIES = 15
+#: (with showtime, title, venue, hall, round), existing order, the account's hold-quota
+#: upsert and its other pending order of the showtime (one order to pay at a time,
+#: issue 14), seats (the published showtime's prices are cached), order INSERT, lines
+#: INSERT; record UPDATE (+ 6 savepoint statements). Was 26, then 15.
+ORDER_QUERIES = 17
 #: Token, claim INSERT, record lock, the order (with hold, showtime, title, venue),
 #: payment INSERT + provider UPDATE, record UPDATE (+ 6 savepoint statements). Was 21.
 PAY_QUERIES = 13

@@ -71,7 +71,7 @@ def test_hold_opens_an_order_and_checkout_shows_summary_and_countdown(web, clien
     order = _checkout(fan, web.showtimes["long-night-10"], ["4-5", "4-6"])
     assert order.status == Order.Status.PENDING
     page = fan.get(f"/checkout/{order.pk}/").content.decode()
-    assert "4排5座" in page and "4排6座" in page and "VIP" in page
+    assert "Row 4 Seat 5" in page and "Row 4 Seat 6" in page and "VIP" in page
     assert "CN¥130.00" in page  # two VIP seats
     assert "CN¥6.00" in page  # the service fee, twice CN¥3
     assert "CN¥136.00" in page
@@ -125,7 +125,7 @@ def test_paying_through_the_provider_ends_on_my_tickets(web, client_as):
     card = page[page.index(f'id="order-{order.pk}"') :]
     card = card[: card.index("</li>\n  \n")] if "</li>\n  \n" in card else card
     assert card.count('data-testid="qr"') == 2
-    assert "6排1座" in card and "6排2座" in card
+    assert "Row 6 Seat 1" in card and "Row 6 Seat 2" in card
     assert Ticket.objects.filter(order=order, status=Ticket.Status.VALID).count() == 2
 
 

@@ -61,7 +61,7 @@ def test_simplified_chinese_pages_money_dates_and_titles(web, client_as):
     assert "北京的电影" in page and "正在热映" in page and "即将上映" in page
     assert "漫长的夜" in page and "预售" in page
     page = client.get("/films/the-long-night/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "¥30.00起" in page  # CNY in zh-Hans-CN: no "CN" prefix
+    assert "¥45.00–¥90.00" in page  # CNY in zh-Hans-CN: no "CN" prefix
     assert re.search(r"\d+月\d+日", page)  # the date headings
     assert "普通话" in page and "英语字幕" in page
     assert "一位北京夜班医生" in page
@@ -73,7 +73,7 @@ def test_traditional_chinese_pages_in_hong_kong(web, client_as):
     page = client.get("/films/harbour-lights/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert '<html lang="zh-hant">' in page
     assert "港灣燈火" in page and "香港的場次" in page
-    assert "HK$60.00起" in page  # HKD formatted for zh-Hant-HK
+    assert "HK$95.00–HK$150.00" in page  # HKD formatted for zh-Hant-HK
     assert "粵語" in page or "廣東話" in page
     assert "海港影院尖沙咀" in page
 

@@ -85,7 +85,7 @@ def test_order_detail_is_a_receipt_for_the_owner_only(web, client_as):
     r = client_as("fan").get(f"/orders/{order.pk}/")
     assert r.status_code == 200
     page = r.content.decode()
-    assert "Paid" in page and "4排6座" in page and "4排7座" in page
+    assert "Paid" in page and "Row 4 Seat 6" in page and "Row 4 Seat 7" in page
     assert "CN¥136.00" in page
     assert len(r.context["receipt"].tickets) == 2
     assert r.context["receipt"].paid_payment is None  # sold at the counter: no online payment

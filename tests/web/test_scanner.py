@@ -41,7 +41,7 @@ def test_an_operator_cannot_scan_for_another_chains_venue(web, client_as):
     r = golden.post("/scan/guomao/", {"code": ticket.code})
     page = r.content.decode()
     assert _verdict(page) == "wrong_venue" and "Wrong cinema" in page
-    assert "2排3座" not in page
+    assert "Row 2 Seat 3" not in page
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.VALID
 
 
@@ -55,7 +55,7 @@ def test_a_ticket_is_admitted_once_and_refused_the_second_time(web, client_as):
     door = client_as("op-huaxia")
     page = door.post("/scan/sanlitun/", {"code": ticket.code, "door": "North"}).content.decode()
     assert _verdict(page) == "valid" and "Admit" in page
-    assert "2排3座" in page and "Paper Tigers" in page and "Hall 3" in page
+    assert "Row 2 Seat 3" in page and "Paper Tigers" in page and "Hall 3" in page
     assert "1 admitted of 1 scan" in page
     assert 'value="North"' in page  # the door is kept for the next scan
     page = door.post("/scan/sanlitun/", {"code": ticket.code, "door": "South"}).content.decode()
@@ -75,7 +75,7 @@ def test_a_qr_photo_is_decoded_on_the_server(web, client_as):
     photo.save(buffer, format="JPEG", quality=90)
     upload = SimpleUploadedFile("door.jpg", buffer.getvalue(), content_type="image/jpeg")
     page = client_as("op-huaxia").post("/scan/sanlitun/", {"photo": upload}).content.decode()
-    assert _verdict(page) == "valid" and "2排4座" in page
+    assert _verdict(page) == "valid" and "Row 2 Seat 4" in page
 
 
 def test_a_photo_without_a_qr_code_is_unreadable(web, client_as):

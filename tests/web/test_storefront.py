@@ -78,7 +78,9 @@ def test_film_page_groups_showtimes_by_date_and_cinema(web, client_as):
     assert schedule.index("Golden Screen Guomao") < schedule.index("Huaxia Cinema Sanlitun")
     assert "10:00" in schedule and "19:00" in schedule and "14:00" in schedule
     assert "Mandarin" in schedule and "English subtitles" in schedule
-    assert "from CN¥30.00" in schedule  # lowest price of the hall (wheelchair space)
+    # The price range of the seats anyone may buy (standard to couple), not the
+    # wheelchair space's concession price (issue 14).
+    assert "CN¥45.00–CN¥90.00" in schedule and "CN¥30.00" not in schedule
     assert f"/showtimes/{web.showtimes['long-night-10'].pk}/seats/" in schedule
     assert f"/showtimes/{web.showtimes['long-night-10-d2'].pk}/seats/" not in schedule
     page = client.get(f"/films/the-long-night/?date={tabs[1]}").content.decode()

@@ -198,6 +198,13 @@ class TicketingErrorCode(ErrorCode):
             % {"limit": d.get("limit", "?")}
         ),
     )
+    PENDING_ORDER_EXISTS = (
+        "pending_order_exists",
+        _(
+            "You already have order %(order_id)s waiting for payment for this showtime. Continue "
+            "to pay for it, or cancel it, before choosing other seats."
+        ),
+    )
     IN_WAITING_ROOM = (
         "in_waiting_room",
         lambda d: (

@@ -9,6 +9,7 @@ format that imports and exports a layout is documented in ``docs/layouts.md``.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import Organisation
@@ -142,6 +143,15 @@ def seat_label(row_label: str, number: str) -> str:
     return f"{row_label}排{number}座"
 
 
+def display_seat_label(row_label: str, number: str) -> str:
+    """The seat as a person reads it in the active language: "Row 5 Seat 8" / "5排8座".
+
+    :func:`seat_label` stays the one stored, language-neutral label (APIs, the
+    door's records); pages show this one.
+    """
+    return gettext("Row %(row)s Seat %(number)s") % {"row": row_label, "number": number}
+
+
 def parse_seat_code(code: object) -> tuple[str, str] | None:
     """``"5-8"`` → ``("5", "8")``; ``None`` for anything that is not a seat code."""
     if not isinstance(code, str):
@@ -195,6 +205,11 @@ class Seat(models.Model):
     def label(self) -> str:
         """The label audiences see, in the Chinese cinema convention: 5排8座."""
         return seat_label(self.row_label, self.number)
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (:func:`display_seat_label`)."""
+        return display_seat_label(self.row_label, self.number)
 
     @property
     def code(self) -> str:

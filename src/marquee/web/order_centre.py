@@ -134,7 +134,7 @@ def held_by_me(
         HeldByMe(
             order=order,
             codes=[line.seat.code for line in order.lines.all()],
-            labels=[line.seat.label for line in order.lines.all()],
+            labels=[line.seat.display_label for line in order.lines.all()],
             remaining=_remaining(order, now),
         )
         for order in pending

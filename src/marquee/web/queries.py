@@ -205,8 +205,9 @@ def catalog_cards(*, limit: int = 48) -> list[FilmCard]:
 @dataclass(frozen=True)
 class ShowtimeChip:
     showtime: Showtime
-    lowest_price_minor: int | None
+    lowest_price_minor: int | None  # the cheapest seat anyone may buy (not a concession)
     presale: bool  # general sale has not opened yet
+    highest_price_minor: int | None = None  # the dearest such seat (VIP, couple)
 
 
 @dataclass
@@ -243,12 +244,22 @@ def film_credits(title: Title) -> list[Credit]:
     return sorted(title.credits.all(), key=lambda c: (order.get(c.role, 9), c.company.name_en))
 
 
+#: Seats sold at a concession to whoever needs them: not what "from CN¥…" may quote.
+CONCESSION_SEATS = frozenset({SeatType.WHEELCHAIR, SeatType.COMPANION})
+
+
 def _chip(showtime: Showtime, now: datetime) -> ShowtimeChip:
-    prices = [p.price_minor for p in showtime.prices.all()]
+    """A showtime with its price range over the seats anyone may buy.
+
+    Wheelchair spaces and companion seats are priced for those who need them;
+    quoting them as "from" would promise a price most buyers cannot have.
+    """
+    prices = [p.price_minor for p in showtime.prices.all() if p.seat_type not in CONCESSION_SEATS]
     return ShowtimeChip(
         showtime=showtime,
         lowest_price_minor=min(prices) if prices else None,
         presale=ticketing_queries.sale_state(showtime, now).presale,
+        highest_price_minor=max(prices) if prices else None,
     )
 
 
@@ -432,6 +443,23 @@ def exchange_targets(*, order: Order, user: AnyUser | None, now: datetime | None
         .exclude(pk=order.showtime_id)
         .filter(starts_at__lt=now + timedelta(days=14))
     ]
+
+
+@dataclass
+class ChipDay:
+    """One local day of showtimes (the exchange page's groups)."""
+
+    day: date
+    chips: list[ShowtimeChip] = field(default_factory=list)
+
+
+def chips_by_day(chips: list[ShowtimeChip]) -> list[ChipDay]:
+    """``chips`` grouped by the local day (venue's zone) they start on, days in order."""
+    days: dict[date, ChipDay] = {}
+    for chip in sorted(chips, key=lambda c: c.showtime.starts_at):
+        local = chip.showtime.starts_at.astimezone(ZoneInfo(chip.showtime.venue.time_zone))
+        days.setdefault(local.date(), ChipDay(day=local.date())).chips.append(chip)
+    return list(days.values())
 
 
 # --- console ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from marquee.ticketing.seatmap import SeatMap, SeatState
-from marquee.venues.models import SeatType
+from marquee.venues.models import SeatType, display_seat_label
 from marquee.web.templatetags.marquee_web import money
 
 
@@ -25,6 +25,7 @@ class DrawnSeat:
     x: int  # CSS grid column (1-based)
     y: int  # CSS grid row (1-based)
     number: str
+    label: str  # "Row 5 Seat 8" / "5排8座": in the page's language
     aria: str  # what a screen reader says: row, seat, type, price, state
     mine: bool = False  # held by the viewer, in a pending order of theirs
 
@@ -107,6 +108,7 @@ def draw(seat_map: SeatMap, *, mine: frozenset[str] = frozenset()) -> DrawnMap:
                 x=x,
                 y=y,
                 number=number,
+                label=display_seat_label(row_label, number),
                 aria=_describe(seat, seat_map.currency, mine=seat.code in mine),
                 mine=seat.code in mine and seat.state == "held",
             )

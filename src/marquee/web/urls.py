@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from marquee.web.views import (
     account,
     analytics,
+    assets,
     booking,
     console,
     crowdfunding,
@@ -134,4 +135,6 @@ urlpatterns += [
     ),
     path("account/vouchers/", marketing.my_vouchers, name="account-vouchers"),
     path("account/profile/", marketing.profile, name="account-profile"),
+    # issue 14: the icon browsers ask for on every page
+    path("favicon.ico", assets.favicon, name="favicon"),
 ]

@@ -19,7 +19,7 @@ class ShowtimeFormat(models.TextChoices):
     TWO_D = "2D", "2D"
     THREE_D = "3D", "3D"
     IMAX = "IMAX", "IMAX"
-    DOLBY = "DOLBY", "Dolby Cinema"
+    DOLBY = "DOLBY", _("Dolby Cinema")
 
 
 class Showtime(models.Model):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from marquee.accounts.models import User
@@ -167,11 +167,14 @@ def place_hold(
     needs an open pre-sale round (see :func:`rounds.sale_terms`) and counts
     against its per-account limit. The account may hold at most
     ``MARQUEE_MAX_HELD_SEATS_PER_SHOWTIME`` seats of the showtime at once
-    (:func:`require_held_seats_within_cap`). Also raises what :func:`resolve_seats` and
-    :func:`rounds.sale_terms` raise, :class:`Conflict` ``showtime_not_on_sale``,
-    ``showtime_started``, ``held_seats_limit``, ``round_limit_exceeded``, ``invitation_used_up``, and
-    for a showtime with a waiting room whose line ``user`` has not reached the
-    front yet, :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
+    (:func:`require_held_seats_within_cap`), and none while one of its orders
+    for the showtime waits for payment (``pending_order_exists``). Also
+    raises what :func:`resolve_seats` and :func:`rounds.sale_terms` raise,
+    :class:`Conflict` ``showtime_not_on_sale``, ``showtime_started``,
+    ``held_seats_limit``, ``pending_order_exists``, ``round_limit_exceeded``,
+    ``invitation_used_up``, and for a showtime with a waiting room whose line
+    ``user`` has not reached the front yet,
+    :class:`waiting_room.InWaitingRoom` (429 ``in_waiting_room``).
 
     ``now`` is the instant the hold is taken at (default: the clock); only the
     demo's replayed history and tests pass it — never the API.
@@ -236,8 +239,10 @@ def require_held_seats_within_cap(
     concurrent holds of one account for one showtime; the count of its active,
     unexpired held seats (the new hold included) is read after that lock, so it
     sees every hold committed before, and the cap holds under any concurrency.
-    Raises :class:`Conflict` ``held_seats_limit`` (the caller's transaction then
-    rolls back, holding nothing).
+    The same read refuses the hold while a live hold of the account has a
+    pending order (:func:`raise_pending_order`). Raises :class:`Conflict`
+    ``pending_order_exists`` or ``held_seats_limit`` (the caller's transaction
+    then rolls back, holding nothing).
     """
     cap = max_held_seats_per_showtime()
     if guarded(Guard.HELD_SEATS_CAP):
@@ -248,12 +253,16 @@ def require_held_seats_within_cap(
             unique_fields=["showtime", "user"],
             update_fields=["last_hold_at"],
         )
-    held = (
-        Hold.objects.filter(
-            showtime=showtime, user=user, status=Hold.Status.ACTIVE, expires_at__gt=now
-        ).aggregate(seats=Sum("seat_count"))["seats"]
-        or 0
+    live = Hold.objects.filter(
+        showtime=showtime, user=user, status=Hold.Status.ACTIVE, expires_at__gt=now
+    ).aggregate(
+        seats=Sum("seat_count"),
+        # The same read finds a pending order of a live hold: one order to pay at a time.
+        pending=Max("order__pk", filter=Q(order__status=Order.Status.PENDING)),
     )
+    if live["pending"] is not None:
+        raise_pending_order(live["pending"])
+    held = live["seats"] or 0
     if held > cap:
         raise Conflict(
             TicketingErrorCode.HELD_SEATS_LIMIT,
@@ -263,6 +272,58 @@ def require_held_seats_within_cap(
             held=held - seats,
             requested=seats,
         )
+
+
+def raise_pending_order(order_id: int) -> None:
+    """Refuse new seats while the account has an unpaid order for the showtime.
+
+    A buyer who comes back to the map with an order waiting for payment is sent
+    on to pay (or cancel) it rather than building a second order beside it:
+    two pending orders of one showtime block twice the seats and end in one
+    paid and one lapsed order at best. Raises :class:`Conflict`
+    ``pending_order_exists`` with the order's id.
+    """
+    raise Conflict(
+        TicketingErrorCode.PENDING_ORDER_EXISTS,
+        f"You already have order {order_id} waiting for payment for this showtime; pay for "
+        "it or cancel it before choosing other seats.",
+        order_id=order_id,
+    )
+
+
+def require_no_other_pending_order(
+    *, showtime: Showtime, user: User, hold: Hold, now: datetime
+) -> None:
+    """Refuse to open an order for ``hold`` while another live order of ``user`` waits for payment.
+
+    Call inside the order's transaction after the hold was locked (lock order:
+    holds → this account's :class:`HoldQuota` row). Writing the quota row queues
+    the account's holds and orders of the showtime, so two checkouts racing
+    past :func:`place_hold` (neither had an order yet) cannot both open one.
+    Raises :class:`Conflict` ``pending_order_exists``.
+    """
+    if guarded(Guard.HELD_SEATS_CAP):
+        HoldQuota.objects.bulk_create(
+            [HoldQuota(showtime=showtime, user=user, last_hold_at=now)],
+            update_conflicts=True,
+            unique_fields=["showtime", "user"],
+            update_fields=["last_hold_at"],
+        )
+    other = (
+        Order.objects.filter(
+            showtime=showtime,
+            user=user,
+            status=Order.Status.PENDING,
+            hold__status=Hold.Status.ACTIVE,
+            hold__expires_at__gt=now,
+        )
+        .exclude(hold=hold)
+        .order_by()
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if other is not None:
+        raise_pending_order(other)
 
 
 def raise_unavailable(showtime: Showtime, seats: list[Seat], now: datetime) -> None:

@@ -19,6 +19,7 @@ from marquee.core.prepared import Prepared
 from marquee.ticketing import seatmap
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import Hold, Order, OrderLine, PresaleRound, Showtime, ShowtimePrice
+from marquee.ticketing.services import holds
 from marquee.venues.models import Seat
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,9 @@ def place_order(
     Total = seat prices (the round's override where it applies) + the service
     fee per ticket, in the venue's currency. One order per hold. Raises
     :class:`NotFound` ``hold_not_found`` and :class:`Conflict`
-    ``hold_already_ordered`` (with ``order_id``), ``hold_not_active``, ``hold_expired``.
+    ``hold_already_ordered`` (with ``order_id``), ``hold_not_active``, ``hold_expired``,
+    and ``pending_order_exists`` (with ``order_id``) while another order of the
+    account for the showtime waits for payment (one order to pay at a time).
     ``now`` as for :func:`~marquee.ticketing.services.holds.place_hold`.
 
     ``voucher_code``: a discount code for the registered discount provider
@@ -124,6 +127,9 @@ def place_order(
                 TicketingErrorCode.HOLD_EXPIRED,
                 "This hold has expired and its seats are free again; hold them anew.",
             )
+        holds.require_no_other_pending_order(
+            showtime=current.showtime, user=user, hold=current, now=now
+        )
         seats = list(current.seats.order_by("row", "column"))
         lines = price_lines(showtime=current.showtime, presale=current.round, seats=seats)
         subtotal = sum(line.price_minor for line in lines)

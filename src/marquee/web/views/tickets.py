@@ -132,7 +132,9 @@ def exchange(request: HttpRequest, order_id: int) -> HttpResponse:
         "venue": order.showtime.venue,
         "tickets": valid,
         "rule": _exchange_rule(order),
-        "targets": queries.exchange_targets(order=order, user=request.user),
+        "target_days": queries.chips_by_day(
+            queries.exchange_targets(order=order, user=request.user)
+        ),
     }
     return render(request, "web/exchange.html", context)
 
@@ -152,7 +154,7 @@ def exchange_seats(request: HttpRequest, order_id: int, showtime_id: int) -> Htt
     exchange_context = {
         "count": len(chosen),
         "tickets": chosen,
-        "seats": ", ".join(valid[i].seat.label for i in chosen),
+        "seats": ", ".join(valid[i].seat.display_label for i in chosen),
         "order": order,
         "action": reverse("exchange-seats", args=[order.pk, target.pk]),
         "idempotency_key": new_idempotency_key(),

@@ -2,6 +2,10 @@
  * Every page works without it; this only makes things quicker to use. */
 (function () {
   "use strict";
+  // The base template loads this file on every page and some pages name it
+  // again: bind everything once.
+  if (window.marqueeEnhanced) return;
+  window.marqueeEnhanced = true;
   document.documentElement.classList.add("js");
 
   // Things that only make sense with JavaScript start hidden in the HTML.
@@ -57,6 +61,47 @@
     }
     tick();
     timer = window.setInterval(tick, 1000);
+  });
+
+  // Confirmations ("Payment received", "1 ticket refunded") stay on screen: the
+  // list sticks to the top of the viewport (CSS) even when the page jumps to the
+  // order's anchor, until the visitor dismisses it.
+  document.querySelectorAll("[data-flash-close]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var item = button.closest(".flash__item");
+      var list = item && item.parentElement;
+      if (item) item.remove();
+      if (list && !list.children.length) list.remove();
+    });
+  });
+
+  // The refund page's total follows the ticked tickets.
+  document.querySelectorAll("[data-refund-form]").forEach(function (form) {
+    var out = form.querySelector("[data-refund-total]");
+    var currency = form.getAttribute("data-currency");
+    var lang = document.documentElement.getAttribute("lang") || "en";
+    var locale = { "zh-hans": "zh-CN", "zh-hant": "zh-HK" }[lang.toLowerCase()] || "en";
+    var digits = { JPY: 0, KRW: 0, KWD: 3 }[currency];
+    if (digits === undefined) digits = 2;
+    var format = null;
+    try {
+      format = new Intl.NumberFormat(locale, { style: "currency", currency: currency });
+    } catch (e) {
+      format = null;
+    }
+    function money(minor) {
+      var major = minor / Math.pow(10, digits);
+      return format ? format.format(major) : major.toFixed(digits) + " " + currency;
+    }
+    function total() {
+      var sum = 0;
+      form.querySelectorAll("input[data-refund-minor]").forEach(function (input) {
+        if (input.checked) sum += parseInt(input.getAttribute("data-refund-minor"), 10) || 0;
+      });
+      if (out) out.textContent = money(sum);
+    }
+    form.addEventListener("change", total);
+    total();
   });
 
   // "Print this receipt".

@@ -3,7 +3,8 @@
  * The server draws the map as a form of checkboxes (it works without this
  * script). This script adds: couple seats chosen as a pair, the per-order
  * maximum, the price of the selection, arrow-key movement between seats
- * (one tab stop for the whole map), zoom, and a live refresh from
+ * (one tab stop for the whole map), zoom (fitted to the width, a finger's tap
+ * zooms to tappable seats), and a live refresh from
  * GET /api/v1/ticketing/showtimes/<id>/seats — a seat someone else takes
  * while you pick is released from your selection with a clear message.
  */
@@ -173,31 +174,84 @@
     if (event.target && event.target.name === "seats") rove(event.target);
   });
 
-  // --- zoom: start with the whole hall in view when it fits at a tappable size ----
-  var sizes = [18, 22, 26, 32, 40];
+  // --- zoom: the whole hall at a glance, seats picked at a tappable size ------------
+  // Levels: "fit" (the hall as wide as its box, however small its seats) and then
+  // 32, 40 and 48 px seats. A hall that fits at a tappable size simply starts
+  // there. On a phone a wide hall starts fitted: a tap on the map zooms to 32 px
+  // seats centred on the tap, so the seat under the finger is in view and the
+  // next tap picks it; no seat is ever picked at less than 32 px by a tap.
+  var TAPPABLE = 32;
   var scroller = form.querySelector(".seatmap-scroll");
-  function fitting() {
-    var columns = (map.style.gridTemplateColumns || "").split(" ");
+  var zoomOut = form.querySelector('[data-zoom="-1"]');
+  var zoomIn = form.querySelector('[data-zoom="1"]');
+  var overviewHint = form.querySelector("[data-zoom-hint]");
+  function units() {
     var seatsWide = 0;
-    columns.forEach(function (t) {
+    var tracks = (map.style.gridTemplateColumns || "").split(" ");
+    tracks.forEach(function (t) {
       if (t.indexOf("--seat") >= 0) seatsWide += 1;
       else if (t.indexOf("--aisle") >= 0) seatsWide += 0.6;
       else if (t.indexOf("--label") >= 0) seatsWide += 0.9;
     });
-    var room = (scroller ? scroller.clientWidth : 320) - 3 * columns.length;
-    var best = 0;
-    sizes.forEach(function (size, index) {
-      if (size * seatsWide <= room && size <= 32) best = index;
-    });
-    return best;
+    return { wide: seatsWide || 1, tracks: tracks.length };
   }
-  var zoom = fitting();
-  function applyZoom() { map.style.setProperty("--seat", sizes[zoom] + "px"); }
-  form.querySelectorAll("[data-zoom]").forEach(function (button) {
+  function levels() {
+    var u = units();
+    var room = (scroller ? scroller.clientWidth : 320) - 3 * u.tracks;
+    var fit = Math.max(8, Math.min(40, Math.floor(room / u.wide)));
+    var out = [fit];
+    [TAPPABLE, 40, 48].forEach(function (size) { if (size > fit) out.push(size); });
+    return out;
+  }
+  var sizes = levels();
+  var zoom = 0;
+  function size() { return sizes[zoom]; }
+  function overview() { return size() < TAPPABLE; }
+  function applyZoom() {
+    map.style.setProperty("--seat", size() + "px");
+    map.classList.toggle("is-overview", overview());
+    if (zoomOut) zoomOut.disabled = zoom === 0;
+    if (zoomIn) zoomIn.disabled = zoom === sizes.length - 1;
+    if (overviewHint) overviewHint.hidden = !overview();
+  }
+  function setZoom(level) {
+    zoom = Math.max(0, Math.min(sizes.length - 1, level));
+    applyZoom();
+  }
+  function centreOn(element) {
+    if (element && element.scrollIntoView) {
+      element.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
+    }
+  }
+  [zoomOut, zoomIn].forEach(function (button) {
+    if (!button) return;
     button.addEventListener("click", function () {
-      zoom = Math.max(0, Math.min(sizes.length - 1, zoom + parseInt(button.getAttribute("data-zoom"), 10)));
-      applyZoom();
+      var keep = chosen()[0];
+      setZoom(zoom + parseInt(button.getAttribute("data-zoom"), 10));
+      if (overview()) return;
+      if (keep) centreOn(cell(keep));
+      else if (scroller) scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2;
     });
+  });
+  // A finger's tap on the fitted map zooms in on that spot instead of picking a
+  // seat too small to aim at. A mouse (precise) and the keyboard (Space: detail
+  // 0) still pick at any size.
+  var pointer = "mouse";
+  map.addEventListener("pointerdown", function (event) { pointer = event.pointerType || "mouse"; }, true);
+  map.addEventListener("click", function (event) {
+    if (!overview() || event.detail === 0 || pointer !== "touch") return;
+    var target = event.target && event.target.closest ? event.target.closest(".seat") : null;
+    event.preventDefault();
+    var level = sizes.indexOf(TAPPABLE);
+    setZoom(level >= 0 ? level : sizes.length - 1);
+    centreOn(target || map);
+  }, true);
+  window.addEventListener("resize", function () {
+    var current = size();
+    sizes = levels();
+    var best = 0;
+    sizes.forEach(function (s, i) { if (s <= current) best = i; });
+    setZoom(best);
   });
   applyZoom();
 
