@@ -208,3 +208,18 @@ def test_picked_seats_are_free_distinct_and_side_by_side_when_a_run_exists(cells
     ] == list(range(picked[0].column, picked[0].column + party))
     if runs:  # a run of `party` free seats in one row exists: one is picked
         assert side_by_side
+
+
+def test_the_sweep_command_offers_freed_seats(sold_out, showtime, make_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    entry = waitlist.join_waitlist(showtime=showtime, user=make_user())
+    SeatInventory.objects.filter(showtime=showtime, seat__row_label="4").update(
+        state=SeatInventory.State.FREE
+    )
+    out = StringIO()
+    call_command("waitlist_sweep", stdout=out)
+    assert "Made 1 waiting-list offers." in out.getvalue()
+    assert len(_offered(entry)) == 1

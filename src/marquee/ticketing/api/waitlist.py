@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
@@ -33,7 +33,7 @@ def join(request: HttpRequest, payload: WaitlistIn):
         showtime=showtime, user=request.user, party_size=payload.party_size
     )
     entry = waitlist.entry_of(entry_id=entry.pk, user=request.user)
-    return 201, waitlist_out(entry, now=timezone.now())
+    return Status(201, waitlist_out(entry, now=timezone.now()))
 
 
 @router.get(
