@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from marquee.accounts.permissions import AnyUser
 from marquee.catalog.models import Title
-from marquee.ticketing.models import Review, WaitlistEntry
+from marquee.ticketing.models import Review, SeatInventory, Showtime, WaitlistEntry
+from marquee.ticketing.services.holds import claimable
+from marquee.venues.models import Seat, SeatType
+
+#: Seat kinds a waiter may be offered: a wheelchair space or a lone couple seat is not
+#: what a waiter asked for (couple seats are sold as pairs; see ``holds.resolve_seats``).
+OFFERED_KINDS = (SeatType.STANDARD, SeatType.VIP)
+
+
+def offerable_seats(showtime: Showtime, now: datetime | None = None) -> list[Seat]:
+    """Seats of ``showtime`` a waiter could be offered at ``now``, by row then column."""
+    now = now or timezone.now()
+    ids = SeatInventory.objects.filter(showtime=showtime).filter(claimable(now))
+    return list(
+        Seat.objects.filter(pk__in=ids.values("seat_id"), kind__in=OFFERED_KINDS).order_by(
+            "row", "column"
+        )
+    )
+
+
+def sold_out(showtime: Showtime, now: datetime | None = None) -> bool:
+    """No seat a waiter could be offered is free: the showtime's waiting list is open."""
+    now = now or timezone.now()
+    ids = SeatInventory.objects.filter(showtime=showtime).filter(claimable(now))
+    return not Seat.objects.filter(pk__in=ids.values("seat_id"), kind__in=OFFERED_KINDS).exists()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 
 from marquee.web.views import (
     account,
+    audience,
     booking,
     console,
     finance,
@@ -71,4 +72,10 @@ urlpatterns = [
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
+    # search, waiting lists and reviews
+    path("search/", audience.search, name="search"),
+    path("showtimes/<mqid:showtime_id>/waitlist/", audience.join, name="waitlist-join"),
+    path("waitlist/<mqid:entry_id>/accept/", audience.accept, name="waitlist-accept"),
+    path("waitlist/<mqid:entry_id>/leave/", audience.decline, name="waitlist-leave"),
+    path("films/<slug:slug>/review/", audience.review, name="film-review"),
 ]

@@ -36,33 +36,20 @@ from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError, NotFound
 from marquee.ticketing import queries
 from marquee.ticketing.audience_errors import AudienceErrorCode
+from marquee.ticketing.audience_queries import offerable_seats
 from marquee.ticketing.limits import hold_duration
 from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime, WaitlistEntry
 from marquee.ticketing.models.audience import MAX_PARTY
 from marquee.ticketing.services import holds, orders
 from marquee.ticketing.services._common import Guard, SeatsTaken, guarded, update_inventory
-from marquee.venues.models import Seat, SeatType
+from marquee.venues.models import Seat
 
 logger = logging.getLogger(__name__)
-
-#: Seat kinds a waiter may be offered: a wheelchair space or a lone couple seat is not
-#: what a waiter asked for (couple seats are sold as pairs; see ``holds.resolve_seats``).
-OFFERED_KINDS = (SeatType.STANDARD, SeatType.VIP)
 
 
 def offer_duration() -> timedelta:
     """How long offered seats stay held for a waiter (``MARQUEE_WAITLIST_OFFER_MINUTES``, 10)."""
     return timedelta(minutes=getattr(settings, "MARQUEE_WAITLIST_OFFER_MINUTES", 10))
-
-
-def offerable_seats(showtime: Showtime, now: datetime) -> list[Seat]:
-    """Seats of ``showtime`` a waiter could be offered at ``now``, by row then column."""
-    ids = SeatInventory.objects.filter(showtime=showtime).filter(holds.claimable(now))
-    return list(
-        Seat.objects.filter(pk__in=ids.values("seat_id"), kind__in=OFFERED_KINDS).order_by(
-            "row", "column"
-        )
-    )
 
 
 def pick_seats(free: list[Seat], party: int) -> list[Seat] | None:

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing.services import rounds
 from marquee.venues import queries as venue_queries
-from marquee.web import queries
+from marquee.web import audience, queries
+from marquee.web import schedule as filters
 from marquee.web.city import current_city, remember_city
 from marquee.web.views.common import domain_errors, parse_date, safe_next
 
@@ -28,6 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["catalog"] = queries.catalog_cards()
     else:
         context["listing"] = queries.home_listing(city=city, user=request.user)
+    listing = context.get("listing")
+    cards = [*listing.now_showing, *listing.coming_soon] if listing else context["catalog"]
+    context["ratings"] = audience.card_ratings(cards)
     response = render(request, "web/home.html", context)
     if city is not None and request.GET.get("city") == city.code:
         remember_city(request, response, city)
@@ -72,7 +76,19 @@ def film(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "today": timezone.localdate(),
     }
+    context.update(_filtered(request, schedule, day))
+    context.update(audience.film_extras(title, request.user))
     return render(request, "web/film.html", context)
+
+
+def _filtered(request: HttpRequest, days: list, day) -> dict:
+    """The chosen day narrowed by the visitor's filters, nearest cinemas first when located."""
+    chosen = filters.parse_filters(request.GET)
+    return {
+        "filters": chosen,
+        "filter_options": filters.filter_options(days),
+        "shown": filters.filter_day(day, chosen) if day is not None else None,
+    }
 
 
 @require_POST
