@@ -24,6 +24,7 @@ from marquee.core.errors import (
 from marquee.core.text import TextErrorCode, clean_text
 from marquee.finance.errors import FinanceErrorCode
 from marquee.payments.errors import PaymentsErrorCode
+from marquee.ticketing.audience_errors import AudienceErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
 
@@ -36,6 +37,7 @@ ENUMS = [
     CatalogErrorCode,
     PaymentsErrorCode,
     FinanceErrorCode,
+    AudienceErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used."]
