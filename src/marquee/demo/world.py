@@ -24,6 +24,7 @@ from marquee.accounts.models import Membership, Organisation, Role, User
 from marquee.catalog import services as catalog
 from marquee.catalog.models import Company, Genre, Title
 from marquee.demo.accounts import DemoAccount, demo_user
+from marquee.demo.audience import load_demo_audience
 from marquee.demo.catalog_data import (
     CATALOG_TITLES,
     COMPANIES,
@@ -300,6 +301,12 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
 
     _say(stdout, "Finance: two comparable half-years of books and the HK$5 billion programme…")
     accounts += load_demo_finance(today=today).accounts
+    _say(
+        stdout,
+        "Posters, trailers, cinema locations and reviews: {posters} posters.".format(
+            **load_demo_audience()
+        ),
+    )
 
     summary = world_counts()
     summary["rates"] = rates
