@@ -38,11 +38,13 @@ def main(argv: list[str]) -> int:
 
     command = argv[0] if argv else ""
     if command == "seed":
+        from tests.browser.seed_ux_features import seed_ux_features
         from tests.web.world import build_world
 
         with transaction.atomic():
             world = build_world()
-        print(json.dumps(world.as_json()))
+            extra = seed_ux_features(world)
+        print(json.dumps(world.as_json() | extra))
         return 0
     if command == "expire-order":
         from marquee.ticketing.models import Hold, Order, SeatInventory
