@@ -154,3 +154,17 @@ def test_a_refund_offers_the_seat_to_the_waiter(web, client_as):
     assert entry.status == "offered"
     assert sorted(s.code for s in entry.hold.seats.all()) == ["4-6", "4-7"]
     assert entry.offer_expires_at > timezone.now() + timedelta(minutes=5)
+
+
+def test_cinema_page_filters_by_format_and_time_of_day(web, client_as):
+    client = client_as("fan")
+    day = _day(web, "star-tide-11")
+    page = client.get("/cinemas/sanlitun/", {"date": day}).content.decode()
+    every = page.count('data-testid="showtime"')
+    imax = client.get("/cinemas/sanlitun/", {"date": day, "format": "IMAX"}).content.decode()
+    assert imax.count('data-testid="showtime"') == 3 < every
+    morning = client.get(
+        "/cinemas/sanlitun/", {"date": day, "format": "IMAX", "time": "morning"}
+    ).content.decode()
+    assert morning.count('data-testid="showtime"') == 1
+    assert 'data-testid="filters-hidden"' in morning

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from marquee.ticketing.models import ShowtimeFormat
 from marquee.venues.models import SeatType, Venue
@@ -216,4 +217,33 @@ def filter_options(days: list[DayShowtimes]) -> FilterOptions:
         districts=sorted({v.district for v in venues.values() if v.district}),
         price_steps=sorted(prices),
         currency=currency,
+    )
+
+
+@dataclass(frozen=True)
+class CinemaDay:
+    """A cinema's day by film, narrowed by format and time of day."""
+
+    groups: list[Any]
+    hidden: int
+    formats: list[tuple[str, str]]
+
+
+def filter_cinema_day(groups: list[Any], filters: Filters) -> CinemaDay:
+    """``groups`` (``web.queries.TitleShowtimes``) keeping the showtimes of the chosen format
+    and time of day; the formats offered are those the day has."""
+    labels = dict(ShowtimeFormat.choices)
+    present = sorted({c.showtime.format for g in groups for c in g.showtimes})
+    narrowed = Filters(format=filters.format, time_of_day=filters.time_of_day)
+    kept_groups = []
+    hidden = 0
+    for group in groups:
+        kept = [c for c in group.showtimes if _keeps(c, c.showtime.venue, narrowed)]
+        hidden += len(group.showtimes) - len(kept)
+        if kept:
+            kept_groups.append(type(group)(title=group.title, showtimes=kept))
+    return CinemaDay(
+        groups=kept_groups,
+        hidden=hidden,
+        formats=[(f, str(labels.get(f, f))) for f in present],
     )

@@ -143,6 +143,9 @@ def cinema(request: HttpRequest, slug: str) -> HttpResponse:
         "days": days,
         "day": day,
         "schedule": queries.cinema_day(venue=venue, day=day, user=request.user),
+        "filters": filters.parse_filters(request.GET),
         "page_title": _("Cinema"),
     }
+    narrowed = filters.filter_cinema_day(context["schedule"], context["filters"])
+    context.update(schedule=narrowed.groups, shown=narrowed)
     return render(request, "web/cinema.html", context)
