@@ -16,10 +16,6 @@ from marquee.ticketing.services.reviews import has_seen
 from marquee.venues.models import Venue
 from marquee.venues.queries import MAX_SEARCH, search_venues
 
-#: Trailer hosts whose links are shown as such (any other https link is shown too, as
-#: a plain link: the CSP allows no third-party frames, so nothing is embedded).
-KNOWN_TRAILER_HOSTS = ("www.youtube.com", "youtu.be", "v.qq.com", "www.bilibili.com", "vimeo.com")
-
 
 @dataclass(frozen=True)
 class SearchResults:

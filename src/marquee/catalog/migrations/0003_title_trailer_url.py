@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='title',
             name='trailer_url',
-            field=models.URLField(blank=True, help_text='An https link to the trailer; shown as a link (embedded for known hosts).', max_length=300),
+            field=models.CharField(blank=True, help_text='An https link to the trailer; shown as a link.', max_length=300),
         ),
     ]
