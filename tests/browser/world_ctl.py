@@ -45,6 +45,7 @@ def main(argv: list[str]) -> int:
         from tests.browser.seed_analytics import seed_analytics
         from tests.browser.seed_marketing import seed_marketing
         from tests.browser.seed_ux_fixes import seed_ux_fixes
+        from tests.browser.seed_ux_features import seed_ux_features
         from tests.web.world import build_world
 
         with transaction.atomic():
@@ -57,6 +58,8 @@ def main(argv: list[str]) -> int:
             seed_marketing(world)
             seed_ux_fixes(world)
         print(json.dumps(world.as_json()))
+            extra = seed_ux_features(world)
+        print(json.dumps(world.as_json() | extra))
         return 0
     if command == "expire-order":
         from marquee.ticketing.models import Hold, Order, SeatInventory

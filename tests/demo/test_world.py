@@ -71,10 +71,13 @@ CITIES = {"beijing", "shanghai", "guangzhou", "shenzhen", "hangzhou", "chengdu",
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        # The generated posters are files: written to a temporary media root.
+        override_settings(
+            PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=tmp_path_factory.mktemp("media")
+        ),
         transaction.atomic(),
     ):
         first = load_world()
@@ -234,3 +237,22 @@ def test_home_page_lists_the_demo_films(db_in_world, client):
     zh = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "毒舌大狀" in zh and "港灣燈火" in zh
     assert '<html lang="zh-hant">' in zh
+
+
+def test_demo_films_have_posters_trailers_and_cinemas_locations(db_in_world):
+    from marquee.ticketing.models import Review, Ticket
+    from marquee.venues.models import Venue
+
+    films = Title.objects.filter(kind=Title.Kind.FILM)
+    assert films.exists()
+    assert not films.filter(poster="").exists()
+    assert not films.filter(trailer_url="").exists()
+    assert all(t.trailer_url.startswith("https://") for t in films)
+    sanlitun = Venue.objects.get(slug="huaxia-beijing-sanlitun")
+    assert (sanlitun.district_zh_hans, sanlitun.latitude is not None) == ("朝阳区", True)
+    reviewed = Review.objects.select_related("title")
+    assert reviewed.exists()
+    for review in reviewed:  # every demo review is by someone whose ticket was scanned
+        assert Ticket.objects.filter(
+            order__user=review.user, showtime__title=review.title, status="used"
+        ).exists()

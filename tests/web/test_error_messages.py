@@ -31,6 +31,7 @@ from marquee.marketing.errors import PIECES as MARKETING_PIECES
 from marquee.marketing.errors import MarketingErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.rights.errors import RightsErrorCode
+from marquee.ticketing.audience_errors import AudienceErrorCode
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.venues.errors import VenuesErrorCode
 
@@ -49,6 +50,7 @@ ENUMS = [
     MerchErrorCode,
     AnalyticsErrorCode,
     MarketingErrorCode,
+    AudienceErrorCode,
 ]
 #: Sentences that functions of the detail fall back to or are built from.
 PIECES = ["This password cannot be used.", *MARKETING_PIECES]

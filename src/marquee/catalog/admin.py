@@ -116,6 +116,7 @@ class TitleAdmin(CatalogAccessMixin, admin.ModelAdmin):
                     "languages",
                     "hk_classification",
                     "poster",
+                    "trailer_url",
                 ]
             },
         ),

@@ -79,6 +79,7 @@ class TitleSummaryOut(Schema):
     hk_classification: str | None
     release_dates: list[ReleaseOut]
     poster_url: str | None
+    trailer_url: str = Field("", description="An https link to the trailer, or empty")
 
 
 class TitleOut(TitleSummaryOut):
@@ -183,6 +184,7 @@ class TitlePatch(Schema):
     genres: list[str] | None = None
     languages: list[str] | None = None
     hk_classification: Classification | None = None
+    trailer_url: str | None = Field(None, max_length=300, description='https link; "" removes it')
     release_dates: list[ReleaseIn] | None = None
     credits: list[CreditIn] | None = None
 
@@ -247,6 +249,7 @@ def _summary_fields(request: HttpRequest, title: Title, lang: str) -> dict[str, 
             ReleaseOut(territory=r.territory, date=r.date) for r in title.release_dates.all()
         ],
         "poster_url": request.build_absolute_uri(title.poster.url) if title.poster else None,
+        "trailer_url": title.trailer_url,
     }
 
 

@@ -47,3 +47,7 @@ class CatalogErrorCode(ErrorCode):
     INVALID_COMPANY_ROLE = "invalid_company_role", _("That is not a company role.")
     COMPANY_NAME_TAKEN = "company_name_taken", _("Another company already has this name.")
     INVALID_GENRE = "invalid_genre", _("Some details of this genre are not valid.")
+    INVALID_TRAILER = (
+        "invalid_trailer",
+        _("A trailer is an https:// link of at most 300 characters."),
+    )

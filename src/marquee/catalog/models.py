@@ -103,6 +103,11 @@ class Title(models.Model):
     languages = models.JSONField(default=list, blank=True, help_text=_("Spoken language codes"))
     hk_classification = models.CharField(max_length=3, choices=HKClassification.choices, blank=True)
     poster = models.ImageField(upload_to="posters/", blank=True)
+    trailer_url = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("An https link to the trailer; shown as a link."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

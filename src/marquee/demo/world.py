@@ -25,6 +25,7 @@ from marquee.catalog import services as catalog
 from marquee.catalog.models import Company, Genre, Title
 from marquee.demo.accounts import DemoAccount, demo_user
 from marquee.demo.analytics import load_demo_analytics
+from marquee.demo.audience import load_demo_audience
 from marquee.demo.catalog_data import (
     CATALOG_TITLES,
     COMPANIES,
@@ -314,6 +315,12 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     _say(stdout, "Analytics: a year of box-office history and the national totals…")
     load_demo_analytics(today=today)
     load_demo_marketing(today=today)
+    _say(
+        stdout,
+        "Posters, trailers, cinema locations and reviews: {posters} posters.".format(
+            **load_demo_audience()
+        ),
+    )
 
     summary = world_counts()
     summary["rates"] = rates

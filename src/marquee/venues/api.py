@@ -96,6 +96,9 @@ class VenueOut(Schema):
     address_en: str
     address_zh_hans: str
     address_zh_hant: str
+    district: str = ""
+    latitude: str | None = Field(None, description="WGS 84 degrees, as a decimal string")
+    longitude: str | None = Field(None, description="WGS 84 degrees, as a decimal string")
     city: str
     city_name: str
     chain: str
@@ -195,6 +198,9 @@ def _venue_fields(venue: Venue, hall_count: int) -> dict[str, Any]:
         "address_en": venue.address_en,
         "address_zh_hans": venue.address_zh_hans,
         "address_zh_hant": venue.address_zh_hant,
+        "district": venue.district,
+        "latitude": None if venue.latitude is None else str(venue.latitude),
+        "longitude": None if venue.longitude is None else str(venue.longitude),
         "city": venue.city.code,
         "city_name": venue.city.name,
         "chain": venue.chain.slug,
@@ -215,15 +221,17 @@ def list_cities(request: HttpRequest):
     "/cinemas",
     response=list[VenueOut],
     auth=None,
-    summary="Cinemas, optionally of one city (?city=<code>)",
+    summary="Cinemas, optionally of one city (?city=<code>) or matching ?q= in any language",
 )
-def list_cinemas(request: HttpRequest, city: str | None = None):
+def list_cinemas(request: HttpRequest, city: str | None = None, q: str | None = None):
     user = acting_user(request)
     qs = (
         queries.venues_in_city(city, user=user)
         if city
         else queries.visible_venues(user).order_by("city__name_en", "name_en")
     )
+    if q is not None:
+        qs = qs.filter(pk__in=queries.search_venues(q, user=user).values("pk"))
     qs = qs.annotate(hall_total=Count("halls"))
     return [VenueOut(**_venue_fields(v, v.hall_total)) for v in qs]
 

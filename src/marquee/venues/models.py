@@ -55,6 +55,12 @@ class Venue(models.Model):
     address_en = models.CharField(max_length=300, blank=True)
     address_zh_hans = models.CharField(max_length=300, blank=True)
     address_zh_hant = models.CharField(max_length=300, blank=True)
+    district_en = models.CharField(max_length=100, blank=True)
+    district_zh_hans = models.CharField(max_length=100, blank=True)
+    district_zh_hant = models.CharField(max_length=100, blank=True)
+    # WGS 84 degrees, for "cinemas near me" (distances are computed, never stored).
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     time_zone = models.CharField(max_length=64)
     currency = models.CharField(max_length=3)
     # Refund and exchange rule of the venue (ticketing reads these).
@@ -79,6 +85,10 @@ class Venue(models.Model):
     @property
     def address(self) -> str:
         return pick_localized(self, "address")
+
+    @property
+    def district(self) -> str:
+        return pick_localized(self, "district")
 
 
 class Hall(models.Model):

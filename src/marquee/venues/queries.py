@@ -132,6 +132,41 @@ def venues_in_city(city_code: str, *, user: AnyUser | None = None) -> QuerySet[V
     return visible_venues(user).filter(city=city).order_by("name_en")
 
 
+#: The longest search text a visitor may send (longer is cut, never an error).
+MAX_SEARCH = 100
+
+
+def search_venues(q: str | None, *, user: AnyUser | None = None) -> QuerySet[Venue]:
+    """Visible venues whose name, district, address or chain matches ``q`` in any language.
+
+    Case-insensitive substring match; an empty ``q`` (after trimming; a NUL
+    is dropped) matches nothing.
+    """
+    text = (q or "").replace("\x00", "").strip()[:MAX_SEARCH]
+    if not text:
+        return Venue.objects.none()
+    match = Q()
+    for field in (
+        "name_en",
+        "name_zh_hans",
+        "name_zh_hant",
+        "district_en",
+        "district_zh_hans",
+        "district_zh_hant",
+        "address_en",
+        "address_zh_hans",
+        "address_zh_hant",
+        "chain__name_en",
+        "chain__name_zh_hans",
+        "chain__name_zh_hant",
+        "city__name_en",
+        "city__name_zh_hans",
+        "city__name_zh_hant",
+    ):
+        match |= Q(**{f"{field}__icontains": text})
+    return visible_venues(user).filter(match).order_by("city__name_en", "name_en")
+
+
 def venue_with_halls(slug: str, *, user: AnyUser | None = None) -> Venue:
     """One visible venue by slug with its halls prefetched (two queries).
 

@@ -10,6 +10,7 @@ Each write runs in one transaction and changes nothing when it raises.
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 from typing import Any, Final
 
 from django.db import IntegrityError, transaction
@@ -238,7 +239,12 @@ _VENUE_TEXT_FIELDS = {
     "address_en": 300,
     "address_zh_hans": 300,
     "address_zh_hant": 300,
+    "district_en": 100,
+    "district_zh_hans": 100,
+    "district_zh_hant": 100,
 }
+#: Coordinates (WGS 84 degrees): field → the largest magnitude allowed.
+_COORDINATE_BOUNDS = {"latitude": 90, "longitude": 180}
 
 
 def check_venue_fields(values: dict[str, Any]) -> None:
@@ -257,6 +263,12 @@ def check_venue_fields(values: dict[str, Any]) -> None:
             zoneinfo.ZoneInfo(values["time_zone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             problems.append(f"time_zone {values['time_zone']!r} is not a known IANA zone")
+    for field, bound in _COORDINATE_BOUNDS.items():
+        value = values.get(field)
+        if value is not None and not (
+            isinstance(value, Decimal) and value.is_finite() and -bound <= value <= bound
+        ):
+            problems.append(f"{field} must be a Decimal from -{bound} to {bound}")
     if "currency" in values and not is_supported_currency(values["currency"]):
         problems.append(f"currency {values['currency']!r} is not a supported ISO 4217 code")
     if problems:
@@ -345,6 +357,7 @@ UPDATABLE_VENUE_FIELDS = frozenset(
         "refund_fee_minor",
         "exchange_allowed",
         "is_active",
+        *_COORDINATE_BOUNDS,
     }
 )
 

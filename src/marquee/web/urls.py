@@ -6,6 +6,7 @@ from marquee.web.views import (
     account,
     analytics,
     assets,
+    audience,
     booking,
     console,
     crowdfunding,
@@ -137,4 +138,10 @@ urlpatterns += [
     path("account/profile/", marketing.profile, name="account-profile"),
     # issue 14: the icon browsers ask for on every page
     path("favicon.ico", assets.favicon, name="favicon"),
+    # search, waiting lists and reviews
+    path("search/", audience.search, name="search"),
+    path("showtimes/<mqid:showtime_id>/waitlist/", audience.join, name="waitlist-join"),
+    path("waitlist/<mqid:entry_id>/accept/", audience.accept, name="waitlist-accept"),
+    path("waitlist/<mqid:entry_id>/leave/", audience.decline, name="waitlist-leave"),
+    path("films/<slug:slug>/review/", audience.review, name="film-review"),
 ]

@@ -148,6 +148,7 @@ def update_title(
     hk_classification: str = UNSET,
     release_dates: Sequence[ReleaseSpec] = UNSET,
     credits: Sequence[CreditSpec] = UNSET,
+    trailer_url: str = UNSET,
 ) -> Title:
     """Change the given fields of ``title``; keywords left out stay as they are.
 
@@ -174,6 +175,7 @@ def update_title(
             "year": year,
             "languages": languages,
             "hk_classification": hk_classification,
+            "trailer_url": trailer_url,
         }.items()
         if value is not UNSET
     }

@@ -305,9 +305,28 @@ def _clean_title_fields(values: dict[str, Any]) -> dict[str, Any]:
                     code=CatalogErrorCode.INVALID_CLASSIFICATION,
                 )
             )
+        elif field == "trailer_url":
+            cleaned[field] = _trailer_url(value)
         else:  # pragma: no cover - guarded by the callers' signatures
             raise TypeError(f"unknown title field {field!r}")
     return cleaned
+
+
+def _trailer_url(value: Any) -> str:
+    """An https URL of at most 300 characters, or ``""`` to remove the trailer."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    text = _text(value, field="trailer_url", max_length=300, required=False)
+    if not text:
+        return ""
+    try:
+        URLValidator(schemes=["https"])(text)
+    except ValidationError as exc:
+        raise _invalid(
+            CatalogErrorCode.INVALID_TRAILER, "A trailer is an https:// link.", "trailer_url"
+        ) from exc
+    return text
 
 
 def _check_episodes(kind: str, episodes: int | None) -> None:

@@ -22,10 +22,12 @@ from marquee.ticketing.api import (
     holds,
     orders,
     refunds,
+    reviews,
     rounds,
     settlement,
     showtimes,
     waiting_room,
+    waitlist,
 )
 
 router = Router(tags=["ticketing"])
@@ -40,6 +42,8 @@ for _resource in (
     exchanges,
     checkin,
     settlement,
+    waitlist,
+    reviews,
 ):
     for _view in _resource.router.path_operations.values():
         for _operation in _view.operations:

@@ -17,6 +17,7 @@ beyond small, read-only helpers.
 """
 
 from marquee.ticketing.models.aftersale import OrderRefund, Scan, TicketExchange
+from marquee.ticketing.models.audience import Review, WaitlistEntry
 from marquee.ticketing.models.rounds import (
     InvitationCode,
     InvitationRedemption,
@@ -47,6 +48,7 @@ __all__ = [
     "OrderLine",
     "OrderRefund",
     "PresaleRound",
+    "Review",
     "RoundAllowance",
     "Scan",
     "SeatInventory",
@@ -58,5 +60,6 @@ __all__ = [
     "TicketExchange",
     "TitleSettlementRule",
     "WaitingRoomEntry",
+    "WaitlistEntry",
     "WantToSee",
 ]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from marquee.ticketing import audience_queries
+from marquee.ticketing.services import waitlist
 from marquee.web import order_centre
 from marquee.web.views.common import domain_errors
 
@@ -14,7 +17,14 @@ from marquee.web.views.common import domain_errors
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/orders.html", {"centre": order_centre.order_centre(request.user)})
+    # Looking is when seats freed by lapsed holds are offered (no event tells of those).
+    waitlist.sweep_waitlists(user=request.user)
+    context = {
+        "centre": order_centre.order_centre(request.user),
+        "waitlist": list(audience_queries.waitlist_of(request.user, open_only=True)),
+        "now": timezone.now(),
+    }
+    return render(request, "web/orders.html", context)
 
 
 @login_required

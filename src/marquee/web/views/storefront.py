@@ -16,7 +16,8 @@ from marquee.analytics import recommend
 from marquee.ticketing import queries as ticketing_queries
 from marquee.ticketing.services import rounds
 from marquee.venues import queries as venue_queries
-from marquee.web import queries
+from marquee.web import audience, queries
+from marquee.web import schedule as filters
 from marquee.web.city import current_city, remember_city
 from marquee.web.views.common import domain_errors, parse_date, safe_next
 
@@ -31,6 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["listing"] = queries.home_listing(city=city, user=request.user)
         if request.user.is_authenticated:
             context["for_you"] = recommend.for_user(request.user, k=6, city_code=city.code)
+    listing = context.get("listing")
+    cards = [*listing.now_showing, *listing.coming_soon] if listing else context["catalog"]
+    context["ratings"] = audience.card_ratings(cards)
     response = render(request, "web/home.html", context)
     if city is not None and request.GET.get("city") == city.code:
         remember_city(request, response, city)
@@ -76,7 +80,19 @@ def film(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "today": timezone.localdate(),
     }
+    context.update(_filtered(request, schedule, day))
+    context.update(audience.film_extras(title, request.user))
     return render(request, "web/film.html", context)
+
+
+def _filtered(request: HttpRequest, days: list, day) -> dict:
+    """The chosen day narrowed by the visitor's filters, nearest cinemas first when located."""
+    chosen = filters.parse_filters(request.GET)
+    return {
+        "filters": chosen,
+        "filter_options": filters.filter_options(days),
+        "shown": filters.filter_day(day, chosen) if day is not None else None,
+    }
 
 
 @require_POST
@@ -131,6 +147,9 @@ def cinema(request: HttpRequest, slug: str) -> HttpResponse:
         "days": days,
         "day": day,
         "schedule": queries.cinema_day(venue=venue, day=day, user=request.user),
+        "filters": filters.parse_filters(request.GET),
         "page_title": _("Cinema"),
     }
+    narrowed = filters.filter_cinema_day(context["schedule"], context["filters"])
+    context.update(schedule=narrowed.groups, shown=narrowed)
     return render(request, "web/cinema.html", context)

@@ -1,0 +1,102 @@
+"""The waiting list and reviews over the API: problem+json for every refusal, nothing half-written."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from marquee.core import outbox
+from marquee.ticketing.models import Review, SeatInventory, Ticket, WaitlistEntry
+from marquee.ticketing.services import reviews
+from marquee.ticketing.services.refunds import refund_tickets
+
+from .api_calls import API, post, problem
+from .buying import buy, tickets
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def sold_out(showtime, buyer):
+    order = buy(showtime, buyer, "2-3")
+    SeatInventory.objects.filter(showtime=showtime, state=SeatInventory.State.FREE).update(
+        state=SeatInventory.State.SOLD
+    )
+    return order
+
+
+def test_join_look_accept_over_the_api(sold_out, showtime, buyer, make_user):
+    waiter = make_user()
+    client = _client(waiter)
+    free_first = post(client, "/waitlist", {"showtime_id": showtime.pk, "party_size": 9})
+    assert free_first.status_code == 422  # the schema bounds the party
+    joined = post(client, "/waitlist", {"showtime_id": showtime.pk})
+    assert joined.status_code == 201, joined.content
+    entry_id = joined.json()["id"]
+    assert joined.json()["status"] == "waiting"
+    problem(post(client, "/waitlist", {"showtime_id": showtime.pk}), 409, "waitlist_already_joined")
+    refund_tickets(order=sold_out, ticket_ids=[tickets(sold_out)["2-3"].pk], actor=buyer)
+    outbox.drain()
+    mine = client.get(f"{API}/waitlist").json()
+    assert [(e["id"], e["status"], e["offered_seats"]) for e in mine] == [
+        (entry_id, "offered", ["2-3"])
+    ]
+    accepted = post(client, f"/waitlist/{entry_id}/accept", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert accepted.status_code == 201, accepted.content
+    again = post(client, f"/waitlist/{entry_id}/accept", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert again.json() == accepted.json()  # the same key answers the same order
+    problem(post(client, f"/waitlist/{entry_id}/accept"), 409, "waitlist_no_offer")
+    assert WaitlistEntry.objects.get(pk=entry_id).status == "accepted"
+
+
+def test_joining_a_showtime_with_free_seats_is_refused(showtime, make_user):
+    client = _client(make_user())
+    problem(post(client, "/waitlist", {"showtime_id": showtime.pk}), 409, "waitlist_not_sold_out")
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_a_review_needs_a_used_ticket(showtime, buyer):
+    order = buy(showtime, buyer, "2-3")
+    client = _client(buyer)
+    slug = showtime.title.slug
+    body = {"stars": 4, "text": "Good"}
+    refused = client.put(f"{API}/reviews/{slug}", body, content_type="application/json")
+    problem(refused, 403, "review_needs_used_ticket")
+    assert not Review.objects.exists()
+    Ticket.objects.filter(order=order).update(status=Ticket.Status.USED)
+    problem(
+        client.put(f"{API}/reviews/{slug}", {"stars": 6}, content_type="application/json"),
+        400,
+        "review_stars",
+    )
+    written = client.put(f"{API}/reviews/{slug}", body, content_type="application/json")
+    assert written.status_code == 200, written.content
+    changed = client.put(
+        f"{API}/reviews/{slug}",
+        {"stars": 2, "text": "On reflection…"},
+        content_type="application/json",
+    )
+    assert changed.json()["id"] == written.json()["id"]
+    listed = Client().get(f"{API}/reviews/{slug}").json()
+    assert (listed["count"], listed["average"]) == (1, "2.0")
+
+
+def test_hidden_reviews_leave_the_average(showtime, make_user, admin_user):
+    slug = showtime.title.slug
+    for stars in (5, 4, 1):
+        user = make_user()
+        order = buy(showtime, user, f"2-{stars + 1}")
+        Ticket.objects.filter(order=order).update(status=Ticket.Status.USED)
+        reviews.write_review(user=user, title=showtime.title, stars=stars, text="")
+    assert Client().get(f"{API}/reviews/{slug}").json()["average"] == "3.3"
+    worst = Review.objects.get(stars=1)
+    reviews.moderate_review(actor=admin_user, review_id=worst.pk, hidden=True)
+    listed = Client().get(f"{API}/reviews/{slug}").json()
+    assert (listed["count"], listed["average"]) == (2, "4.5")
+    assert [r["stars"] for r in listed["reviews"]] == [4, 5]
