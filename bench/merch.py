@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import queue
-import statistics
 import threading
 import time
 from typing import Any

@@ -238,8 +238,8 @@ def _mount_routers() -> None:
     from marquee.crowdfunding.api import router as crowdfunding_router
     from marquee.finance.api import router as finance_router
     from marquee.investment.api import router as investment_router
-    from marquee.merch.api import router as merch_router
     from marquee.marketing.api import router as marketing_router
+    from marquee.merch.api import router as merch_router
     from marquee.payments.api import router as payments_router
     from marquee.rights.api import router as rights_router
     from marquee.ticketing.api import router as ticketing_router

@@ -40,12 +40,12 @@ def main(argv: list[str]) -> int:
 
     command = argv[0] if argv else ""
     if command == "seed":
-        from tests.browser.seed_crowdfunding import seed_crowdfunding
-        from tests.browser.seed_rights import seed_rights
         from tests.browser.seed_analytics import seed_analytics
+        from tests.browser.seed_crowdfunding import seed_crowdfunding
         from tests.browser.seed_marketing import seed_marketing
-        from tests.browser.seed_ux_fixes import seed_ux_fixes
+        from tests.browser.seed_rights import seed_rights
         from tests.browser.seed_ux_features import seed_ux_features
+        from tests.browser.seed_ux_fixes import seed_ux_fixes
         from tests.web.world import build_world
 
         with transaction.atomic():
@@ -57,7 +57,6 @@ def main(argv: list[str]) -> int:
             seed_analytics(world)
             seed_marketing(world)
             seed_ux_fixes(world)
-        print(json.dumps(world.as_json()))
             extra = seed_ux_features(world)
         print(json.dumps(world.as_json() | extra))
         return 0

@@ -26,9 +26,9 @@ from marquee.core.text import TextErrorCode, clean_text
 from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.finance.errors import FinanceErrorCode
 from marquee.investment.errors import InvestmentErrorCode
-from marquee.merch.errors import MerchErrorCode
 from marquee.marketing.errors import PIECES as MARKETING_PIECES
 from marquee.marketing.errors import MarketingErrorCode
+from marquee.merch.errors import MerchErrorCode
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.rights.errors import RightsErrorCode
 from marquee.ticketing.audience_errors import AudienceErrorCode

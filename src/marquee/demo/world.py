@@ -38,9 +38,9 @@ from marquee.demo.catalog_data import (
 from marquee.demo.crowdfunding import load_demo_crowdfunding
 from marquee.demo.finance import load_demo_finance
 from marquee.demo.investment import load_demo_investment
-from marquee.demo.rights import load_demo_rights
-from marquee.demo.merch import load_demo_merch
 from marquee.demo.marketing import load_demo_marketing
+from marquee.demo.merch import load_demo_merch
+from marquee.demo.rights import load_demo_rights
 from marquee.demo.ticketing import load_demo_ticketing
 
 #: Extra generated films per step of ``scale`` above 1.

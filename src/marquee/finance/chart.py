@@ -139,6 +139,7 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "Participations of co-financiers and talent",
         "联合投资方及主创分成",
         "聯合投資方及主創分成",
+    ),
     # crowdfunding
     (
         "2630",

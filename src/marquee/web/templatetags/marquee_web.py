@@ -115,6 +115,18 @@ def get_item(mapping, key):
         return None
 
 
+_STAFF_TOOLS = (
+    "console",
+    "scanner",
+    "finance",
+    "investment",
+    "statements",
+    "rights",
+    "analytics",
+    "marketing",
+)
+
+
 @register.simple_tag(takes_context=True)
 def staff_access(context) -> dict[str, bool]:
     """Which staff tools the signed-in user may open (one cached membership query)."""
@@ -124,9 +136,7 @@ def staff_access(context) -> dict[str, bool]:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"console": False, "scanner": False, "finance": False, "rights": False}
-        return {"console": False, "scanner": False, "finance": False, "analytics": False}
-        return {"console": False, "scanner": False, "finance": False, "marketing": False}
+        return dict.fromkeys(_STAFF_TOOLS, False)
     operator = has_role(user, Role.CINEMA_OPERATOR)
     return {
         "console": operator or has_role(user, Role.DISTRIBUTION),
