@@ -90,8 +90,10 @@ def moviegoer_token(make_user) -> str:
     showtime = make_showtime(world)
     fan = make_user()
     hold = holds.place_hold(showtime=showtime, seat_codes=["2-4", "2-5"], user=fan).hold
-    order = orders.place_order(hold=hold, user=fan).order
+    # Held before the order is opened: once an order waits for payment no further
+    # seats of the showtime are held (one order to pay at a time).
     other = holds.place_hold(showtime=showtime, seat_codes=["3-4"], user=fan).hold
+    order = orders.place_order(hold=hold, user=fan).order
     started = orders.pay_order(order=order, user=fan)
     token, raw = create_api_token(user=fan, name="fuzz")
     KNOWN.clear()
