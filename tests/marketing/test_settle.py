@@ -62,3 +62,18 @@ def test_every_posted_entry_balances(showtime, buyer, voucher):
     totals = JournalLine.objects.aggregate(d=Sum("debit_minor"), c=Sum("credit_minor"))
     assert totals["d"] == totals["c"]
     assert _net("2690") == 0 and _net("6050") == 0
+
+
+def test_a_platform_campaign_is_a_selling_cost_of_promotion_and_distribution(
+    showtime, buyer, voucher
+):
+    from django.utils import timezone
+
+    from marquee.finance import reports
+
+    buy(showtime, buyer, ["2-3"], voucher.code)
+    today = timezone.now().date()
+    statement = reports.income_statement(date_from=today, date_to=today, compare=False)
+    segment = next(s for s in statement.segments if s.code == "promotion_distribution")
+    # Expenses are presented as negative amounts or as positive ones: either way ¥10.00.
+    assert abs(segment.line("selling_marketing").current) == 1000

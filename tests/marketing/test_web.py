@@ -71,7 +71,7 @@ def test_staff_create_a_campaign_and_read_its_report(staff, everyone):
     assert sent.status_code == 302
     report = client.get("/marketing/campaigns/spring/")
     assert report.status_code == 200
-    assert b"data-chart" in report.content
+    assert b'data-testid="no-redemptions"' in report.content
     csv = client.get("/marketing/campaigns/spring/report.csv")
     assert csv.status_code == 200 and b"Reached" in csv.content
     xlsx = client.get("/marketing/campaigns/spring/report.xlsx")
@@ -134,3 +134,10 @@ def test_pages_render_in_three_languages(staff, campaign, language):
         f"/marketing/campaigns/{campaign.slug}/",
     ):
         assert client.get(path, HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+
+
+def test_the_report_charts_redemptions_by_day(staff, showtime, buyer, voucher, campaign):
+    buy(showtime, buyer, ["2-3", "2-4"], voucher.code)
+    page = _client(staff).get(f"/marketing/campaigns/{campaign.slug}/")
+    assert b'data-testid="chart"' in page.content
+    assert b'data-testid="tickets">2<' in page.content
