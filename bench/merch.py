@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import queue
-import statistics
 import threading
 import time
 from typing import Any
@@ -77,7 +76,7 @@ def seed(buyers: int, run: int) -> tuple[int, list[int]]:
         product=product, sku="BENCH-1", label_en="Standard", price_minor=129_900, stock=run
     )
     users = User.objects.bulk_create(
-        [User(username=f"buyer{i}", password="!", email=None) for i in range(buyers)]
+        [User(username=f"buyer{i}", password="!", email=None)  # noqa: S106 - unusable for i in range(buyers)]
     )
     return variant.pk, [u.pk for u in users]
 
@@ -152,7 +151,7 @@ def _pct(values: list[float], p: float) -> float:
     if not values:
         return 0.0
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def verify(variant_id: int, run: int) -> dict[str, Any]:
