@@ -75,8 +75,9 @@ def seed(buyers: int, run: int) -> tuple[int, list[int]]:
     variant = Variant.objects.create(
         product=product, sku="BENCH-1", label_en="Standard", price_minor=129_900, stock=run
     )
+    unusable = "!"  # an unusable password: nobody logs in as a bench buyer
     users = User.objects.bulk_create(
-        [User(username=f"buyer{i}", password="!", email=None)  # noqa: S106 - unusable for i in range(buyers)]
+        [User(username=f"buyer{i}", password=unusable, email=None) for i in range(buyers)]
     )
     return variant.pk, [u.pk for u in users]
 
