@@ -228,7 +228,7 @@ def main() -> None:
         "purchase_ms_p50": round(_pct(purchases, 50), 1),
         "purchase_ms_p95": round(_pct(purchases, 95), 1),
         "refusal_ms_p50": round(_pct([r[1] * 1000 for r in refused], 50), 1),
-        **{k: v for k, v in checked["checks"].items()},
+        **checked["checks"],
     }
     width = max(map(len, summary))
     for key, value in summary.items():
