@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_fan_buys_goods_with_the_ticket_bundle(server, new_page):
+    # A paid ticket order of the fan's own for the film (whatever other journeys refunded).
+    server.ctl("buy", str(server.world["showtimes"]["long-night-13-d2"]), "fan", "6-10", "6-11")
     page = new_page(language="en")
     login(page, server, "fan")
     page.goto(server.url + "/tickets/")

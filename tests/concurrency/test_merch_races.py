@@ -95,3 +95,32 @@ def test_control_a_read_then_write_claim_oversells(edition, make_user, monkeypat
     assert sum(o.ok for o in outcomes) > RUN, "without the guard the claim should race"
     edition.refresh_from_db()
     assert edition.sold > RUN
+
+
+def test_a_buyer_cancelling_while_the_merchant_refunds_refunds_once(db, make_user):
+    import importlib
+
+    from django.apps import apps
+
+    from marquee.finance.chart import ensure_chart
+    from marquee.merch.services import tracking
+    from tests.merch.factories import buy, make_shop
+
+    importlib.import_module("marquee.places.migrations.0001_initial").seed_tree(apps)
+    ensure_chart()
+    shop = make_shop()
+    fans = [make_user() for _ in range(8)]
+    paid = [buy(fan, shop.variant, 1) for fan in fans]
+    calls = []
+    for fan, order in zip(fans, paid, strict=True):
+        calls.append(lambda f=fan, o=order: tracking.cancel_order(user=f, order_id=o.pk))
+        calls.append(lambda o=order: tracking.refund_order(actor=shop.merchant_user, order_id=o.pk))
+    outcomes = race(calls)
+    assert sum(o.ok for o in outcomes) == len(paid)  # one of each pair wins
+    losers = [o.error for o in outcomes if not o.ok]
+    assert all(getattr(e, "code", None) == "invalid_order_transition" for e in losers), losers
+    shop.variant.refresh_from_db()
+    assert (shop.variant.stock, shop.variant.sold) == (10, 0)  # stock back exactly once each
+    for order in paid:
+        payment = Payment.objects.get(pk=order.payment_id)
+        assert payment.refunded_minor == order.total_minor  # refunded once, not twice

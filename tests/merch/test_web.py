@@ -163,3 +163,16 @@ def test_the_expiry_command_gives_stock_back(make_user):
     assert "1 order(s) expired" in out.getvalue()
     shop.variant.refresh_from_db()
     assert shop.variant.stock == 10
+
+
+def test_a_titles_goods_are_read_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    from tests.merch.factories import make_product
+
+    shop = make_shop()
+    for _ in range(5):
+        make_product(licence=shop.licence, merchant_user=shop.merchant_user, licensor=shop.licensor)
+    client = Client()
+    url = f"/api/v1/merch/titles/{shop.licence.title.slug}/products"
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200 and len(response.json()) == 6
