@@ -100,3 +100,24 @@ def test_hidden_reviews_leave_the_average(showtime, make_user, admin_user):
     listed = Client().get(f"{API}/reviews/{slug}").json()
     assert (listed["count"], listed["average"]) == (2, "4.5")
     assert [r["stars"] for r in listed["reviews"]] == [4, 5]
+
+
+def test_an_administrator_hides_a_review_from_the_admin(showtime, buyer, admin_user, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    order = buy(showtime, buyer, "2-3")
+    Ticket.objects.filter(order=order).update(status=Ticket.Status.USED)
+    review = reviews.write_review(user=buyer, title=showtime.title, stars=1, text="spam spam")
+    client = _client(admin_user)
+    assert client.get("/admin/ticketing/review/").status_code == 200
+    assert client.get("/admin/ticketing/waitlistentry/").status_code == 200
+    done = client.post(
+        "/admin/ticketing/review/",
+        {"action": "hide_reviews", "_selected_action": [review.pk]},
+    )
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert review.hidden
+    assert _client(buyer).get("/admin/ticketing/review/").status_code in {302, 403}

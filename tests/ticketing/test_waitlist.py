@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marquee.core import outbox
@@ -223,3 +224,79 @@ def test_the_sweep_command_offers_freed_seats(sold_out, showtime, make_user):
     call_command("waitlist_sweep", stdout=out)
     assert "Made 1 waiting-list offers." in out.getvalue()
     assert len(_offered(entry)) == 1
+
+
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("join"), st.integers(0, 5), st.integers(1, 3)),
+        st.tuples(st.just("free"), st.integers(0, 29), st.just(0)),
+        st.tuples(st.just("sweep"), st.just(0), st.just(0)),
+        st.tuples(st.just("decline"), st.integers(0, 5), st.just(0)),
+        st.tuples(st.just("lapse"), st.just(0), st.just(0)),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=_OPS)
+def test_any_sequence_never_offers_a_seat_twice_and_serves_in_order(showtime, make_user, ops):
+    """Joins, freed seats, sweeps, declines and lapses in any order keep the invariants:
+    a seat is held by at most one open offer, an open offer holds exactly its party's
+    seats, and an account has at most one open place on a list."""
+    from django.db import transaction
+
+    users = [make_user() for _ in range(6)]
+    seats = list(
+        SeatInventory.objects.filter(showtime=showtime, seat__kind__in=["standard", "vip"])
+        .order_by("seat__row", "seat__column")
+        .values_list("seat_id", flat=True)
+    )
+    with transaction.atomic():
+        SeatInventory.objects.filter(showtime=showtime).update(state=SeatInventory.State.SOLD)
+        clock = timezone.now()
+        for op, a, b in ops:
+            if op == "join":
+                with contextlib.suppress(Conflict):
+                    waitlist.join_waitlist(
+                        showtime=showtime, user=users[a], party_size=b, now=clock
+                    )
+            elif op == "free":
+                SeatInventory.objects.filter(
+                    showtime=showtime, seat_id=seats[a], state=SeatInventory.State.SOLD
+                ).update(state=SeatInventory.State.FREE)
+            elif op == "sweep":
+                waitlist.offer_freed_seats(showtime_id=showtime.pk, now=clock)
+            elif op == "decline":
+                entry = WaitlistEntry.objects.filter(user=users[a], status="offered").first()
+                if entry is not None:
+                    with time_machine.travel(clock, tick=False):
+                        waitlist.decline_offer(entry_id=entry.pk, user=users[a], now=clock)
+            else:  # the clock moves past every offer
+                clock += waitlist.offer_duration() + timedelta(seconds=1)
+            _check_invariants(showtime, clock)
+        transaction.set_rollback(True)
+
+
+def _check_invariants(showtime, now) -> None:
+    offered = list(
+        WaitlistEntry.objects.filter(
+            showtime=showtime, status="offered", offer_expires_at__gt=now
+        ).order_by("joined_at", "pk")
+    )
+    held_by: dict[int, int] = {}
+    for entry in offered:
+        rows = SeatInventory.objects.filter(showtime=showtime, hold_id=entry.hold_id, state="held")
+        assert rows.count() == entry.party_size  # the offer really holds its seats
+        for seat_id in rows.values_list("seat_id", flat=True):
+            assert seat_id not in held_by, "one seat, two offers"
+            held_by[seat_id] = entry.pk
+    open_per_user = {}
+    for entry in WaitlistEntry.objects.filter(showtime=showtime, status__in=["waiting", "offered"]):
+        assert entry.user_id not in open_per_user
+        open_per_user[entry.user_id] = entry.pk

@@ -37,6 +37,7 @@ from marquee.ticketing.models import (
     OrderLine,
     OrderRefund,
     PresaleRound,
+    Review,
     RoundAllowance,
     Scan,
     SeatInventory,
@@ -46,9 +47,11 @@ from marquee.ticketing.models import (
     Ticket,
     TicketExchange,
     TitleSettlementRule,
+    WaitlistEntry,
     WantToSee,
 )
 from marquee.ticketing.permissions import can_plan_rounds
+from marquee.ticketing.services import reviews as review_services
 from marquee.ticketing.services import rounds as round_services
 from marquee.ticketing.services import settlement as settlement_services
 from marquee.ticketing.services import showtimes as showtime_services
@@ -391,3 +394,51 @@ class TitleSettlementRuleAdmin(_RuleAdmin, admin.ModelAdmin):
             cinema_share=obj.cinema_share,
         )
         obj.pk = saved.pk
+
+
+# --- the waiting list and reviews ------------------------------------------------------
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(_ReadOnly, admin.ModelAdmin):
+    """Who waits for which sold-out showtime, and the offers made (read-only)."""
+
+    list_display = (
+        "id",
+        "showtime",
+        "user",
+        "party_size",
+        "status",
+        "joined_at",
+        "offer_expires_at",
+    )
+    list_filter = ("status",)
+    list_select_related = ("showtime__title", "showtime__hall__venue", "user")
+    raw_id_fields = ("showtime", "user", "hold")
+    venue_path = "showtime__venue"
+
+
+@admin.register(Review)
+class ReviewAdmin(_ReadOnly, admin.ModelAdmin):
+    """Moderation: administrators hide a review (or show it again) with the list's actions."""
+
+    roles = (Role.ADMIN,)
+    list_display = ("id", "title", "user", "stars", "hidden", "created_at", "text")
+    list_filter = ("hidden", "stars")
+    list_select_related = ("title", "user")
+    search_fields = ("text", "title__title_en", "user__username")
+    raw_id_fields = ("title", "user")
+    actions = ("hide_reviews", "show_reviews")
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet, *, hidden: bool) -> None:
+        for review_id in queryset.values_list("pk", flat=True):
+            review_services.moderate_review(actor=request.user, review_id=review_id, hidden=hidden)
+        self.message_user(request, f"{queryset.count()} reviews updated.", messages.SUCCESS)
+
+    @admin.action(description="Hide the chosen reviews")
+    def hide_reviews(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, hidden=True)
+
+    @admin.action(description="Show the chosen reviews again")
+    def show_reviews(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._moderate(request, queryset, hidden=False)
