@@ -147,6 +147,7 @@ def test_breakdown_by_cinema_chain_city_and_format(sold, make_user):
         (str(other.venue.pk), 1, 1),
     ]
     assert cinemas[0]["gross_share_bp"] == 6_667  # 90 of 135 yuan
+    assert (cinemas[0]["local_currency"], cinemas[0]["local_gross_minor"]) == ("CNY", 9_000)
     chains = staff.get(f"{API}/breakdown", {**params, "by": "chain"}).json()["rows"]
     assert {r["name"] for r in chains} == {world.chain.name_en, other.chain.name_en}
     formats = staff.get(f"{API}/breakdown", {**params, "by": "format", "title": world.title.slug})

@@ -36,6 +36,8 @@ class BreakdownRowOut(Schema):
     tickets: int
     showtimes: int
     seats: int
+    local_currency: str | None
+    local_gross_minor: int | None
     gross_share_bp: int | None
     attendance_bp: int | None
     average_price_minor: int | None

@@ -43,6 +43,9 @@ class BreakdownRow:
     tickets: int
     showtimes: int
     seats: int
+    #: The gross in the cinemas' own currency, when the row has only one (a cinema always).
+    local_currency: str | None
+    local_gross_minor: int | None
     gross_share_bp: int | None
     attendance_bp: int | None
     average_price_minor: int | None
@@ -104,9 +107,11 @@ def breakdown(
     )
     book = RateBook({r[1] for r in rows})
     sales: dict[object, list[int]] = defaultdict(lambda: [0, 0])
+    local: dict[object, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for key, currency, day, tickets, gross in rows:
         sales[key][0] += tickets
         sales[key][1] += book.to_target(gross, currency, day)
+        local[key][currency] += gross
     supply = _supply(by, start, end, scope, title)
     keys = sorted(set(sales) | set(supply), key=str)
     names = _names(by, keys)
@@ -115,6 +120,8 @@ def breakdown(
     for key in keys:
         tickets, gross = sales.get(key, [0, 0])
         offered = supply.get(key, Supply())
+        own = local.get(key, {})
+        (own_currency, own_gross), *more = list(own.items()) or [(None, None)]
         out.append(
             BreakdownRow(
                 key=str(key),
@@ -123,6 +130,8 @@ def breakdown(
                 tickets=tickets,
                 showtimes=offered.showtimes,
                 seats=offered.seats,
+                local_currency=None if more else own_currency,
+                local_gross_minor=None if more else own_gross,
                 gross_share_bp=share_bp(gross, whole),
                 attendance_bp=share_bp(tickets, offered.seats),
                 average_price_minor=average_price(gross, tickets),
