@@ -15,6 +15,7 @@ PREFIX = "/analytics/"
 # fmt: off
 ROWS: dict[tuple[str, str], str] = {
     ("GET", "/analytics/board"):                       "no   no no ok ok ok no no no no no ok",
+    ("GET", "/analytics/breakdown"):                   "no   no no ok ok ok no no no no no ok",
     ("GET", "/analytics/titles/{slug}/days"):          "no   no no ok ok ok no no no no no ok",
     ("GET", "/analytics/titles/{slug}/cities"):        "no   no no ok ok ok no no no no no ok",
     ("GET", "/analytics/titles/{slug}/presale"):       "no   no no ok ok ok no no no no no ok",

@@ -135,3 +135,26 @@ def test_presale_curve_counts_sales_before_release(world, make_user):
     assert points[4]["tickets"] == 0
     assert (points[3]["tickets"], points[3]["gross_minor"]) == (1, 4_500)
     assert points[1]["gross_minor"] == 4_500
+
+
+def test_breakdown_by_cinema_chain_city_and_format(sold, make_user):
+    world, other, day = sold
+    staff = _client(make_user(role=Role.DISTRIBUTION))
+    params = {"from": day, "to": day}
+    cinemas = staff.get(f"{API}/breakdown", {**params, "by": "cinema"}).json()["rows"]
+    assert [(r["key"], r["tickets"], r["showtimes"]) for r in cinemas] == [
+        (str(world.venue.pk), 2, 1),
+        (str(other.venue.pk), 1, 1),
+    ]
+    assert cinemas[0]["gross_share_bp"] == 6_667  # 90 of 135 yuan
+    assert (cinemas[0]["local_currency"], cinemas[0]["local_gross_minor"]) == ("CNY", 9_000)
+    chains = staff.get(f"{API}/breakdown", {**params, "by": "chain"}).json()["rows"]
+    assert {r["name"] for r in chains} == {world.chain.name_en, other.chain.name_en}
+    formats = staff.get(f"{API}/breakdown", {**params, "by": "format", "title": world.title.slug})
+    assert [(r["key"], r["tickets"]) for r in formats.json()["rows"]] == [("2D", 3)]
+    mine = _client(world.operator).get(f"{API}/breakdown", {**params, "by": "city"}).json()
+    assert [r["tickets"] for r in mine["rows"]] == [2]
+    xlsx = staff.get(f"{API}/breakdown", {**params, "by": "city", "format": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
+    bad = staff.get(f"{API}/breakdown", {**params, "by": "planet"})
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"

@@ -19,10 +19,13 @@ from marquee.analytics import export, forecast, recommend
 from marquee.analytics.models import NationalDay
 from marquee.analytics.permissions import require_distribution, scope_of
 from marquee.analytics.queries.board import day_board
+from marquee.analytics.queries.breakdown import breakdown
 from marquee.analytics.queries.common import check_range, title_by_slug
 from marquee.analytics.queries.titles import presale_curve, title_cities, title_days
 from marquee.analytics.schemas import (
     BoardOut,
+    BreakdownFilters,
+    BreakdownOut,
     DayFilters,
     ForecastOut,
     NationalDayOut,
@@ -54,6 +57,23 @@ def get_board(request: HttpRequest, filters: Query[DayFilters]):
             export.board_table(board), filters.format, f"box-office-{board.day.isoformat()}"
         )
     return board
+
+
+@router.get(
+    "/breakdown",
+    response=BreakdownOut,
+    auth=AUTH,
+    summary="Box office by city, cinema, chain or format over a range of days",
+)
+def get_breakdown(request: HttpRequest, filters: Query[BreakdownFilters]):
+    scope = scope_of(request.user)
+    title = title_by_slug(filters.title) if filters.title else None
+    start, end = _range(filters)
+    rows = breakdown(filters.by, start, end, scope, title=title)
+    if filters.format != "json":
+        name = f"box-office-by-{filters.by}-{start.isoformat()}-{end.isoformat()}"
+        return export.download(export.breakdown_table(rows), filters.format, name)
+    return {"by": filters.by, "from": start, "to": end, "rows": rows}
 
 
 @router.get(

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from marquee.analytics.queries.board import Board
+from marquee.analytics.queries.breakdown import BreakdownRow
 from marquee.analytics.queries.titles import CityRow, DayRow
 from marquee.finance.reports import export
 
@@ -91,6 +92,31 @@ def cities_table(cities: list[CityRow]) -> Table:
         for c in cities
     ]
     return header, rows
+
+
+def breakdown_table(rows: list[BreakdownRow]) -> Table:
+    header = [
+        _("Name"),
+        _("Gross (CNY)"),
+        _("Tickets"),
+        _("Showtimes"),
+        _("Share %"),
+        _("Attendance %"),
+        _("Average price (CNY)"),
+    ]
+    body = [
+        [
+            r.name,
+            yuan(r.gross_minor),
+            r.tickets,
+            r.showtimes,
+            percent(r.gross_share_bp),
+            percent(r.attendance_bp),
+            yuan(r.average_price_minor),
+        ]
+        for r in rows
+    ]
+    return header, body
 
 
 def download(table: Table, fmt: str, name: str) -> HttpResponse:

@@ -24,6 +24,33 @@ class RangeFilters(Schema):
     format: Format = "json"
 
 
+class BreakdownFilters(RangeFilters):
+    by: Literal["city", "cinema", "chain", "format"] = "city"
+    title: str | None = Field(None, max_length=120, description="A title's slug (default: all)")
+
+
+class BreakdownRowOut(Schema):
+    key: str
+    name: str
+    gross_minor: int
+    tickets: int
+    showtimes: int
+    seats: int
+    local_currency: str | None
+    local_gross_minor: int | None
+    gross_share_bp: int | None
+    attendance_bp: int | None
+    average_price_minor: int | None
+
+
+class BreakdownOut(Schema):
+    by: str
+    currency: str = "CNY"
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    rows: list[BreakdownRowOut]
+
+
 class BoardRowOut(Schema):
     rank: int
     previous_rank: int | None

@@ -161,7 +161,7 @@ def load_demo_analytics(*, today: dt.date) -> DemoAnalytics:
                 gross = int(level * (DECAY ** (day_index - 2)) * weekend_boost * noise)
                 daily[day] = daily.get(day, 0) + gross
             add(film, day, day, gross, attendance * (0.97**day_index))
-    replace_history(HistoryRows(facts, screenings, titles), since=first)
+    replace_history(HistoryRows(facts, screenings, titles))
     national = _national_csv(daily, first, today, rng)
     imported = import_national_csv(text=national, source=SOURCE)
     return DemoAnalytics(len(titles), len(facts), len(screenings), imported.days)

@@ -10,7 +10,6 @@ history stays as it was loaded.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,8 +24,8 @@ class HistoryRows:
     titles: list[HistoricalTitle]
 
 
-def replace_history(rows: HistoryRows, *, since: dt.date) -> None:
-    """Swap the history from ``since`` on for ``rows`` (one transaction, bulk inserts)."""
+def replace_history(rows: HistoryRows) -> None:
+    """Swap the whole history for ``rows`` (one transaction, bulk inserts)."""
     with transaction.atomic():
         BoxOfficeFact.objects.filter(source=Source.HISTORY).delete()
         HistoricalScreening.objects.all().delete()

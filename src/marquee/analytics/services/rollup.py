@@ -111,7 +111,9 @@ def _add(deltas: list[Delta], *, now: dt.datetime) -> None:
         _upsert(showtimes[showtime_id], sale_day, tickets, gross, now)
 
 
-def _upsert(showtime: Showtime, sale_day: dt.date, tickets: int, gross: int, now) -> None:
+def _upsert(
+    showtime: Showtime, sale_day: dt.date, tickets: int, gross: int, now: dt.datetime
+) -> None:
     """Add to the (showtime, sale day) row: one conditional UPDATE, else an INSERT.
 
     Two workers inserting the same new row: the unique constraint refuses the
