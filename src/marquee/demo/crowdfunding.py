@@ -1,9 +1,9 @@
 """The demo's crowdfunding: an open offering for *Harbour Lights* and a funded one for
 *A Guilty Conscience*, with backers who paid through the simulated gateway.
 
-Idempotent: an offering whose slug exists is left as it is. Backers other
-than the demo fans are accounts without a password (they cannot log in; they
-only back films). Pledges go through the real services (reserve, pay, confirm
+Idempotent: an offering whose slug exists is left as it is. The backers are
+demo accounts (the demo password, hashed once for all of them) listed with
+the others. Pledges go through the real services (reserve, pay, confirm
 into escrow, close), so the ledger, the perks and the progress are the real ones.
 """
 
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from marquee.accounts.models import User
+from marquee.accounts.models import Role, User
 from marquee.catalog.models import Title
 from marquee.crowdfunding.models import Offering
 from marquee.crowdfunding.services import closing, offerings, pledges
+from marquee.demo.accounts import DEMO_PASSWORD, DemoAccount
 from marquee.investment.models import Project
 from marquee.payments.simulator.gateway import authorize_sim_payment
 
@@ -46,25 +47,22 @@ FUNDED_SLUG = "back-a-guilty-conscience"
 class DemoCrowdfunding:
     offerings: list[str] = field(default_factory=list)
     pledges: int = 0
+    accounts: list[DemoAccount] = field(default_factory=list)
 
 
 def _backers() -> list[User]:
     existing = set(
         User.objects.filter(username__in=[u for u, _ in BACKERS]).values_list("username", flat=True)
     )
-    unusable = make_password(None)
-    User.objects.bulk_create(
-        [
-            User(
-                username=u,
-                display_name=n,
-                email=f"{u}@demo.marquee.example",
-                password=unusable,
-            )
-            for u, n in BACKERS
-            if u not in existing
-        ]
-    )
+    missing = [(u, n) for u, n in BACKERS if u not in existing]
+    if missing:
+        hashed = make_password(DEMO_PASSWORD)  # once: hashing is slow on purpose
+        User.objects.bulk_create(
+            [
+                User(username=u, display_name=n, email=f"{u}@demo.marquee.example", password=hashed)
+                for u, n in missing
+            ]
+        )
     by_name = User.objects.in_bulk([u for u, _ in BACKERS], field_name="username")
     return [by_name[u] for u, _ in BACKERS]
 
@@ -177,6 +175,7 @@ def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
     planner = User.objects.filter(username="distribution").first()
     fans = list(User.objects.filter(username__in=["fan", "fan2"]).order_by("username"))
     backers = [*fans, *_backers()]
+    loaded.accounts = [DemoAccount(u, Role.MOVIEGOER, "", n) for u, n in BACKERS]
     now = timezone.now()
     if not Offering.objects.filter(slug=OPEN_SLUG).exists():
         loaded.pledges += _open_offering(staff, planner, backers, now)
