@@ -89,10 +89,9 @@ def _pledge(offering: Offering, user: User, units: int, now: dt.datetime) -> Non
     authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
 
 
-def _open_offering(staff: User, planner: User | None, backers: list[User], now) -> int:
-    from marquee.ticketing.models import PresaleRound
-    from marquee.ticketing.services.rounds import create_presale_round
-
+def _open_offering(staff: User, backers: list[User], now) -> int:
+    # No pre-sale perk here: the demo's Harbour Lights round is a "want to see" round
+    # (the perk needs an invitation round), and the film has that one round only.
     title = Title.objects.filter(slug="harbour-lights").first()
     if title is None:
         return 0
@@ -114,19 +113,6 @@ def _open_offering(staff: User, planner: User | None, backers: list[User], now) 
         premiere_min_units=10,
         premiere_tickets=2,
     )
-    if planner is not None:
-        presale = PresaleRound.objects.filter(
-            title=title, name="Harbour Lights backers' pre-sale"
-        ).first() or create_presale_round(
-            actor=planner,
-            title=title,
-            name="Harbour Lights backers' pre-sale",
-            opens_at=now + dt.timedelta(days=9, hours=1),
-            closes_at=now + dt.timedelta(days=12),
-            audience=PresaleRound.Audience.INVITATION,
-            per_account_limit=4,
-        )
-        offering = offerings.link_presale_round(actor=planner, offering=offering, presale=presale)
     units = [20, 12, 8, 15, 5, 20, 10, 3, 18, 6]
     for user, n in zip(backers, units, strict=False):
         _pledge(offering, user, n, now)
@@ -172,13 +158,12 @@ def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
     )
     if staff is None:
         return loaded
-    planner = User.objects.filter(username="distribution").first()
     fans = list(User.objects.filter(username__in=["fan", "fan2"]).order_by("username"))
     backers = [*fans, *_backers()]
     loaded.accounts = [DemoAccount(u, Role.MOVIEGOER, "", n) for u, n in BACKERS]
     now = timezone.now()
     if not Offering.objects.filter(slug=OPEN_SLUG).exists():
-        loaded.pledges += _open_offering(staff, planner, backers, now)
+        loaded.pledges += _open_offering(staff, backers, now)
         loaded.offerings.append(OPEN_SLUG)
     if not Offering.objects.filter(slug=FUNDED_SLUG).exists():
         loaded.pledges += _funded_offering(staff, backers[::-1], now)
