@@ -29,11 +29,11 @@ def seed_crowdfunding(world) -> None:
     """An investment account and three open offerings of *The Long Night*'s project."""
     studio = Organisation.objects.get(slug="marquee-pictures")
     staff = UserFactory(
-        username="investment", password=None, role=Role.INVESTMENT, organisation=studio
+        username="cf-investment", password=None, role=Role.INVESTMENT, organisation=studio
     )
     title = world.titles["the-long-night"]
     project = Project.objects.create(
-        slug="the-long-night", name_en="The Long Night", name_zh_hans="漫长的夜", title=title
+        slug="cf-the-long-night", name_en="The Long Night", name_zh_hans="漫长的夜", title=title
     )
     now = timezone.now()
     for slug, names in OFFERINGS.values():

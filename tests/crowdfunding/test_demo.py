@@ -36,7 +36,7 @@ def test_the_demo_has_an_open_and_a_funded_offering_and_loads_once():
     funded = Offering.objects.get(slug=FUNDED_SLUG)
     assert open_one.phase() == "open"
     assert 0 < open_one.paid_units < open_one.target_units
-    assert open_one.presale_round_id is not None
+    assert open_one.premiere_min_units == 10
     assert funded.status == Offering.Status.SUCCEEDED
     assert funded.paid_units >= funded.target_units
     assert PerkGrant.objects.filter(offering=funded, kind="premiere").exists()

@@ -279,3 +279,20 @@ def test_only_distribution_staff_link_an_invitation_round_of_the_film():
     with pytest.raises(DomainError) as exc:
         offerings.link_presale_round(actor=investment_staff(), offering=offering, presale=None)
     assert exc.value.code == "presale_perk_forbidden"
+
+
+def test_the_close_offerings_command_settles_due_offerings():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    funded = make_offering(target_units=2)
+    pledge_and_pay(funded, fan(), 2)
+    missed = make_offering()
+    pledge_and_pay(missed, fan(), 1)
+    Offering.objects.filter(pk__in=[funded.pk, missed.pk]).update(closes_at=timezone.now())
+    out = StringIO()
+    call_command("close_offerings", stdout=out)
+    assert "1 offering(s) succeeded, 1 failed; 1 pledge(s) refunded" in out.getvalue()
+    assert Offering.objects.get(pk=funded.pk).status == Offering.Status.SUCCEEDED
+    assert Offering.objects.get(pk=missed.pk).status == Offering.Status.FAILED

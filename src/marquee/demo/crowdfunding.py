@@ -1,9 +1,9 @@
 """The demo's crowdfunding: an open offering for *Harbour Lights* and a funded one for
 *A Guilty Conscience*, with backers who paid through the simulated gateway.
 
-Idempotent: an offering whose slug exists is left as it is. Backers other
-than the demo fans are accounts without a password (they cannot log in; they
-only back films). Pledges go through the real services (reserve, pay, confirm
+Idempotent: an offering whose slug exists is left as it is. The backers are
+demo accounts (the demo password, hashed once for all of them) listed with
+the others. Pledges go through the real services (reserve, pay, confirm
 into escrow, close), so the ledger, the perks and the progress are the real ones.
 """
 
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from marquee.accounts.models import User
+from marquee.accounts.models import Role, User
 from marquee.catalog.models import Title
 from marquee.crowdfunding.models import Offering
 from marquee.crowdfunding.services import closing, offerings, pledges
+from marquee.demo.accounts import DEMO_PASSWORD, DemoAccount
 from marquee.investment.models import Project
 from marquee.payments.simulator.gateway import authorize_sim_payment
 
@@ -46,25 +47,22 @@ FUNDED_SLUG = "back-a-guilty-conscience"
 class DemoCrowdfunding:
     offerings: list[str] = field(default_factory=list)
     pledges: int = 0
+    accounts: list[DemoAccount] = field(default_factory=list)
 
 
 def _backers() -> list[User]:
     existing = set(
         User.objects.filter(username__in=[u for u, _ in BACKERS]).values_list("username", flat=True)
     )
-    unusable = make_password(None)
-    User.objects.bulk_create(
-        [
-            User(
-                username=u,
-                display_name=n,
-                email=f"{u}@demo.marquee.example",
-                password=unusable,
-            )
-            for u, n in BACKERS
-            if u not in existing
-        ]
-    )
+    missing = [(u, n) for u, n in BACKERS if u not in existing]
+    if missing:
+        hashed = make_password(DEMO_PASSWORD)  # once: hashing is slow on purpose
+        User.objects.bulk_create(
+            [
+                User(username=u, display_name=n, email=f"{u}@demo.marquee.example", password=hashed)
+                for u, n in missing
+            ]
+        )
     by_name = User.objects.in_bulk([u for u, _ in BACKERS], field_name="username")
     return [by_name[u] for u, _ in BACKERS]
 
@@ -91,10 +89,9 @@ def _pledge(offering: Offering, user: User, units: int, now: dt.datetime) -> Non
     authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
 
 
-def _open_offering(staff: User, planner: User | None, backers: list[User], now) -> int:
-    from marquee.ticketing.models import PresaleRound
-    from marquee.ticketing.services.rounds import create_presale_round
-
+def _open_offering(staff: User, backers: list[User], now) -> int:
+    # No pre-sale perk here: the demo's Harbour Lights round is a "want to see" round
+    # (the perk needs an invitation round), and the film has that one round only.
     title = Title.objects.filter(slug="harbour-lights").first()
     if title is None:
         return 0
@@ -116,19 +113,6 @@ def _open_offering(staff: User, planner: User | None, backers: list[User], now) 
         premiere_min_units=10,
         premiere_tickets=2,
     )
-    if planner is not None:
-        presale = PresaleRound.objects.filter(
-            title=title, name="Harbour Lights backers' pre-sale"
-        ).first() or create_presale_round(
-            actor=planner,
-            title=title,
-            name="Harbour Lights backers' pre-sale",
-            opens_at=now + dt.timedelta(days=9, hours=1),
-            closes_at=now + dt.timedelta(days=12),
-            audience=PresaleRound.Audience.INVITATION,
-            per_account_limit=4,
-        )
-        offering = offerings.link_presale_round(actor=planner, offering=offering, presale=presale)
     units = [20, 12, 8, 15, 5, 20, 10, 3, 18, 6]
     for user, n in zip(backers, units, strict=False):
         _pledge(offering, user, n, now)
@@ -174,12 +158,12 @@ def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
     )
     if staff is None:
         return loaded
-    planner = User.objects.filter(username="distribution").first()
     fans = list(User.objects.filter(username__in=["fan", "fan2"]).order_by("username"))
     backers = [*fans, *_backers()]
+    loaded.accounts = [DemoAccount(u, Role.MOVIEGOER, "", n) for u, n in BACKERS]
     now = timezone.now()
     if not Offering.objects.filter(slug=OPEN_SLUG).exists():
-        loaded.pledges += _open_offering(staff, planner, backers, now)
+        loaded.pledges += _open_offering(staff, backers, now)
         loaded.offerings.append(OPEN_SLUG)
     if not Offering.objects.filter(slug=FUNDED_SLUG).exists():
         loaded.pledges += _funded_offering(staff, backers[::-1], now)

@@ -321,6 +321,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
             **load_demo_audience()
         ),
     )
+    accounts += load_demo_crowdfunding(today=today).accounts
 
     summary = world_counts()
     summary["rates"] = rates

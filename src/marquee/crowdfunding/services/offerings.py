@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from marquee.accounts.models import User
 from marquee.core.errors import Conflict, NotFound, PermissionDenied
@@ -180,7 +181,7 @@ def link_presale_round(*, actor: User, offering: Offering, presale: PresaleRound
         raise Conflict(CrowdfundingErrorCode.OFFERING_CLOSED, "This offering has closed.")
     with transaction.atomic():
         Offering.objects.filter(pk=offering.pk).update(
-            presale_round=presale, presale_granted_by=actor
+            presale_round=presale, presale_granted_by=actor, updated_at=timezone.now()
         )
     offering.refresh_from_db()
     return offering
