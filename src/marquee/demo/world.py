@@ -308,7 +308,7 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
     _say(stdout, "Finance: two comparable half-years of books and the HK$5 billion programme…")
     accounts += load_demo_finance(today=today).accounts
     accounts += load_demo_investment(today=today).accounts
-    load_demo_crowdfunding(today=today)
+    accounts += load_demo_crowdfunding(today=today).accounts
     accounts += load_demo_rights(today=today).accounts
     accounts += load_demo_merch(today=today).accounts
 
@@ -321,7 +321,6 @@ def load_world(*, scale: int = 1, stdout: TextIO | Any | None = None) -> dict[st
             **load_demo_audience()
         ),
     )
-    accounts += load_demo_crowdfunding(today=today).accounts
 
     summary = world_counts()
     summary["rates"] = rates
