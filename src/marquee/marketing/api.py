@@ -18,6 +18,7 @@ from marquee.marketing.models import Campaign
 from marquee.marketing.permissions import require_marketing_staff
 from marquee.marketing.rules import parse_rule, render
 from marquee.marketing.schemas import (
+    AudienceSegmentOut,
     CampaignIn,
     CampaignOut,
     PreviewOut,
@@ -26,7 +27,6 @@ from marquee.marketing.schemas import (
     ReportOut,
     RuleIn,
     SegmentIn,
-    SegmentOut,
     SegmentPatch,
     SentOut,
     VoucherOut,
@@ -41,7 +41,7 @@ from marquee.marketing.services import profiles, segments
 router = Router(tags=["marketing"])
 
 
-@router.get("/segments", response=list[SegmentOut], auth=AUTH, summary="Segments (staff)")
+@router.get("/segments", response=list[AudienceSegmentOut], auth=AUTH, summary="Segments (staff)")
 def list_segments(request: HttpRequest):
     require_marketing_staff(request.user)
     from marquee.marketing.models import Segment
@@ -49,7 +49,7 @@ def list_segments(request: HttpRequest):
     return [segment_out(s) for s in Segment.objects.order_by("name", "pk")[:500]]
 
 
-@router.post("/segments", response={201: SegmentOut}, auth=AUTH, summary="Define a segment")
+@router.post("/segments", response={201: AudienceSegmentOut}, auth=AUTH, summary="Define a segment")
 def create_segment(request: HttpRequest, payload: SegmentIn):
     segment = segments.create_segment(
         actor=request.user, slug=payload.slug, name=payload.name, rule_text=payload.rule
@@ -70,7 +70,9 @@ def preview_rule(request: HttpRequest, payload: RuleIn):
     return PreviewOut(rule=render(tree), tree=tree, count=found.count, members=found.members)
 
 
-@router.get("/segments/{slug}", response=SegmentOut, auth=AUTH, summary="A segment, live count")
+@router.get(
+    "/segments/{slug}", response=AudienceSegmentOut, auth=AUTH, summary="A segment, live count"
+)
 def get_segment(request: HttpRequest, slug: str):
     require_marketing_staff(request.user)
     segment = queries.segment_by_slug(slug)
@@ -92,7 +94,9 @@ def segment_preview(request: HttpRequest, slug: str, size: Query[int, P(ge=0, le
     )
 
 
-@router.patch("/segments/{slug}", response=SegmentOut, auth=AUTH, summary="Rename or re-rule")
+@router.patch(
+    "/segments/{slug}", response=AudienceSegmentOut, auth=AUTH, summary="Rename or re-rule"
+)
 def update_segment(request: HttpRequest, slug: str, payload: SegmentPatch):
     require_marketing_staff(request.user)
     segment = segments.update_segment(

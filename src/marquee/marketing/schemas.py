@@ -40,7 +40,7 @@ class PreviewOut(Schema):
     members: list[MemberOut]
 
 
-class SegmentOut(Schema):
+class AudienceSegmentOut(Schema):
     slug: str
     name: str
     rule: str
@@ -49,8 +49,8 @@ class SegmentOut(Schema):
     count: int | None = Field(None, description="The live count (on a single segment's read)")
 
 
-def segment_out(segment: Segment, count: int | None = None) -> SegmentOut:
-    return SegmentOut(
+def segment_out(segment: Segment, count: int | None = None) -> AudienceSegmentOut:
+    return AudienceSegmentOut(
         slug=segment.slug,
         name=segment.name,
         rule=segment.rule_text,

@@ -101,7 +101,7 @@ class CommentIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
-class ReviewIn(Schema):
+class MerchReviewIn(Schema):
     decision: str = Field(..., max_length=20, description="approved, changes_requested, rejected")
     comment: str = Field("", max_length=2000)
 
@@ -138,7 +138,7 @@ class CheckoutIn(Schema):
     ticket_order_id: int | None = Field(None, ge=1, le=2**62, description="bundle with tickets")
 
 
-class OrderLineOut(Schema):
+class MerchOrderLineOut(Schema):
     product_id: int
     product: str
     variant: str
@@ -148,7 +148,7 @@ class OrderLineOut(Schema):
     amount_minor: int
 
 
-class OrderOut(Schema):
+class MerchOrderOut(Schema):
     id: int
     status: str = Field(
         ..., description="pending, paid, shipped, delivered, cancelled, expired, refunded"
@@ -164,11 +164,11 @@ class OrderOut(Schema):
     paid_at: dt.datetime | None
     shipped_at: dt.datetime | None
     delivered_at: dt.datetime | None
-    lines: list[OrderLineOut]
+    lines: list[MerchOrderLineOut]
 
 
-def order_out(o: Order) -> OrderOut:
-    return OrderOut(
+def order_out(o: Order) -> MerchOrderOut:
+    return MerchOrderOut(
         id=o.pk,
         status=o.status,
         merchant_id=o.merchant_id,
@@ -183,7 +183,7 @@ def order_out(o: Order) -> OrderOut:
         shipped_at=o.shipped_at,
         delivered_at=o.delivered_at,
         lines=[
-            OrderLineOut(
+            MerchOrderLineOut(
                 product_id=line.product_id,
                 product=line.product.name,
                 variant=line.variant.label,
@@ -197,11 +197,11 @@ def order_out(o: Order) -> OrderOut:
     )
 
 
-class PayIn(Schema):
+class MerchPayIn(Schema):
     return_url: str = Field("", max_length=500)
 
 
-class PayOut(Schema):
+class MerchPayOut(Schema):
     order_id: int
     payment_id: UUID
     redirect_url: str

@@ -14,8 +14,8 @@ from marquee.merch.models import Merchant
 from marquee.merch.schemas import (
     LicenceIn,
     LicenceOut,
+    MerchReviewIn,
     ProductOut,
-    ReviewIn,
     StatementIn,
     StatementOut,
     licence_out,
@@ -82,7 +82,7 @@ def review_queue(request: HttpRequest):
     auth=AUTH,
     summary="Approve, request changes or reject a submitted product, with a comment",
 )
-def review(request: HttpRequest, product_id: int, payload: ReviewIn):
+def review(request: HttpRequest, product_id: int, payload: MerchReviewIn):
     product = products.review_product(
         actor=request.user,
         product_id=product_id,

@@ -10,7 +10,7 @@ from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.merch import queries
 from marquee.merch.schemas import (
-    OrderOut,
+    MerchOrderOut,
     ProductIn,
     ProductOut,
     ShipIn,
@@ -103,13 +103,16 @@ def submit(request: HttpRequest, product_id: int, comment: Query[str, P(max_leng
     return _product(request, product_id)
 
 
-@router.get("/orders", response=list[OrderOut], auth=AUTH, summary="Orders of your goods")
+@router.get("/orders", response=list[MerchOrderOut], auth=AUTH, summary="Orders of your goods")
 def list_orders(request: HttpRequest, status: str = ""):
     return [order_out(o) for o in queries.merchant_orders(request.user, status=status[:20])[:200]]
 
 
 @router.post(
-    "/orders/{order_id}/ship", response=OrderOut, auth=AUTH, summary="Ship with a tracking number"
+    "/orders/{order_id}/ship",
+    response=MerchOrderOut,
+    auth=AUTH,
+    summary="Ship with a tracking number",
 )
 def ship(request: HttpRequest, order_id: int, payload: ShipIn):
     tracking.ship_order(
@@ -118,7 +121,7 @@ def ship(request: HttpRequest, order_id: int, payload: ShipIn):
     return order_out(queries.merchant_orders(request.user).get(pk=order_id))
 
 
-@router.post("/orders/{order_id}/deliver", response=OrderOut, auth=AUTH, summary="Delivered")
+@router.post("/orders/{order_id}/deliver", response=MerchOrderOut, auth=AUTH, summary="Delivered")
 def deliver(request: HttpRequest, order_id: int):
     tracking.deliver_order(actor=request.user, order_id=order_id)
     return order_out(queries.merchant_orders(request.user).get(pk=order_id))
@@ -126,7 +129,7 @@ def deliver(request: HttpRequest, order_id: int):
 
 @router.post(
     "/orders/{order_id}/refund",
-    response=OrderOut,
+    response=MerchOrderOut,
     auth=AUTH,
     summary="Take the goods back and refund the order (send an Idempotency-Key)",
 )

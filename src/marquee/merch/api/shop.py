@@ -14,9 +14,9 @@ from marquee.merch.schemas import (
     CartItemIn,
     CartLineOut,
     CheckoutIn,
-    OrderOut,
-    PayIn,
-    PayOut,
+    MerchOrderOut,
+    MerchPayIn,
+    MerchPayOut,
     ProductOut,
     UnitOut,
     VerifyIn,
@@ -90,7 +90,7 @@ def delete_cart_item(request: HttpRequest, variant_id: int):
 
 @router.post(
     "/orders",
-    response={201: OrderOut},
+    response={201: MerchOrderOut},
     auth=AUTH,
     summary="Check out one merchant's goods from your cart (claims the stock; send an Idempotency-Key)",
 )
@@ -106,12 +106,12 @@ def place_order(request: HttpRequest, payload: CheckoutIn, idempotency_key: Idem
     return 201, order_out(queries.order_of(request.user, order.pk)).model_dump(mode="json")
 
 
-@router.get("/orders", response=list[OrderOut], auth=AUTH, summary="Your orders, newest first")
+@router.get("/orders", response=list[MerchOrderOut], auth=AUTH, summary="Your orders, newest first")
 def list_orders(request: HttpRequest):
     return [order_out(o) for o in queries.orders_of(request.user)[:100]]
 
 
-@router.get("/orders/{order_id}", response=OrderOut, auth=AUTH, summary="One of your orders")
+@router.get("/orders/{order_id}", response=MerchOrderOut, auth=AUTH, summary="One of your orders")
 def get_order(request: HttpRequest, order_id: int):
     return order_out(queries.order_of(request.user, order_id))
 
@@ -128,7 +128,7 @@ def order_units(request: HttpRequest, order_id: int):
 
 @router.post(
     "/orders/{order_id}/pay",
-    response=PayOut,
+    response=MerchPayOut,
     auth=AUTH,
     summary="Pay your order: returns the payment page (send an Idempotency-Key)",
 )
@@ -142,19 +142,19 @@ def order_units(request: HttpRequest, order_id: int):
 def pay_order(
     request: HttpRequest,
     order_id: int,
-    payload: PayIn | None = None,
+    payload: MerchPayIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ):
     payment = orders.pay_order(
         user=request.user, order_id=order_id, return_url=payload.return_url if payload else ""
     )
-    body = PayOut(order_id=order_id, payment_id=payment.pk, redirect_url=payment.redirect_url)
+    body = MerchPayOut(order_id=order_id, payment_id=payment.pk, redirect_url=payment.redirect_url)
     return 200, body.model_dump(mode="json")
 
 
 @router.post(
     "/orders/{order_id}/cancel",
-    response=OrderOut,
+    response=MerchOrderOut,
     auth=AUTH,
     summary="Cancel your order: unpaid, its stock goes back; paid and not shipped, it is refunded",
 )
