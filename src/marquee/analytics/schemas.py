@@ -33,14 +33,14 @@ class BreakdownRowOut(Schema):
     key: str
     name: str
     gross_minor: int
-    tickets: int
-    showtimes: int
-    seats: int
+    tickets: int = Field(..., description="Tickets sold, net of refunds")
+    showtimes: int = Field(..., description="Showtimes screened that day")
+    seats: int = Field(..., description="Seats offered by those showtimes")
     local_currency: str | None
     local_gross_minor: int | None
-    gross_share_bp: int | None
-    attendance_bp: int | None
-    average_price_minor: int | None
+    gross_share_bp: int | None = Field(..., description="Share of the day's gross, basis points")
+    attendance_bp: int | None = Field(..., description="Seats sold ÷ seats offered, basis points")
+    average_price_minor: int | None = Field(..., description="Gross ÷ tickets, minor units")
 
 
 class BreakdownOut(Schema):
@@ -51,22 +51,29 @@ class BreakdownOut(Schema):
     rows: list[BreakdownRowOut]
 
 
-class BoardRowOut(Schema):
+class _DayFiguresOut(Schema):
+    """One day's figures of a title: gross (CNY), tickets, supply and the trade's ratios."""
+
+    gross_minor: int
+    tickets: int = Field(..., description="Tickets sold, net of refunds")
+    showtimes: int = Field(..., description="Showtimes screened that day")
+    seats: int = Field(..., description="Seats offered by those showtimes")
+    showtime_share_bp: int | None = Field(
+        ..., description="Share of the day's showtimes, basis points"
+    )
+    seat_share_bp: int | None = Field(..., description="Share of the day's seats, basis points")
+    attendance_bp: int | None = Field(..., description="Seats sold ÷ seats offered, basis points")
+    average_price_minor: int | None = Field(..., description="Gross ÷ tickets, minor units")
+
+
+class BoardRowOut(_DayFiguresOut):
     rank: int
     previous_rank: int | None
     rank_change: int | None
     title_id: int
     slug: str
     name: str
-    gross_minor: int
-    tickets: int
-    showtimes: int
-    seats: int
-    showtime_share_bp: int | None
-    seat_share_bp: int | None
-    gross_share_bp: int | None
-    attendance_bp: int | None
-    average_price_minor: int | None
+    gross_share_bp: int | None = Field(..., description="Share of the day's gross, basis points")
     cumulative_minor: int
     release_day: dt.date | None
     days_in_release: int | None
@@ -76,9 +83,9 @@ class BoardOut(Schema):
     day: dt.date
     currency: str
     gross_minor: int
-    tickets: int
-    showtimes: int
-    seats: int
+    tickets: int = Field(..., description="Tickets sold, net of refunds")
+    showtimes: int = Field(..., description="Showtimes screened that day")
+    seats: int = Field(..., description="Seats offered by those showtimes")
     national_minor: int | None
     platform_share_bp: int | None
     updated_at: dt.datetime | None
@@ -86,23 +93,20 @@ class BoardOut(Schema):
     rows: list[BoardRowOut]
 
 
-class DayRowOut(Schema):
-    day: dt.date
-    gross_minor: int
-    tickets: int
-    showtimes: int
-    seats: int
-    showtime_share_bp: int | None
-    seat_share_bp: int | None
-    attendance_bp: int | None
-    average_price_minor: int | None
+class _TitleRangeOut(Schema):
+    """A title's figures over ``from``–``to``, in ``currency``."""
 
-
-class TitleDaysOut(Schema):
     slug: str
     currency: str = "CNY"
     date_from: dt.date = Field(..., alias="from")
     date_to: dt.date = Field(..., alias="to")
+
+
+class DayRowOut(_DayFiguresOut):
+    day: dt.date
+
+
+class TitleDaysOut(_TitleRangeOut):
     days: list[DayRowOut]
 
 
@@ -111,22 +115,18 @@ class CityRowOut(Schema):
     code: str
     name: str
     gross_minor: int
-    tickets: int
+    tickets: int = Field(..., description="Tickets sold, net of refunds")
     share_bp: int | None
-    average_price_minor: int | None
+    average_price_minor: int | None = Field(..., description="Gross ÷ tickets, minor units")
 
 
-class TitleCitiesOut(Schema):
-    slug: str
-    currency: str = "CNY"
-    date_from: dt.date = Field(..., alias="from")
-    date_to: dt.date = Field(..., alias="to")
+class TitleCitiesOut(_TitleRangeOut):
     cities: list[CityRowOut]
 
 
 class CurvePointOut(Schema):
     days_before: int
-    tickets: int
+    tickets: int = Field(..., description="Tickets sold, net of refunds")
     gross_minor: int
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import Organisation
-from marquee.core.localized import pick_localized
+from marquee.core.localized import Localized
 from marquee.places.models import Territory
 
 
@@ -40,9 +40,7 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
 
 class CompanyRole(models.Model):
@@ -70,9 +68,7 @@ class Genre(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
 
 class Title(models.Model):
@@ -127,13 +123,9 @@ class Title(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
-    @property
-    def title(self) -> str:
-        return pick_localized(self, "title")
+    title = Localized("title")
 
-    @property
-    def synopsis(self) -> str:
-        return pick_localized(self, "synopsis")
+    synopsis = Localized("synopsis")
 
 
 class ReleaseDate(models.Model):

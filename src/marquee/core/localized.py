@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import get_language
 
 
@@ -15,3 +17,21 @@ def pick_localized(obj: object, field: str, language: str | None = None) -> str:
     suffix = {"zh-hans": "zh_hans", "zh-cn": "zh_hans", "zh-hant": "zh_hant", "zh-hk": "zh_hant"}
     value = getattr(obj, f"{field}_{suffix.get(lang, 'en')}", "") or ""
     return value or getattr(obj, f"{field}_en", "") or ""
+
+
+class Localized:
+    """A read-only model attribute: the active language's text of ``<field>_<lang>`` columns.
+
+    ``name = Localized("name")`` on a model with ``name_en``, ``name_zh_hans`` and
+    ``name_zh_hant`` makes ``obj.name`` the text :func:`pick_localized` picks.
+    """
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return pick_localized(obj, self.field)

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marquee.core.localized import pick_localized
+from marquee.core.localized import Localized
 from marquee.core.money import MoneyAttribute
 from marquee.investment.models import Project
 from marquee.ticketing.models import InvitationCode, PresaleRound
@@ -107,9 +107,7 @@ class Offering(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

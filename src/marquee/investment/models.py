@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import Organisation
 from marquee.catalog.models import Title
-from marquee.core.localized import pick_localized
+from marquee.core.localized import Localized
 from marquee.core.money import MoneyAttribute
 
 
@@ -68,9 +68,7 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
 
 class StageChange(models.Model):

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import pgettext_lazy
 
-from marquee.core.localized import pick_localized
+from marquee.core.localized import Localized
 from marquee.core.money import MoneyAttribute
 
 
@@ -60,9 +60,7 @@ class Merchant(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
 
 class Licence(models.Model):
@@ -165,9 +163,7 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
     @property
     def on_sale(self) -> bool:
@@ -235,9 +231,7 @@ class Variant(models.Model):
     def __str__(self) -> str:
         return f"{self.product_id}/{self.sku}"
 
-    @property
-    def label(self) -> str:
-        return pick_localized(self, "label")
+    label = Localized("label")
 
 
 class CartItem(models.Model):

@@ -197,10 +197,6 @@ def order_out(o: Order) -> MerchOrderOut:
     )
 
 
-class MerchPayIn(Schema):
-    return_url: str = Field("", max_length=500)
-
-
 class MerchPayOut(Schema):
     order_id: int
     payment_id: UUID

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marquee.core.localized import pick_localized
+from marquee.core.localized import Localized
 
 
 class Territory(models.TextChoices):
@@ -56,9 +56,7 @@ class TerritoryNode(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
 
 class City(models.Model):
@@ -84,6 +82,4 @@ class City(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")

@@ -5,6 +5,8 @@ Rights staff and administrators only. Parse, call one service or query, serialis
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -118,6 +120,18 @@ def get_deal(request: HttpRequest, deal_id: int):
     return deal_out(_deal(deal_id), detail=True)
 
 
+def _instalment_fingerprint(deal_id: int, seq: int, payload: SettleIn, **_: object) -> dict:
+    return {"deal_id": deal_id, "seq": seq, "on": payload.on.isoformat()}
+
+
+def _settle(request: HttpRequest, deal_id: int, record: Callable[[], object]):
+    """Settle one instalment of a deal (rights staff), then answer with the whole deal."""
+    require_rights_staff(request.user)
+    _deal(deal_id)
+    record()
+    return 200, deal_out(queries.deal(deal_id), detail=True)
+
+
 @router.post(
     "/deals/{deal_id}/instalments/{seq}/receive",
     auth=AUTH,
@@ -126,11 +140,7 @@ def get_deal(request: HttpRequest, deal_id: int):
 )
 @idempotent(
     scope="rights.receive_fee",
-    fingerprint=lambda deal_id, seq, payload, **_: {
-        "deal_id": deal_id,
-        "seq": seq,
-        "on": payload.on.isoformat(),
-    },
+    fingerprint=_instalment_fingerprint,
     guard=_guard,
 )
 def receive_fee(
@@ -140,12 +150,13 @@ def receive_fee(
     payload: SettleIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    require_rights_staff(request.user)
-    _deal(deal_id)
-    services.record_fee_received(
-        deal_id=deal_id, seq=_seq(seq), received_on=payload.on, by=request.user
+    return _settle(
+        request,
+        deal_id,
+        lambda: services.record_fee_received(
+            deal_id=deal_id, seq=_seq(seq), received_on=payload.on, by=request.user
+        ),
     )
-    return 200, deal_out(queries.deal(deal_id), detail=True)
 
 
 @router.post(
@@ -156,11 +167,7 @@ def receive_fee(
 )
 @idempotent(
     scope="rights.pay_fee",
-    fingerprint=lambda deal_id, seq, payload, **_: {
-        "deal_id": deal_id,
-        "seq": seq,
-        "on": payload.on.isoformat(),
-    },
+    fingerprint=_instalment_fingerprint,
     guard=_guard,
 )
 def pay_fee(
@@ -170,10 +177,13 @@ def pay_fee(
     payload: SettleIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    require_rights_staff(request.user)
-    _deal(deal_id)
-    services.record_fee_paid(deal_id=deal_id, seq=_seq(seq), paid_on=payload.on, by=request.user)
-    return 200, deal_out(queries.deal(deal_id), detail=True)
+    return _settle(
+        request,
+        deal_id,
+        lambda: services.record_fee_paid(
+            deal_id=deal_id, seq=_seq(seq), paid_on=payload.on, by=request.user
+        ),
+    )
 
 
 def _deal(deal_id: int):

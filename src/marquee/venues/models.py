@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marquee.accounts.models import Organisation
-from marquee.core.localized import pick_localized
+from marquee.core.localized import Localized
 from marquee.core.money import MoneyAttribute
 from marquee.places.models import City
 
@@ -35,9 +35,7 @@ class Chain(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
 
 class Venue(models.Model):
@@ -78,17 +76,11 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return pick_localized(self, "name")
+    name = Localized("name")
 
-    @property
-    def address(self) -> str:
-        return pick_localized(self, "address")
+    address = Localized("address")
 
-    @property
-    def district(self) -> str:
-        return pick_localized(self, "district")
+    district = Localized("district")
 
 
 class Hall(models.Model):

@@ -15,7 +15,6 @@ from marquee.merch.schemas import (
     CartLineOut,
     CheckoutIn,
     MerchOrderOut,
-    MerchPayIn,
     MerchPayOut,
     ProductOut,
     UnitOut,
@@ -26,6 +25,7 @@ from marquee.merch.schemas import (
     unit_out,
 )
 from marquee.merch.services import authenticity, cart, orders, tracking
+from marquee.payments.schemas import PayIn, pay_fingerprint
 
 router = Router()
 
@@ -134,15 +134,12 @@ def order_units(request: HttpRequest, order_id: int):
 )
 @idempotent(
     scope="merch.pay_order",
-    fingerprint=lambda order_id, payload=None, **_: {
-        "order_id": order_id,
-        "return_url": payload.return_url if payload else "",
-    },
+    fingerprint=pay_fingerprint,
 )
 def pay_order(
     request: HttpRequest,
     order_id: int,
-    payload: MerchPayIn | None = None,
+    payload: PayIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ):
     payment = orders.pay_order(

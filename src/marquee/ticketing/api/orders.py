@@ -8,12 +8,12 @@ from ninja import P, Query, Router
 
 from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
+from marquee.payments.schemas import PayIn, pay_fingerprint
 from marquee.ticketing import queries
 from marquee.ticketing.schemas.orders import (
     KeyOut,
     OrderIn,
     OrderOut,
-    PayIn,
     PayOut,
     TicketOut,
     order_out,
@@ -74,10 +74,7 @@ def get_order(request: HttpRequest, order_id: int):
 )
 @idempotent(
     scope="ticketing.pay_order",
-    fingerprint=lambda order_id, payload=None, **_: {
-        "order_id": order_id,
-        "return_url": payload.return_url if payload else "",
-    },
+    fingerprint=pay_fingerprint,
 )
 def pay_order(
     request: HttpRequest,

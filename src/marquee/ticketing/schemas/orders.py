@@ -77,12 +77,6 @@ def order_out(order: Order, *, now: datetime, lines: list[OrderLine] | None = No
     )
 
 
-class PayIn(Schema):
-    return_url: str = Field(
-        "", max_length=500, description="Where the payment page sends the buyer back"
-    )
-
-
 class PayOut(Schema):
     order_id: int
     order_status: str
