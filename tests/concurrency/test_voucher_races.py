@@ -65,7 +65,7 @@ def sale(make_user):
         ),
     )
     issue_vouchers(actor=staff, campaign=campaign)
-    return showtime, campaign, buyers
+    return showtime, campaign, buyers, world
 
 
 def _code(campaign: Campaign, user) -> str:
@@ -73,7 +73,7 @@ def _code(campaign: Campaign, user) -> str:
 
 
 def test_a_flash_sale_never_passes_the_budget_and_loses_no_payment(sale):
-    showtime, campaign, buyers = sale
+    showtime, campaign, buyers, _ = sale
     codes = [_code(campaign, b) for b in buyers]
     started = time.perf_counter()
     outcomes = race(
@@ -108,10 +108,15 @@ def test_a_flash_sale_never_passes_the_budget_and_loses_no_payment(sale):
 
 
 def test_one_account_racing_its_own_voucher_wins_once(sale):
-    showtime, campaign, buyers = sale
+    """Four checkouts of one account, each at its own showtime (one pending order per showtime)."""
+    showtime, campaign, buyers, world = sale
     buyer = buyers[0]
     code = _code(campaign, buyer)
-    outcomes = race([lambda seat=seat: buy(showtime, buyer, [seat], code) for seat in SEATS[:4]])
+    start = showtime.starts_at
+    showtimes = [showtime] + [
+        make_showtime(world, starts_at=start + timedelta(hours=3 * n)) for n in range(1, 4)
+    ]
+    outcomes = race([lambda st=st: buy(st, buyer, [SEATS[0]], code) for st in showtimes])
     assert sum(o.ok for o in outcomes) == 1
     assert all(e.code == "voucher_used_up" for e in (o.error for o in outcomes if not o.ok))
     assert Voucher.objects.get(campaign=campaign, user=buyer).uses == 1
@@ -119,7 +124,7 @@ def test_one_account_racing_its_own_voucher_wins_once(sale):
 
 def test_control_a_read_then_write_budget_claim_oversells(sale, monkeypatch):
     """The race is real: with the claim read-then-write, two racers both see budget left."""
-    showtime, campaign, buyers = sale
+    showtime, campaign, buyers, _ = sale
     Campaign.objects.filter(pk=campaign.pk).update(budget_minor=1000)
     both_read = threading.Barrier(2)
 
@@ -149,6 +154,6 @@ def test_control_a_read_then_write_budget_claim_oversells(sale, monkeypatch):
 
 
 def test_the_budget_constraint_is_the_last_line_of_defence(sale):
-    _, campaign, _ = sale
+    _, campaign, _, _ = sale
     with pytest.raises(IntegrityError):
         Campaign.objects.filter(pk=campaign.pk).update(committed_minor=campaign.budget_minor + 1)

@@ -148,13 +148,14 @@ def _let_hold_lapse(hold_id: int) -> None:
 
 def test_callbacks_delayed_past_the_hold_expiry_are_refunded(drill_world, serve):
     server = serve(workers=2, threads=8)
-    showtime = drill_world.hot[0]
+    showtime, other = drill_world.hot[0], drill_world.hot[1]
     late = Api(server, drill_world.tokens[0])
     rival = Api(server, drill_world.tokens[1])
     # Buyer 1's payment is held back by the gateway; meanwhile the hold lapses and a
-    # rival buys the same seats. Buyer 2's hold just lapses, the seats stay free.
+    # rival buys the same seats. Buyer 2's hold (another showtime: one pending order per
+    # showtime) just lapses, the seats stay free.
     order1, pay1, body1 = delayed_payment(late, showtime, ["18-15", "18-16"])
-    order2, pay2, body2 = delayed_payment(late, showtime, ["19-15"])
+    order2, pay2, body2 = delayed_payment(late, other, ["19-15"])
     for order in (order1, order2):
         _let_hold_lapse(order["hold_id"])
     rival_order, rival_pay = rival.order_until_payment(showtime, ["18-15", "18-16"])
@@ -173,11 +174,11 @@ def test_callbacks_delayed_past_the_hold_expiry_are_refunded(drill_world, serve)
     assert late.call("GET", f"/ticketing/orders/{order1['id']}").data["status"] == "expired"
     assert late.tickets(order1["id"]).data == []
     lapsed_only = SeatInventory.objects.get(
-        showtime_id=showtime, seat__row_label="19", seat__number="15"
+        showtime_id=other, seat__row_label="19", seat__number="15"
     )
     assert (lapsed_only.state, lapsed_only.hold_id) == ("free", None)
     assert sorted(t["seat"]["code"] for t in rival.tickets(rival_order["id"]).data) == [
         "18-15",
         "18-16",
     ]
-    check_invariants([showtime])
+    check_invariants([showtime, other])

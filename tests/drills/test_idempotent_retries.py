@@ -50,8 +50,9 @@ def test_concurrent_retries_with_one_key_create_one_order_and_one_payment(drill_
     # Once the first has finished, a late retry is answered from the record.
     late = buyer.order(hold.data["id"], key=key)
     assert (late.status, late.data) == (201, order)
-    # The same key for another request is refused, not replayed.
-    other = buyer.hold(showtime, ["12-22"])
+    # The same key for another request is refused, not replayed (a hold at the other hot
+    # showtime: at this one the buyer's order is pending).
+    other = buyer.hold(drill_world.hot[1], ["12-22"])
     misuse = buyer.order(other.data["id"], key=key)
     assert (misuse.status, misuse.code) == (422, "idempotency_key_reused")
 
