@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from marquee.catalog import services
 from marquee.catalog.models import Company, CompanyRole, Credit, Genre, ReleaseDate, Title
 from marquee.catalog.permissions import can_edit_catalog
+from marquee.catalog.services.titles import TITLE_FIELDS
 from marquee.core.errors import DomainError
 
 
@@ -53,25 +54,8 @@ class CreditInline(CatalogAccessMixin, admin.TabularInline):
 class TitleAdminForm(forms.ModelForm):
     class Meta:
         model = Title
-        fields = [
-            "kind",
-            "slug",
-            "original_title",
-            "original_language",
-            "year",
-            "title_en",
-            "title_zh_hans",
-            "title_zh_hant",
-            "synopsis_en",
-            "synopsis_zh_hans",
-            "synopsis_zh_hant",
-            "runtime_minutes",
-            "episodes",
-            "genres",
-            "languages",
-            "hk_classification",
-            "poster",
-        ]
+        # the services' columns, the relations and the poster (the fieldsets below order them)
+        fields = [*TITLE_FIELDS, "genres", "poster"]
 
     def clean_poster(self) -> Any:
         poster = self.cleaned_data.get("poster")

@@ -52,6 +52,26 @@ def _replace_credits(title: Title, credits: list[tuple[Company, str, str]]) -> N
 # --- titles -------------------------------------------------------------------------
 
 
+#: The plain columns a title is created and changed with (the rest are relations).
+TITLE_FIELDS = (
+    "slug",
+    "kind",
+    "original_title",
+    "original_language",
+    "title_en",
+    "title_zh_hans",
+    "title_zh_hant",
+    "synopsis_en",
+    "synopsis_zh_hans",
+    "synopsis_zh_hant",
+    "runtime_minutes",
+    "episodes",
+    "year",
+    "languages",
+    "hk_classification",
+)
+
+
 def create_title(
     *,
     actor: User | None,
@@ -81,26 +101,9 @@ def create_title(
     the slug is in use, and ``DomainError`` for any invalid field (the detail's
     ``field`` names it).
     """
+    arguments = locals()
     _authorise(actor)
-    fields = _clean_title_fields(
-        {
-            "slug": slug,
-            "kind": kind,
-            "original_title": original_title,
-            "original_language": original_language,
-            "title_en": title_en,
-            "title_zh_hans": title_zh_hans,
-            "title_zh_hant": title_zh_hant,
-            "synopsis_en": synopsis_en,
-            "synopsis_zh_hans": synopsis_zh_hans,
-            "synopsis_zh_hant": synopsis_zh_hant,
-            "runtime_minutes": runtime_minutes,
-            "episodes": episodes,
-            "year": year,
-            "languages": languages,
-            "hk_classification": hk_classification,
-        }
-    )
+    fields = _clean_title_fields({name: arguments[name] for name in TITLE_FIELDS})
     fields["original_title"] = fields["original_title"] or fields["title_en"]
     _check_episodes(fields["kind"], fields["episodes"])
     genre_rows = _genres(genres)
@@ -156,28 +159,12 @@ def update_title(
     set. Raises like :func:`create_title`; ``NotFound`` if the title was deleted.
     Returns the refreshed title.
     """
+    arguments = locals()
     _authorise(actor)
     given = {
-        name: value
-        for name, value in {
-            "slug": slug,
-            "title_en": title_en,
-            "kind": kind,
-            "original_title": original_title,
-            "original_language": original_language,
-            "title_zh_hans": title_zh_hans,
-            "title_zh_hant": title_zh_hant,
-            "synopsis_en": synopsis_en,
-            "synopsis_zh_hans": synopsis_zh_hans,
-            "synopsis_zh_hant": synopsis_zh_hant,
-            "runtime_minutes": runtime_minutes,
-            "episodes": episodes,
-            "year": year,
-            "languages": languages,
-            "hk_classification": hk_classification,
-            "trailer_url": trailer_url,
-        }.items()
-        if value is not UNSET
+        name: arguments[name]
+        for name in (*TITLE_FIELDS, "trailer_url")
+        if arguments[name] is not UNSET
     }
     fields = _clean_title_fields(given)
     genre_rows = None if genres is UNSET else _genres(genres)
