@@ -32,7 +32,15 @@ from marquee.ticketing.limits import (
     max_held_seats_per_showtime,
     max_seats_per_order,
 )
-from marquee.ticketing.models import Hold, HoldQuota, HoldSeat, Order, SeatInventory, Showtime
+from marquee.ticketing.models import (
+    Hold,
+    HoldQuota,
+    HoldSeat,
+    Order,
+    PresaleRound,
+    SeatInventory,
+    Showtime,
+)
 from marquee.ticketing.services import rounds, waiting_room
 from marquee.ticketing.services._common import (
     Guard,
@@ -190,29 +198,14 @@ def place_hold(
     expires_at = now + hold_duration()
     try:
         with transaction.atomic():
-            hold = Hold.objects.create(
+            hold = claim_seats(
                 showtime=showtime,
                 user=user,
-                round=terms.round,
-                seat_count=len(seat_ids),
+                seat_ids=seat_ids,
                 expires_at=expires_at,
+                now=now,
+                presale=terms.round,
             )
-            HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
-            rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
-            where = claimable(now)
-            if not guarded(Guard.SEAT_CLAIM):  # race-test control: decide on a read
-                if rows.filter(where).count() != len(seat_ids):
-                    raise SeatsTaken
-                where = Q()
-            claimed = update_inventory(
-                rows,
-                where=where,
-                state=SeatInventory.State.HELD,
-                hold=hold,
-                hold_expires_at=expires_at,
-            )
-            if claimed != len(seat_ids):
-                raise SeatsTaken
             require_held_seats_within_cap(
                 showtime=showtime, user=user, seats=len(seat_ids), now=now
             )
@@ -226,6 +219,48 @@ def place_hold(
     except SeatsTaken:
         raise_unavailable(showtime, seats, now)
     return PlacedHold(hold=hold, seats=seats)
+
+
+def claim_seats(
+    *,
+    showtime: Showtime,
+    user: User,
+    seat_ids: list[int],
+    expires_at: datetime,
+    now: datetime,
+    presale: PresaleRound | None = None,
+) -> Hold:
+    """Write a hold of ``seat_ids`` and claim their inventory rows for it, or raise ``SeatsTaken``.
+
+    Call inside the caller's transaction (it rolls back on ``SeatsTaken``). The
+    claim is one conditional UPDATE of the inventory rows: the row count decides
+    (every seat claimable at ``now``), so two holds never get one seat. Seat ids
+    come sorted (the lock order).
+    """
+    hold = Hold.objects.create(
+        showtime=showtime,
+        user=user,
+        round=presale,
+        seat_count=len(seat_ids),
+        expires_at=expires_at,
+    )
+    HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
+    rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
+    where = claimable(now)
+    if not guarded(Guard.SEAT_CLAIM):  # race-test control: decide on a read
+        if rows.filter(where).count() != len(seat_ids):
+            raise SeatsTaken
+        where = Q()
+    claimed = update_inventory(
+        rows,
+        where=where,
+        state=SeatInventory.State.HELD,
+        hold=hold,
+        hold_expires_at=expires_at,
+    )
+    if claimed != len(seat_ids):
+        raise SeatsTaken
+    return hold
 
 
 def require_held_seats_within_cap(

@@ -29,7 +29,6 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from marquee.accounts.models import User
@@ -38,10 +37,10 @@ from marquee.ticketing import queries
 from marquee.ticketing.audience_errors import AudienceErrorCode
 from marquee.ticketing.audience_queries import offerable_seats
 from marquee.ticketing.limits import hold_duration
-from marquee.ticketing.models import Hold, HoldSeat, Order, SeatInventory, Showtime, WaitlistEntry
+from marquee.ticketing.models import Hold, Order, SeatInventory, Showtime, WaitlistEntry
 from marquee.ticketing.models.audience import MAX_PARTY
 from marquee.ticketing.services import holds, orders
-from marquee.ticketing.services._common import Guard, SeatsTaken, guarded, update_inventory
+from marquee.ticketing.services._common import SeatsTaken
 from marquee.venues.models import Seat
 
 logger = logging.getLogger(__name__)
@@ -207,28 +206,13 @@ def _offer(
     expires_at = now + offer_duration()
     try:
         with transaction.atomic():
-            hold = Hold.objects.create(
+            hold = holds.claim_seats(
                 showtime=showtime,
                 user=entry.user,
-                seat_count=len(seat_ids),
+                seat_ids=seat_ids,
                 expires_at=expires_at,
+                now=now,
             )
-            HoldSeat.objects.bulk_create([HoldSeat(hold=hold, seat_id=pk) for pk in seat_ids])
-            rows = SeatInventory.objects.filter(showtime=showtime, seat_id__in=seat_ids)
-            where = holds.claimable(now)
-            if not guarded(Guard.SEAT_CLAIM):  # race-test control: decide on a read
-                if rows.filter(where).count() != len(seat_ids):
-                    raise SeatsTaken
-                where = Q()
-            claimed = update_inventory(
-                rows,
-                where=where,
-                state=SeatInventory.State.HELD,
-                hold=hold,
-                hold_expires_at=expires_at,
-            )
-            if claimed != len(seat_ids):
-                raise SeatsTaken
             moved = WaitlistEntry.objects.filter(
                 pk=entry.pk, status=WaitlistEntry.Status.WAITING
             ).update(
