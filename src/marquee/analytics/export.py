@@ -121,12 +121,4 @@ def breakdown_table(rows: list[BreakdownRow]) -> Table:
 
 def download(table: Table, fmt: str, name: str) -> HttpResponse:
     """``table`` as the CSV or XLSX file ``name.fmt``."""
-    if fmt == "csv":
-        content, content_type = export.to_csv(table), "text/csv; charset=utf-8"
-    else:
-        content = export.to_xlsx(table, sheet_name=name)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export.download(table, fmt, name)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -73,19 +73,7 @@ def resolve_period(filters: PeriodFilters) -> FiscalPeriod:
 
 def _respond(fmt: str, name: str, table: Callable[[], export.Table], body: Callable[[], dict]):
     """The report as JSON, or as the CSV/XLSX download ``name``."""
-    return body() if fmt == "json" else _download(table(), fmt, name)
-
-
-def _download(table: export.Table, fmt: str, name: str) -> HttpResponse:
-    if fmt == "csv":
-        content, content_type = export.to_csv(table), "text/csv; charset=utf-8"
-    else:
-        content = export.to_xlsx(table, sheet_name=name)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return body() if fmt == "json" else export.download(table(), fmt, name)
 
 
 @router.get("/reports/trial-balance", auth=AUTH, summary="Trial balance")

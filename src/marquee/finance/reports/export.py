@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import xlsxwriter
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from marquee.core.money import get_currency
@@ -131,3 +132,16 @@ def to_xlsx(table: Table, *, sheet_name: str = "Report") -> bytes:
 def download_name(kind: str, suffix: str, parts: Sequence[object]) -> str:
     stem = "-".join([kind, *(str(p) for p in parts if p)])
     return f"{stem}.{suffix}".replace(" ", "_")
+
+
+def download(table: Table, fmt: str, name: str) -> HttpResponse:
+    """``table`` as the CSV or XLSX attachment ``name.fmt`` (private: never cached)."""
+    if fmt == "csv":
+        content, content_type = to_csv(table), "text/csv; charset=utf-8"
+    else:
+        content = to_xlsx(table, sheet_name=name)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from marquee.core.errors import DomainError
 from marquee.core.money import Money
-from marquee.finance.reports.export import to_csv, to_xlsx
+from marquee.finance.reports.export import download
 from marquee.marketing import queries
 from marquee.marketing.exports import report_table
 from marquee.marketing.models import AgeBand, Campaign, Gender, Segment
@@ -244,17 +244,7 @@ def campaign_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
     if fmt not in ("csv", "xlsx"):
         raise Http404(fmt)
     report = queries.campaign_report(queries.campaign_by_slug(slug))
-    table = report_table(report)
-    if fmt == "xlsx":
-        body, kind = (
-            to_xlsx(table, sheet_name=slug),
-            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        )
-    else:
-        body, kind = to_csv(table), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="campaign-{slug}.{fmt}"'
-    return response
+    return download(report_table(report), fmt, f"campaign-{slug}")
 
 
 @login_required
