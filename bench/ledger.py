@@ -95,7 +95,16 @@ def start_workers(database_url: str, n: int, batch: int) -> list[subprocess.Pope
     env = srv.server_env(database_url, extra={"MARQUEE_OUTBOX_MODE": "worker"})
     return [
         subprocess.Popen(  # noqa: S603 - our own console script
-            [str(srv.BIN / "marquee"), "worker", "--batch", str(batch), "--interval", "0.05"],
+            [
+                str(srv.BIN / "marquee"),
+                "worker",
+                "--only",
+                "finance.",
+                "--batch",
+                str(batch),
+                "--interval",
+                "0.05",
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -432,3 +432,17 @@ def test_publish_outside_a_transaction_is_a_programming_error():
     with pytest.raises(RuntimeError, match="transaction"):
         outbox.publish("test.happened", aggregate="order", aggregate_id=1, payload={})
     assert not OutboxEvent.objects.exists()
+
+
+def test_drain_only_runs_the_consumers_named_by_prefix(register_consumer, worker_mode):
+    seen: list[str] = []
+    register_consumer("books.ledger", ["test.sold"], lambda e: seen.append("ledger"))
+    register_consumer("stats.rollups", ["test.sold"], lambda e: seen.append("rollups"))
+    with transaction.atomic():
+        event = outbox.publish("test.sold", aggregate="order", aggregate_id="1", payload={})
+    assert outbox.drain(only=("books.",)) == 1
+    assert seen == ["ledger"]
+    statuses = dict(EventDelivery.objects.filter(event=event).values_list("consumer", "status"))
+    assert statuses == {"books.ledger": "done", "stats.rollups": "pending"}
+    assert outbox.drain() == 1
+    assert seen == ["ledger", "rollups"]

@@ -28,7 +28,7 @@ import json
 import logging
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import partial
@@ -271,11 +271,14 @@ def drain(
     *,
     event_id: int | None = None,
     stop: Callable[[], bool] | None = None,
+    only: Sequence[str] = (),
 ) -> int:
     """Process due deliveries one transaction each, oldest first, until none is due.
 
     ``limit`` caps how many deliveries are attempted; ``event_id`` restricts
-    the run to one event; ``stop()`` is asked before each claim and ends the
+    the run to one event; ``only`` to the consumers whose names start with one
+    of its prefixes (a worker per group of consumers: the ledger's apart from
+    the box office's); ``stop()`` is asked before each claim and ends the
     run when true (the worker's signal handling). Returns the number
     attempted (succeeded, retried or given up). Deliveries of consumers not registered in this process are left
     alone. Safe to run in several processes at once: each delivery is claimed
@@ -285,6 +288,8 @@ def drain(
     if limit is not None and limit < 0:
         raise ValueError("limit must not be negative.")
     consumers = registered_consumers()
+    if only:
+        consumers = {n: c for n, c in consumers.items() if n.startswith(tuple(only))}
     if not consumers:
         return 0
     attempted = 0

@@ -33,24 +33,37 @@ class Command(BaseCommand):
             help="Seconds to wait when nothing is due (default 1).",
         )
         parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="PREFIX",
+            help="Run only the consumers whose names start with PREFIX (repeatable), "
+            "e.g. --only finance. for a worker of the ledger's own.",
+        )
+        parser.add_argument(
             "--batch",
             type=int,
             default=50,
             help="Deliveries per drain call between connection checks (default 50).",
         )
 
-    def handle(self, *args: Any, once: bool, interval: float, batch: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, once: bool, interval: float, batch: int, only: list[str], **options: Any
+    ) -> None:
         if not interval > 0 or interval > 3600:
             raise CommandError("--interval must be between 0 and 3600 seconds.")
         if batch < 1:
             raise CommandError("--batch must be at least 1.")
         if once:
-            done = outbox.drain()
+            done = outbox.drain(only=only)
             self.stdout.write(f"Processed {done} outbox deliveries.")
             return
         self.stop = threading.Event()
         previous = self._install_signal_handlers()
-        consumers = ", ".join(sorted(outbox.registered_consumers())) or "none"
+        consumers = (
+            ", ".join(sorted(n for n in outbox.registered_consumers() if n.startswith(tuple(only))))
+            or "none"
+        )
         self.stdout.write(f"Outbox worker started (consumers: {consumers}).")
         total = 0
         try:
@@ -58,7 +71,7 @@ class Command(BaseCommand):
                 if not connection.in_atomic_block:  # e.g. inside a test's transaction
                     close_old_connections()
                 try:
-                    done = outbox.drain(limit=batch, stop=self.stop.is_set)
+                    done = outbox.drain(limit=batch, stop=self.stop.is_set, only=only)
                 except DatabaseError:
                     logger.exception("outbox drain failed; retrying in %ss", interval)
                     if not connection.in_atomic_block:
