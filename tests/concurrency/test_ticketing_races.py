@@ -9,6 +9,7 @@ lock before a count) is what wins it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -86,8 +87,20 @@ def test_one_account_racing_holds_never_passes_the_held_seats_cap(showtime, make
     assert Hold.objects.filter(user=fan).count() == 6
 
 
-def test_control_without_the_guard_one_account_passes_the_cap(showtime, make_user):
+def test_control_without_the_guard_one_account_passes_the_cap(showtime, make_user, monkeypatch):
     fan = make_user()
+    # Every racer claims its seat and writes its hold, then all count together: without
+    # the quota lock nobody sees the others' uncommitted holds (left to chance, the
+    # overlap sometimes did not happen and the control proved nothing).
+    together = threading.Barrier(len(ONE_EACH))
+    cap = holds.max_held_seats_per_showtime
+
+    def cap_after_everyone_claimed() -> int:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=10)
+        return cap()
+
+    monkeypatch.setattr(holds, "max_held_seats_per_showtime", cap_after_everyone_claimed)
     with without_guard(Guard.HELD_SEATS_CAP):  # the same service, its quota lock skipped
         outcomes = race(
             [
