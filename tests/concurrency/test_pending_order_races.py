@@ -9,10 +9,14 @@ pending order; the control turns it off and two orders slip through.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pytest
 
 from marquee.core.errors import Conflict
 from marquee.ticketing.models import Order, SeatInventory
+from marquee.ticketing.services import holds
 from marquee.ticketing.services._common import Guard, without_guard
 from marquee.ticketing.services.checkout import start_checkout
 from tests.ticketing.conftest import build_world, make_showtime
@@ -51,8 +55,20 @@ def test_racing_checkouts_of_one_account_open_exactly_one_order(showtime, make_u
     assert list(held.values_list("hold_id", flat=True)) == [order.hold_id]
 
 
-def test_control_without_the_guard_two_orders_slip_through(showtime, make_user):
+def test_control_without_the_guard_two_orders_slip_through(showtime, make_user, monkeypatch):
     fan = make_user()
+    # Every racer holds its seat, then all check for another pending order together:
+    # without the quota lock none sees the others' uncommitted orders (left to chance,
+    # the checkouts sometimes did not overlap and the control proved nothing).
+    together = threading.Barrier(len(SEATS))
+    check = holds.require_no_other_pending_order
+
+    def check_when_everyone_holds(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=10)
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(holds, "require_no_other_pending_order", check_when_everyone_holds)
     with without_guard(Guard.HELD_SEATS_CAP):  # the same services, the quota lock skipped
         outcomes = race(_checkouts(showtime, fan))
     assert sum(o.ok for o in outcomes) > 1, "without the lock the check should race"
