@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from marquee import web
 from marquee.merch.models import Order, Product
 from marquee.payments.models import Payment
 from marquee.payments.simulator.gateway import authorize_sim_payment
@@ -51,6 +53,10 @@ def test_a_fan_buys_from_the_film_page_through_the_cart(make_user):
     authorize_sim_payment(payment_id=payment.pk, user=fan, outcome="succeed")
     detail = client.get(f"/shop/orders/{order.pk}/").content.decode()
     assert detail.count('data-testid="unit-code"') == 2
+    # base45 codes hold runs of spaces: the page keeps every one, so a copied code still verifies.
+    assert detail.count('class="code code--signed"') == 2
+    css = (Path(web.__file__).parent / "static" / "web" / "marquee.css").read_text()
+    assert ".code--signed { white-space: break-spaces;" in css
     assert client.get("/shop/orders/").status_code == 200
 
 
