@@ -17,6 +17,9 @@ from marquee.investment.models import Project, Receipt
 from marquee.investment.services.revenue import projects_of_titles, receive
 from marquee.ticketing import events as ticket_events
 
+#: The consumer that feeds a settled day into the waterfall (``live`` asks whether it has run).
+BOX_OFFICE_CONSUMER = "investment.waterfall.box_office"
+
 
 def _day(event: OutboxEvent, field: str) -> dt.date:
     raw = event.payload.get(field)
@@ -25,7 +28,7 @@ def _day(event: OutboxEvent, field: str) -> dt.date:
     return event.created_at.astimezone(dt.UTC).date()
 
 
-@consumer("investment.waterfall.box_office", events=[ticket_events.SETTLEMENT_PAID])
+@consumer(BOX_OFFICE_CONSUMER, events=[ticket_events.SETTLEMENT_PAID])
 def box_office_into_waterfalls(event: OutboxEvent) -> None:
     """The distributor's share of a cinema's settled day, per title, into its waterfall."""
     payload = event.payload

@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 
 from marquee.core import fx
 from marquee.core.money import Money, sum_money
+from marquee.investment.live import Provisional, provisional_of
 from marquee.investment.models import (
     BudgetCategory,
     BudgetLine,
@@ -251,6 +252,7 @@ class Statement:
     currency: str
     lines: list[dict[str, Any]]
     by_tier: list[dict[str, Any]]
+    live: Provisional | None = None
 
     @property
     def total_minor(self) -> int:
@@ -262,6 +264,15 @@ class Statement:
         if self.participant.kind == Participant.Kind.STUDIO:
             return 0
         return self.participant.earned_minor - self.participant.paid_minor
+
+    @property
+    def provisional(self) -> dict[str, Any]:
+        """The part not settled yet (``live``): provisional, never posted to the ledger."""
+        live = self.live if self.live is not None else Provisional(self.currency)
+        return live.for_participant(self.participant.pk)
+
+    def _money(self, minor: int) -> dict[str, Any]:
+        return {"amount_minor": minor, "currency": self.currency}
 
     def as_dict(self) -> dict[str, Any]:
         p = self.participant
@@ -280,12 +291,29 @@ class Statement:
             "owed_minor": self.owed_minor,
             "by_tier": self.by_tier,
             "lines": self.lines,
+            "settled": {
+                "earned": self._money(self.total_minor),
+                "paid": self._money(p.paid_minor),
+                "owed": self._money(self.owed_minor),
+                "by_tier": self.by_tier,
+            },
+            "provisional": self.provisional,
         }
 
 
-def statement(participant: Participant, limit: int = 500) -> Statement:
-    """The participant's earnings: every receipt that paid it (newest first) and totals by tier."""
+def statement(
+    participant: Participant, limit: int = 500, *, live: Provisional | None = None
+) -> Statement:
+    """The participant's earnings: every receipt that paid it (newest first) and totals by tier.
+
+    Beside them, the provisional part (:mod:`marquee.investment.live`): what
+    the box office sold since the last settlement would pay it. Pass ``live``
+    when the project's provisional payouts are already computed (one
+    computation for every participant of a project).
+    """
     waterfall = Waterfall.objects.filter(project_id=participant.project_id).first()
+    if live is None:
+        live = provisional_of(participant.project, waterfall)
     currency = waterfall.currency if waterfall else participant.project.currency
     payouts = (
         Payout.objects.filter(participant=participant)
@@ -311,4 +339,11 @@ def statement(participant: Participant, limit: int = 500) -> Statement:
         .annotate(total=Sum("amount_minor"))
         .order_by("tier_key")
     ]
-    return Statement(participant=participant, currency=currency, lines=lines, by_tier=by_tier)
+    return Statement(
+        participant=participant, currency=currency, lines=lines, by_tier=by_tier, live=live
+    )
+
+
+def project_live(project: Project) -> Provisional:
+    """The project's provisional payouts, once for all its participants' statements."""
+    return provisional_of(project, waterfall_of(project))

@@ -87,6 +87,11 @@ urlpatterns = [
         investment.statement,
         name="investment-statement",
     ),
+    path(
+        "investment/statements/<int:participant_id>/live/",
+        investment.statement_live,
+        name="investment-statement-live",
+    ),
     # crowdfunding
     path("crowdfunding/", crowdfunding.index, name="crowdfunding"),
     path("crowdfunding/pledges/", crowdfunding.my_pledges, name="crowdfunding-pledges"),

@@ -138,7 +138,10 @@ def receive(
 def project_statements(request: HttpRequest, slug: str):
     staff(request)
     project = services.get_project(slug)
-    return [queries.statement(p, limit=0).as_dict() for p in queries.participants(project)]
+    live = queries.project_live(project)
+    return [
+        queries.statement(p, limit=0, live=live).as_dict() for p in queries.participants(project)
+    ]
 
 
 @router.post(
@@ -185,6 +188,7 @@ def my_stakes(request: HttpRequest):
             {
                 **participant_out(participant),
                 "earned_minor": statement.total_minor,
+                "provisional_minor": statement.provisional["amount"]["amount_minor"],
                 "currency": statement.currency,
             }
         )

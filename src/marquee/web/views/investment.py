@@ -171,9 +171,8 @@ def statements(request: HttpRequest) -> HttpResponse:
     return render(request, "web/investment/statements.html", {"rows": rows})
 
 
-@login_required
-@require_GET
-def statement(request: HttpRequest, participant_id: int) -> HttpResponse:
+def _readable_participant(request: HttpRequest, participant_id: int) -> Participant:
+    """The participant, if the visitor may read its statement; anyone else's is a 404."""
     participant = (
         Participant.objects.select_related("project", "organisation")
         .filter(pk=participant_id)
@@ -181,9 +180,32 @@ def statement(request: HttpRequest, participant_id: int) -> HttpResponse:
     )
     if participant is None or not can_read_participant(request.user, participant):
         raise Http404
+    return participant
+
+
+@login_required
+@require_GET
+def statement(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """The settled part (in the ledger) and the provisional part (tickets sold since)."""
+    participant = _readable_participant(request, participant_id)
     result = queries.statement(participant, limit=200)
     return render(
         request,
         "web/investment/statement.html",
         {"participant": participant, "statement": result},
     )
+
+
+@login_required
+@require_GET
+def statement_live(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """The provisional part alone, as HTML the statement page polls for (no reload)."""
+    participant = _readable_participant(request, participant_id)
+    result = queries.statement(participant, limit=0)
+    response = render(
+        request,
+        "web/investment/_provisional.html",
+        {"participant": participant, "statement": result},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
