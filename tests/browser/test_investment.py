@@ -1,10 +1,13 @@
 """Investment journeys in a real browser, in English, 简体中文 and 繁體中文.
 
 Staff: the slate board → a project's page with its budget and its waterfall
-drawn by plotly. A partner: its own statement, and nobody else's.
+drawn by plotly. A partner: its own statement, and nobody else's; its provisional
+share rising as a ticket sells, without a reload.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -70,3 +73,34 @@ def test_a_partner_sees_its_own_statement_only(server, new_page, language):
     assert response is not None and response.status == 403
     page.goto(own)
     shot(page, f"investment-statement-{language}")
+
+
+def _minor(shown: str) -> int:
+    """``"CN¥1,234.50"`` → 123450."""
+    match = re.search(r"([\d,]+)\.(\d{2})", shown)
+    assert match is not None, shown
+    return int(match.group(1).replace(",", "")) * 100 + int(match.group(2))
+
+
+def test_a_partner_watches_its_provisional_share_rise_as_a_ticket_sells(server, new_page):
+    """In 繁體中文: the statement's live part moves with a sale, without a reload."""
+    page = new_page(viewport=DESKTOP, language="zh-hant")
+    login(page, server, "partner-a")
+    page.goto(server.url + "/investment/statements/")
+    page.get_by_test_id("stakes").locator("tbody tr").first.locator("a").click()
+    live = page.get_by_test_id("provisional")
+    expect(live.get_by_role("heading", level=2)).to_have_text("自上次結算以來（暫估）")
+    amount = page.get_by_test_id("provisional-amount")
+    tickets = page.get_by_test_id("provisional-tickets")
+    before_amount, before_tickets = amount.inner_text(), int(tickets.inner_text())
+    page.evaluate("window.__same_page = true")  # gone if the page reloads
+    showtime = server.world["showtimes"]["guomao-14-d2"]
+    server.ctl("buy", str(showtime), "fan", "4-5", "4-6")
+    expect(tickets).to_have_text(str(before_tickets + 2), timeout=15_000)
+    expect(amount).not_to_have_text(before_amount)
+    assert _minor(amount.inner_text()) > _minor(before_amount)
+    assert page.evaluate("window.__same_page") is True
+    expect(page.get_by_test_id("statement-total")).to_contain_text(
+        "35,700.00"
+    )  # settled: unchanged
+    shot(page, "investment-statement-live-zh-hant")
