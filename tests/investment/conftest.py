@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 
 from marquee.accounts.models import Organisation
-from marquee.core.models import ExchangeRate
-from marquee.finance.chart import ensure_chart
 from marquee.investment import services
 from marquee.investment.models import Participant, Project
+
+# The seeded chart and the dated rates (USD and HKD to CNY) are finance's fixtures; the
+# test day is finance's too.
+from tests.finance.conftest import (  # noqa: F401
+    DAY,
+    chart,
+    rates,
+)
 
 # The ticketing world (a cinema, a hall, a film, showtimes) for the settlement tests.
 from tests.ticketing.conftest import (  # noqa: F401
@@ -20,21 +24,6 @@ from tests.ticketing.conftest import (  # noqa: F401
     showtime,
     world,
 )
-
-DAY = dt.date(2026, 5, 14)
-
-
-@pytest.fixture
-def chart(db):
-    ensure_chart()
-
-
-@pytest.fixture
-def rates(db):
-    for base, rate in (("USD", "7.1234"), ("HKD", "0.9125")):
-        ExchangeRate.objects.create(
-            base=base, quote="CNY", rate=Decimal(rate), valid_from=dt.date(2025, 1, 1)
-        )
 
 
 @dataclass
@@ -68,7 +57,7 @@ def deal_tiers(d: Deal, talent: Participant) -> list[dict]:
 
 
 @pytest.fixture
-def deal(db, chart, rates, make_org) -> Deal:
+def deal(db, chart, rates, make_org) -> Deal:  # noqa: F811 - finance's fixtures, by name
     """A CNY film: the studio 50 %, Paramount 30 %, Skydance 15 %, a crowdfunding pool 5 %."""
     paramount_org = make_org(kind=Organisation.Kind.PARTNER, name="Paramount Pictures")
     skydance_org = make_org(kind=Organisation.Kind.PARTNER, name="Skydance")

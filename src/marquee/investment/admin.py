@@ -12,16 +12,7 @@ from django.http import HttpRequest
 from marquee.accounts.models import Role
 from marquee.accounts.permissions import has_role
 from marquee.core.admin import ReadOnlyAdmin
-from marquee.investment.models import (
-    BudgetLine,
-    CostEntry,
-    Participant,
-    Payout,
-    Project,
-    Receipt,
-    StageChange,
-    WaterfallVersion,
-)
+from marquee.investment import models
 
 
 class InvestmentReadOnlyAdmin(ReadOnlyAdmin):
@@ -35,7 +26,7 @@ class InvestmentReadOnlyAdmin(ReadOnlyAdmin):
 
 
 class StageChangeInline(admin.TabularInline):
-    model = StageChange
+    model = models.StageChange
     extra = 0
     can_delete = False
     fields = ["from_stage", "to_stage", "changed_by", "changed_at", "note"]
@@ -46,7 +37,7 @@ class StageChangeInline(admin.TabularInline):
 
 
 class BudgetInline(admin.TabularInline):
-    model = BudgetLine
+    model = models.BudgetLine
     extra = 0
     can_delete = False
     fields = ["category", "currency", "amount_minor", "as_of"]
@@ -56,7 +47,7 @@ class BudgetInline(admin.TabularInline):
         return False
 
 
-@admin.register(Project)
+@admin.register(models.Project)
 class ProjectAdmin(InvestmentReadOnlyAdmin):
     list_display = ["slug", "name_en", "kind", "stage", "currency", "stakes_bp"]
     list_filter = ["kind", "stage"]
@@ -64,31 +55,31 @@ class ProjectAdmin(InvestmentReadOnlyAdmin):
     inlines = [StageChangeInline, BudgetInline]
 
 
-@admin.register(CostEntry)
+@admin.register(models.CostEntry)
 class CostEntryAdmin(InvestmentReadOnlyAdmin):
     list_display = ["id", "project", "category", "date", "currency", "amount_minor"]
     list_filter = ["category"]
     list_select_related = ["project"]
 
 
-@admin.register(Participant)
+@admin.register(models.Participant)
 class ParticipantAdmin(InvestmentReadOnlyAdmin):
     list_display = ["id", "project", "name", "kind", "organisation", "stake_bp"]
     list_select_related = ["project", "organisation"]
 
 
-@admin.register(WaterfallVersion)
+@admin.register(models.WaterfallVersion)
 class WaterfallVersionAdmin(InvestmentReadOnlyAdmin):
     list_display = ["id", "waterfall", "version", "created_at", "note"]
 
 
-@admin.register(Receipt)
+@admin.register(models.Receipt)
 class ReceiptAdmin(InvestmentReadOnlyAdmin):
     list_display = ["id", "waterfall", "source", "received_on", "currency", "amount_minor"]
     list_filter = ["source"]
 
 
-@admin.register(Payout)
+@admin.register(models.Payout)
 class PayoutAdmin(InvestmentReadOnlyAdmin):
     list_display = ["id", "receipt", "participant", "tier_key", "amount_minor"]
     list_select_related = ["participant"]

@@ -258,12 +258,12 @@ def fund_project(
     *,
     project: str,
     programme_code: str,
+    user: Any = None,
+    memo: str = "",
     category: str,
     date: dt.date,
     currency: str,
     amount_minor: int,
-    memo: str = "",
-    user: Any = None,
 ) -> Any:
     """Commit programme funds to a project (finance's ``commit_funds``, funded: this project).
 
