@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-crowdfunding bench-rights bench-merch bench-analytics
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -70,6 +70,9 @@ clean:
 ## make bench-waterfall: receipts through a co-financing waterfall, engine and books, on PostgreSQL (docs/performance.md)
 bench-waterfall: install
 	$(BIN)/python -m bench.waterfall $(BENCH_ARGS)
+## make bench-statement: a partner's live statement (settled + provisional) in the demo world (docs/investment.md)
+bench-statement: install
+	$(BIN)/python -m bench.statement $(BENCH_ARGS)
 ## make bench-crowdfunding: 5,000 backers racing for the last 10% of a cap, on PostgreSQL (docs/performance.md)
 bench-crowdfunding: install
 	$(BIN)/python -m bench.crowdfunding $(BENCH_ARGS)

@@ -34,7 +34,7 @@ from marquee.core.models import EventDelivery, OutboxEvent
 from marquee.core.money import Money
 from marquee.investment import waterfall as engine
 from marquee.investment.consumers import BOX_OFFICE_CONSUMER
-from marquee.investment.models import Project, Waterfall, WaterfallVersion
+from marquee.investment.models import Project, Receipt, Waterfall, WaterfallVersion
 from marquee.investment.services.financing import stakes_of
 from marquee.investment.services.revenue import projects_of_titles
 from marquee.ticketing import events as ticket_events
@@ -55,24 +55,42 @@ class UnsettledDay:
     amount: Money | None  # the share in the waterfall currency (None: no rate for the day yet)
 
 
-def _settled_keys(keys: list[str]) -> set[str]:
+def _settled_keys(keys: list[str], title_id: int) -> set[str]:
     """The ``<venue id>:<day>`` keys whose settlement the waterfall has already taken in.
 
-    A paid day whose event still waits for (or failed in) the waterfall's
-    consumer is not in the waterfall yet: it stays provisional until it is.
+    Taken in: the waterfall's consumer is done with the day's
+    ``settlement_paid`` event, or its receipt for the title is there (a
+    consumer run by hand before the worker came round). A paid day whose
+    event still waits for the consumer, with no receipt, is not in the
+    waterfall yet: it stays provisional until it is.
     """
     if not keys:
         return set()
-    waiting = EventDelivery.objects.filter(event=OuterRef("pk"), consumer=BOX_OFFICE_CONSUMER)
-    return set(
+    waiting = EventDelivery.objects.filter(
+        event=OuterRef("pk"), consumer=BOX_OFFICE_CONSUMER
+    ).exclude(status=EventDelivery.Status.DONE)
+    rows = (
         OutboxEvent.objects.filter(
             type=ticket_events.SETTLEMENT_PAID,
             aggregate=SETTLEMENT_AGGREGATE,
             aggregate_id__in=keys,
         )
-        .exclude(Exists(waiting.exclude(status=EventDelivery.Status.DONE)))
-        .values_list("aggregate_id", flat=True)
+        .annotate(waiting=Exists(waiting))
+        .values_list("pk", "aggregate_id", "waiting")
     )
+    settled: set[str] = set()
+    pending: dict[str, str] = {}
+    for pk, key, is_waiting in rows:
+        if is_waiting:
+            pending[f"settlement:{pk}:{title_id}"] = key
+        else:
+            settled.add(key)
+    if pending:
+        received = Receipt.objects.filter(source_key__in=pending).values_list(
+            "source_key", flat=True
+        )
+        settled.update(pending[source_key] for source_key in received)
+    return settled
 
 
 def unsettled_box_office(title_id: int, currency: str) -> list[UnsettledDay]:
@@ -109,7 +127,7 @@ def unsettled_box_office(title_id: int, currency: str) -> list[UnsettledDay]:
         totals = per_day.setdefault((day, venue.pk), [0, 0])
         totals[0] += row["n"]
         totals[1] += int(row["gross"] or 0)
-    settled = _settled_keys([f"{v}:{d.isoformat()}" for d, v in per_day])
+    settled = _settled_keys([f"{v}:{d.isoformat()}" for d, v in per_day], title_id)
     rates: dict[str, Any] = {}
     quotes: dict[tuple[str, dt.date], Any] = {}
     out = []
