@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import PHONE, login, no_horizontal_scroll, shot
 from tests.browser.seed_investment import PROJECT
 
 pytestmark = pytest.mark.browser
@@ -104,3 +104,5 @@ def test_a_partner_watches_its_provisional_share_rise_as_a_ticket_sells(server, 
         "35,700.00"
     )  # settled: unchanged
     shot(page, "investment-statement-live-zh-hant")
+    page.set_viewport_size(PHONE)  # the receipts table scrolls in its own box, not the page
+    assert no_horizontal_scroll(page)
