@@ -19,7 +19,7 @@ from marquee.ticketing.models import (
     SeatInventory,
     WantToSee,
 )
-from marquee.ticketing.queries import round_usage, want_to_see_count, wants_to_see
+from marquee.ticketing.queries import Interest, round_usage, want_to_see
 from marquee.ticketing.services import holds, orders, rounds
 
 from .conftest import (
@@ -180,11 +180,12 @@ def test_want_to_see_is_idempotent_and_counted(world, make_user):
         rounds.register_want_to_see(user=fan, title=world.title)
     assert rounds.register_want_to_see(user=fans[0], title=world.title) is False
     assert WantToSee.objects.filter(title=world.title).count() == 3
-    assert want_to_see_count(world.title) == 3
-    assert wants_to_see(fans[0], world.title)
+    assert want_to_see(fans[0], world.title) == Interest(count=3, mine=True)
+    assert want_to_see(None, world.title) == Interest(count=3, mine=False)
     assert rounds.unregister_want_to_see(user=fans[0], title=world.title) is True
     assert rounds.unregister_want_to_see(user=fans[0], title=world.title) is False
-    assert want_to_see_count(world.title) == 2
+    assert want_to_see(fans[0], world.title) == Interest(count=2, mine=False)
+    assert want_to_see(fans[1], world.title) == Interest(count=2, mine=True)
 
 
 def test_invitation_round(presale_showtime, buyer, staff, world, make_user):
