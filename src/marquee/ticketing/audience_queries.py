@@ -12,7 +12,7 @@ from django.utils import timezone
 from marquee.accounts.permissions import AnyUser
 from marquee.catalog.models import Title
 from marquee.ticketing.models import Review, SeatInventory, Showtime, WaitlistEntry
-from marquee.ticketing.queries import sale_state
+from marquee.ticketing.queries import on_sale_at, sale_state
 from marquee.ticketing.services.holds import claimable
 from marquee.venues.models import Seat, SeatType
 
@@ -106,11 +106,8 @@ def waitlist_status(entry: WaitlistEntry, now: datetime) -> str:
 def _open_at(now: datetime) -> Q:
     """The entries :func:`waitlist_status` calls open: waiting for a showtime that still
     sells (published, not started), or offered and not lapsed."""
-    return Q(
-        status=WaitlistEntry.Status.WAITING,
-        showtime__status=Showtime.Status.PUBLISHED,
-        showtime__starts_at__gt=now,
-    ) | Q(status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
+    waiting = Q(status=WaitlistEntry.Status.WAITING) & on_sale_at(now, via="showtime__")
+    return waiting | Q(status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
 
 
 def waitlist_of(

@@ -156,6 +156,14 @@ def sale_state(showtime: Showtime, now: datetime) -> SaleState:
     )
 
 
+def on_sale_at(now: datetime, *, via: str = "") -> Q:
+    """:attr:`SaleState.on_sale` as a filter: published and not started at ``now``.
+
+    ``via`` names the path to the showtime from the filtered model (``"showtime__"``).
+    """
+    return Q(**{f"{via}status": Showtime.Status.PUBLISHED, f"{via}starts_at__gt": now})
+
+
 def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     """One showtime ``user`` may see, with details; :class:`NotFound` otherwise."""
     showtime = _with_details(visible_showtimes(user)).filter(pk=showtime_id).first()
