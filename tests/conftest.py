@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from marquee.accounts import services as account_services
 from marquee.accounts.models import Organisation, Role, User
@@ -89,3 +92,21 @@ def client_for():
         return client
 
     return _client
+
+
+#: Statements that change no row (transaction control around a request's reads).
+_NOT_WRITES = ("SELECT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+@pytest.fixture
+def reads_only():
+    """``with reads_only(): client.get(…)`` fails if anything but a read ran inside."""
+
+    @contextmanager
+    def _check():
+        with CaptureQueriesContext(connection) as ctx:
+            yield
+        sql = [q["sql"].lstrip() for q in ctx.captured_queries]
+        assert [q for q in sql if not q.upper().startswith(_NOT_WRITES)] == []
+
+    return _check

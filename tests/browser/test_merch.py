@@ -44,28 +44,26 @@ def test_a_fan_buys_goods_with_the_ticket_bundle(server, new_page):
     shot(page, "merch-order-en")
 
 
+def _new_product(page, *, stock: str) -> None:
+    """Fill in the merchant portal's new-product form (a figure at 299) and save it."""
+    form = page.get_by_test_id("new-product")
+    form.get_by_test_id("category").select_option("toys")
+    form.get_by_test_id("name-en").fill("Night watchman figure")
+    form.get_by_test_id("sku").fill("FIG-1")
+    form.get_by_test_id("variant-label").fill("Standard")
+    form.get_by_test_id("price").fill("299")
+    form.get_by_test_id("stock").fill(stock)
+    form.get_by_test_id("save-product").click()
+
+
 def test_a_merchant_lists_a_product_in_simplified_chinese(server, new_page):
     page = new_page(language="zh-hans")
     login(page, server, "shopkeeper")
     page.goto(server.url + "/shop/merchant/")
     expect(page.locator("h1")).to_have_text("商户后台")
-    form = page.get_by_test_id("new-product")
-    form.get_by_test_id("category").select_option("toys")
-    form.get_by_test_id("name-en").fill("Night watchman figure")
-    form.get_by_test_id("sku").fill("FIG-1")
-    form.get_by_test_id("variant-label").fill("Standard")
-    form.get_by_test_id("price").fill("299")
-    form.get_by_test_id("stock").fill("-3")
-    form.get_by_test_id("save-product").click()
+    _new_product(page, stock="-3")
     expect(page.locator(".flash")).to_contain_text("库存须为零或正整数")  # negative stock refused
-    form = page.get_by_test_id("new-product")
-    form.get_by_test_id("category").select_option("toys")
-    form.get_by_test_id("name-en").fill("Night watchman figure")
-    form.get_by_test_id("sku").fill("FIG-1")
-    form.get_by_test_id("variant-label").fill("Standard")
-    form.get_by_test_id("price").fill("299")
-    form.get_by_test_id("stock").fill("30")
-    form.get_by_test_id("save-product").click()
+    _new_product(page, stock="30")
     item = page.get_by_test_id("portal-product").filter(has_text="Night watchman figure")
     expect(item.get_by_test_id("product-status")).to_have_text("草稿")
     item.get_by_test_id("submit-product").click()

@@ -1,4 +1,5 @@
-"""Thread races against PostgreSQL: a helper that starts N callables at the same instant."""
+"""Thread races against PostgreSQL: a helper that starts N callables at the same instant,
+and the ticketing test world (``tests/ticketing/conftest.py``) the ticketing races run in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from marquee.ticketing.models import Showtime
+from tests.ticketing.conftest import World, build_world, make_showtime
+
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
@@ -18,11 +22,6 @@ def _postgres_only():
             "thread races need PostgreSQL's row locks (SQLite serialises every writer); "
             "run with DATABASE_URL=postgres://…"
         )
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -56,3 +55,13 @@ def race(fns: list[Callable[[], Any]], *, timeout: float = 60) -> list[Outcome]:
         thread.join(timeout)
     assert not any(t.is_alive() for t in threads), "a racer hung"
     return outcomes
+
+
+@pytest.fixture
+def world(make_user) -> World:
+    return build_world(make_user)
+
+
+@pytest.fixture
+def showtime(world: World) -> Showtime:
+    return make_showtime(world)

@@ -28,21 +28,11 @@ from marquee.ticketing.services._common import Guard, without_guard
 from marquee.ticketing.services.exchanges import exchange_tickets
 from marquee.ticketing.services.refunds import refund_tickets
 from tests.ticketing.buying import buy, tickets
-from tests.ticketing.conftest import build_world, make_showtime
+from tests.ticketing.conftest import make_showtime
 
 from .conftest import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(make_user):
-    return build_world(make_user)
-
-
-@pytest.fixture
-def showtime(world):
-    return make_showtime(world)
 
 
 @pytest.fixture

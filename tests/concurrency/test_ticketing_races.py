@@ -34,10 +34,8 @@ from marquee.ticketing.services._common import Guard, lock_inventory, without_gu
 from marquee.ticketing.services.fulfilment import fulfil_paid_order
 from marquee.venues.models import Seat
 from tests.ticketing.conftest import (
-    build_world,
     make_presale_round,
     make_presale_showtime,
-    make_showtime,
 )
 
 from .conftest import race
@@ -45,16 +43,6 @@ from .conftest import race
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 32
-
-
-@pytest.fixture
-def world(make_user):
-    return build_world(make_user)
-
-
-@pytest.fixture
-def showtime(world):
-    return make_showtime(world)
 
 
 def seat_ids(showtime, *codes: str) -> list[int]:

@@ -24,7 +24,7 @@ from marquee.ticketing.models import HoldSeat, Order, SeatInventory, Ticket, Wai
 from marquee.ticketing.services import holds, orders, waitlist
 from marquee.ticketing.services._common import Guard, without_guard
 from marquee.venues.models import Seat
-from tests.ticketing.conftest import build_world, make_showtime
+from tests.ticketing.conftest import make_showtime
 
 from .conftest import race
 
@@ -32,16 +32,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SWEEPS = 12
 FREED = ["2-3", "2-4", "2-5"]
-
-
-@pytest.fixture
-def world(make_user):
-    return build_world(make_user)
-
-
-@pytest.fixture
-def showtime(world):
-    return make_showtime(world)
 
 
 @pytest.fixture

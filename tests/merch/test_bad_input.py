@@ -32,6 +32,18 @@ def _code(fn, *args, **kwargs) -> str:
     return str(caught.value.code)
 
 
+def _order_refusal(user, shop, **kwargs) -> str:
+    """The code refusing to place ``user``'s cart at ``shop`` (CNY, a mainland address)."""
+    return _code(
+        orders.place_order,
+        user=user,
+        merchant_id=shop.merchant.pk,
+        currency="CNY",
+        address=orders.Address("A", "1", "x", "y", "CN"),
+        **kwargs,
+    )
+
+
 def test_out_of_licence_products_cannot_be_created_or_sold(make_user):
     merchant, seller = make_merchant()
     licence = make_licence(merchant=merchant, territory="CN", categories={"apparel": 1000})
@@ -55,14 +67,7 @@ def test_checkout_after_the_term_is_refused(make_user):
     fan = make_user()
     set_cart_item(user=fan, variant_id=shop.variant.pk, quantity=1)
     later = timezone.now() + dt.timedelta(days=400)
-    code = _code(
-        orders.place_order,
-        user=fan,
-        merchant_id=shop.merchant.pk,
-        currency="CNY",
-        address=orders.Address("A", "1", "x", "y", "CN"),
-        now=later,
-    )
+    code = _order_refusal(fan, shop, now=later)
     assert code == "outside_licence_term"
 
 
@@ -99,13 +104,7 @@ def test_a_cart_with_a_sold_out_variant_claims_nothing(make_user):
     set_cart_item(user=fan, variant_id=shop.variant.pk, quantity=2)
     set_cart_item(user=fan, variant_id=other.pk, quantity=1)
     checkout(rival, other)  # the last unit goes to someone else
-    code = _code(
-        orders.place_order,
-        user=fan,
-        merchant_id=shop.merchant.pk,
-        currency="CNY",
-        address=orders.Address("A", "1", "x", "y", "CN"),
-    )
+    code = _order_refusal(fan, shop)
     assert code == "sold_out"
     shop.variant.refresh_from_db()
     assert shop.variant.stock == 10  # the first line's claim was rolled back

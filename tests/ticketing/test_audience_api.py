@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from marquee.core import outbox
 from marquee.ticketing.models import Review, SeatInventory, Ticket, WaitlistEntry
-from marquee.ticketing.services import reviews
+from marquee.ticketing.services import reviews, waitlist
 from marquee.ticketing.services.refunds import refund_tickets
 
 from .api_calls import API, post, problem
@@ -53,6 +59,34 @@ def test_join_look_accept_over_the_api(sold_out, showtime, buyer, make_user):
     assert again.json() == accepted.json()  # the same key answers the same order
     problem(post(client, f"/waitlist/{entry_id}/accept"), 409, "waitlist_no_offer")
     assert WaitlistEntry.objects.get(pk=entry_id).status == "accepted"
+
+
+def test_looking_writes_nothing_and_reads_the_state_the_sweep_will_record(
+    sold_out, showtime, buyer, make_user, reads_only
+):
+    offered, waiting = make_user(), make_user()
+    for user in (offered, waiting):
+        assert post(_client(user), "/waitlist", {"showtime_id": showtime.pk}).status_code == 201
+    refund_tickets(order=sold_out, ticket_ids=[tickets(sold_out)["2-3"].pk], actor=buyer)
+    outbox.drain()  # the refund's seat is offered to the first waiter
+    lapsed_at = timezone.now() + waitlist.offer_duration() + timedelta(seconds=1)
+    looker, other = _client(offered), _client(waiting)
+    with time_machine.travel(lapsed_at, tick=False), reads_only():
+        mine = looker.get(f"{API}/waitlist").json()
+        page = looker.get("/orders/").content.decode()
+    assert [(e["status"], e["offered_seats"], e["hold_id"]) for e in mine] == [("lapsed", [], None)]
+    assert 'data-testid="seats-waiting"' not in page
+    assert 'data-testid="waitlist"' not in page  # nothing open is left to show
+    statuses = dict(WaitlistEntry.objects.values_list("user_id", "status"))
+    assert statuses == {offered.pk: "offered", waiting.pk: "waiting"}  # the GETs wrote nothing
+    with time_machine.travel(showtime.starts_at + timedelta(minutes=1), tick=False), reads_only():
+        mine = other.get(f"{API}/waitlist").json()
+    assert [e["status"] for e in mine] == ["closed"]  # the list of a started showtime
+    with time_machine.travel(lapsed_at, tick=False):
+        call_command("waitlist_sweep", stdout=StringIO())  # what records it: the sweep
+        statuses = dict(WaitlistEntry.objects.values_list("user_id", "status"))
+        assert statuses == {offered.pk: "lapsed", waiting.pk: "offered"}
+        assert other.get(f"{API}/waitlist").json()[0]["offered_seats"] == ["2-3"]
 
 
 def test_joining_a_showtime_with_free_seats_is_refused(showtime, make_user):

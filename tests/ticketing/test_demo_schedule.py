@@ -30,12 +30,12 @@ from marquee.ticketing.models import (
     PresaleRound,
     Scan,
     SeatInventory,
-    SettlementRule,
     Showtime,
     ShowtimePrice,
     Ticket,
     WantToSee,
 )
+from marquee.ticketing.models.settlement import SettlementRule
 from marquee.ticketing.services.settlement import settlement_for
 from marquee.venues.models import Hall, SeatType, Venue
 

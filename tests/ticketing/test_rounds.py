@@ -19,17 +19,11 @@ from marquee.ticketing.models import (
     SeatInventory,
     WantToSee,
 )
-from marquee.ticketing.queries import round_usage, want_to_see_count, wants_to_see
+from marquee.ticketing.queries import Interest, round_usage, want_to_see
 from marquee.ticketing.services import holds, orders, rounds
 
-from .conftest import (
-    PRICES,
-    build_hall,
-    build_world,
-    make_presale_round,
-    make_presale_showtime,
-    make_showtime,
-)
+from . import conftest as ticketing_world
+from .conftest import make_presale_round, make_presale_showtime, make_showtime
 from .test_orders import pay
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +84,7 @@ def test_outside_the_round_window_nothing_sells(presale_showtime, buyer, staff, 
 
 
 def test_round_limited_to_venues_and_cities(presale_showtime, buyer, staff, world, make_user):
-    elsewhere = build_world(make_user)
+    elsewhere = ticketing_world.build_world(make_user)
     make_round(staff, world, venue_slugs=[elsewhere.venue.slug])
     with pytest.raises(DomainError) as exc:
         holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer)
@@ -104,7 +98,7 @@ def test_per_account_limit_counts_held_seats_across_the_round(
     presale_showtime, buyer, staff, world
 ):
     presale = make_round(staff, world, per_account_limit=4)
-    second_hall, _ = build_hall(world.venue, name="Hall 2")
+    second_hall, _ = ticketing_world.build_hall(world.venue, name="Hall 2")
     other_showtime = make_showtime(
         world,
         starts_at=presale_showtime.starts_at,
@@ -180,11 +174,12 @@ def test_want_to_see_is_idempotent_and_counted(world, make_user):
         rounds.register_want_to_see(user=fan, title=world.title)
     assert rounds.register_want_to_see(user=fans[0], title=world.title) is False
     assert WantToSee.objects.filter(title=world.title).count() == 3
-    assert want_to_see_count(world.title) == 3
-    assert wants_to_see(fans[0], world.title)
+    assert want_to_see(fans[0], world.title) == Interest(count=3, mine=True)
+    assert want_to_see(None, world.title) == Interest(count=3, mine=False)
     assert rounds.unregister_want_to_see(user=fans[0], title=world.title) is True
     assert rounds.unregister_want_to_see(user=fans[0], title=world.title) is False
-    assert want_to_see_count(world.title) == 2
+    assert want_to_see(fans[0], world.title) == Interest(count=2, mine=False)
+    assert want_to_see(fans[1], world.title) == Interest(count=2, mine=True)
 
 
 def test_invitation_round(presale_showtime, buyer, staff, world, make_user):
@@ -296,7 +291,7 @@ def test_override_in_another_currency_does_not_apply(presale_showtime, buyer, st
     make_round(staff, world, currency="HKD", price_override_minor=1)
     hold = holds.place_hold(showtime=presale_showtime, seat_codes=["2-1"], user=buyer).hold
     order = orders.place_order(hold=hold, user=buyer).order
-    assert order.subtotal_minor == PRICES["standard"]
+    assert order.subtotal_minor == ticketing_world.PRICES["standard"]
 
 
 @pytest.mark.parametrize(

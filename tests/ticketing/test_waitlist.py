@@ -109,6 +109,23 @@ def test_a_lapsed_offer_goes_to_the_next_waiter(sold_out, showtime, buyer, make_
     assert _offered(b) == ["2-3", "2-4"]
 
 
+def test_a_waiter_whose_offer_ran_out_may_join_again_before_any_sweep(
+    sold_out, showtime, buyer, make_user
+):
+    waiter = make_user()
+    first = waitlist.join_waitlist(showtime=showtime, user=waiter)
+    _refund(sold_out, buyer, "2-3")
+    assert _offered(first) == ["2-3"]
+    SeatInventory.objects.filter(showtime=showtime, seat__row_label="2", seat__number="3").update(
+        state=SeatInventory.State.SOLD  # someone else bought it once the offer ran out
+    )
+    later = timezone.now() + waitlist.offer_duration() + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        again = waitlist.join_waitlist(showtime=showtime, user=waiter)
+    first.refresh_from_db()
+    assert (first.status, again.status) == (WaitlistEntry.Status.LAPSED, "waiting")
+
+
 def test_accepting_opens_an_order_with_a_whole_hold_to_pay(sold_out, showtime, buyer, make_user):
     waiter = make_user()
     entry = waitlist.join_waitlist(showtime=showtime, user=waiter, party_size=1)

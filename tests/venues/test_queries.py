@@ -8,6 +8,8 @@ from marquee.accounts.models import Role
 from marquee.core.errors import NotFound
 from marquee.venues import queries, services
 
+from .conftest import small_layout
+
 pytestmark = pytest.mark.django_db
 
 
@@ -88,16 +90,10 @@ def test_hall_layout_document(two_chains):
     assert doc["hall_id"] == hall.pk and doc["venue"] == "alpha-one"
     assert doc["seat_count"] == 8 and doc["layout_version"] == 1
     seats = {s["code"]: s for s in doc["seats"]}
-    assert seats["3-1"] == {
-        "row": 2,
-        "column": 3,
-        "row_label": "3",
-        "number": "1",
-        "type": "couple",
-        "pair": "3-2",
-        "code": "3-1",
-        "label": "3排1座",
-    }
+    # the seat as the layout gave it (a couple seat paired with 3-2), plus its code and label
+    given = next(s for s in small_layout()["seats"] if (s["row_label"], s["number"]) == ("3", "1"))
+    assert given["pair"] == "3-2"
+    assert seats["3-1"] == {**given, "code": "3-1", "label": "3排1座"}
     assert "pair" not in seats["1-1"]
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from marquee.core import outbox
@@ -113,7 +115,7 @@ def test_a_rating_in_chinese(web, client_as):
     assert "5.0 分（满分 5）· 1 人评分" in page
 
 
-def test_the_waiting_list_from_the_seat_map_to_paying(web, client_as):
+def test_the_waiting_list_from_the_seat_map_to_paying(web, client_as, reads_only):
     showtime = web.showtimes["long-night-19"]
     SeatInventory.objects.filter(showtime=showtime, state="free").update(state="sold")
     fan2_order = Order.objects.get(showtime=showtime, user=web.users["fan2"])
@@ -133,6 +135,9 @@ def test_the_waiting_list_from_the_seat_map_to_paying(web, client_as):
         state="free"
     )
     assert fan2_order.status == "paid"
+    with reads_only():  # looking offers nothing: the sweep does, every minute
+        assert 'data-testid="seats-waiting"' not in client.get("/orders/").content.decode()
+    call_command("waitlist_sweep", stdout=StringIO())
     centre = client.get("/orders/").content.decode()
     assert 'data-testid="seats-waiting"' in centre
     entry.refresh_from_db()

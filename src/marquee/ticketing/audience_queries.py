@@ -12,6 +12,7 @@ from django.utils import timezone
 from marquee.accounts.permissions import AnyUser
 from marquee.catalog.models import Title
 from marquee.ticketing.models import Review, SeatInventory, Showtime, WaitlistEntry
+from marquee.ticketing.queries import on_sale_at, sale_state
 from marquee.ticketing.services.holds import claimable
 from marquee.venues.models import Seat, SeatType
 
@@ -90,13 +91,37 @@ def review_of(title: Title, user: AnyUser | None) -> Review | None:
     return Review.objects.filter(title=title, user_id=user.pk).first()
 
 
-def waitlist_of(user: AnyUser | None, *, open_only: bool = False) -> QuerySet[WaitlistEntry]:
-    """``user``'s waiting-list entries, newest first, with showtime, venue, title and hold seats."""
+def waitlist_status(entry: WaitlistEntry, now: datetime) -> str:
+    """``entry``'s status as the next sweep will record it (reads write nothing).
+
+    ``lapsed`` for an offer whose time ran out, ``closed`` for a waiter of a
+    showtime that no longer sells (``services.waitlist.offer_freed_seats``).
+    """
+    status = entry.current_status(now)
+    if status == WaitlistEntry.Status.WAITING and not sale_state(entry.showtime, now).on_sale:
+        return WaitlistEntry.Status.CLOSED
+    return status
+
+
+def _open_at(now: datetime) -> Q:
+    """The entries :func:`waitlist_status` calls open: waiting for a showtime that still
+    sells (published, not started), or offered and not lapsed."""
+    waiting = Q(status=WaitlistEntry.Status.WAITING) & on_sale_at(now, via="showtime__")
+    return waiting | Q(status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
+
+
+def waitlist_of(
+    user: AnyUser | None, *, open_only: bool = False, now: datetime | None = None
+) -> QuerySet[WaitlistEntry]:
+    """``user``'s waiting-list entries, newest first, with showtime, venue, title and hold seats.
+
+    ``open_only``: the entries still open at ``now``, as the next sweep will leave them.
+    """
     if user is None or not user.is_authenticated:
         return WaitlistEntry.objects.none()
     qs = WaitlistEntry.objects.filter(user_id=user.pk)
     if open_only:
-        qs = qs.filter(status__in=WaitlistEntry.OPEN_STATUSES)
+        qs = qs.filter(_open_at(now or timezone.now()))
     return (
         qs.select_related("showtime__venue", "showtime__title", "showtime__hall", "hold")
         .prefetch_related("hold__seats")

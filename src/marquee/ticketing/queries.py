@@ -156,6 +156,14 @@ def sale_state(showtime: Showtime, now: datetime) -> SaleState:
     )
 
 
+def on_sale_at(now: datetime, *, via: str = "") -> Q:
+    """:attr:`SaleState.on_sale` as a filter: published and not started at ``now``.
+
+    ``via`` names the path to the showtime from the filtered model (``"showtime__"``).
+    """
+    return Q(**{f"{via}status": Showtime.Status.PUBLISHED, f"{via}starts_at__gt": now})
+
+
 def get_showtime(*, user: AnyUser | None, showtime_id: int) -> Showtime:
     """One showtime ``user`` may see, with details; :class:`NotFound` otherwise."""
     showtime = _with_details(visible_showtimes(user)).filter(pk=showtime_id).first()
@@ -325,12 +333,21 @@ def round_usage(*, round_id: int, user: AnyUser | None, now: datetime | None = N
     return max(counted - stale, 0)
 
 
-def want_to_see_count(title: Title) -> int:
-    return WantToSee.objects.filter(title=title).count()
+@dataclass(frozen=True)
+class Interest:
+    """Who wants to see a title: how many accounts, and whether the asking one does."""
+
+    count: int
+    mine: bool
 
 
-def wants_to_see(user: AnyUser | None, title: Title) -> bool:
-    return authenticated(user) and WantToSee.objects.filter(user=user, title=title).exists()
+def want_to_see(user: AnyUser | None, title: Title) -> Interest:
+    """``title``'s want-to-see count and whether ``user`` registered: one query."""
+    counts = {"count": Count("pk")}
+    if authenticated(user):
+        counts["mine"] = Count("pk", filter=Q(user=user))
+    found = WantToSee.objects.filter(title=title).aggregate(**counts)
+    return Interest(count=found["count"], mine=bool(found.get("mine")))
 
 
 # --- holds, orders, tickets -------------------------------------------------------

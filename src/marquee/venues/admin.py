@@ -170,12 +170,7 @@ class VenueAdminForm(forms.ModelForm):
             "address_en",
             "address_zh_hans",
             "address_zh_hant",
-            "time_zone",
-            "currency",
-            "refund_cutoff_minutes",
-            "refund_fee_minor",
-            "exchange_allowed",
-            "is_active",
+            *services.VENUE_SETTING_FIELDS,
         )
 
     def clean(self) -> dict[str, Any]:

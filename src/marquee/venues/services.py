@@ -345,20 +345,19 @@ def create_venue(
         raise Conflict(VenuesErrorCode.VENUE_SLUG_TAKEN, f"The slug {slug!r} is taken.") from exc
 
 
+#: A venue's settings beside its names and place, in the order the forms show them.
+VENUE_SETTING_FIELDS = (
+    "time_zone",
+    "currency",
+    "refund_cutoff_minutes",
+    "refund_fee_minor",
+    "exchange_allowed",
+    "is_active",
+)
+
 #: Fields :func:`update_venue` may change (chain and slug are fixed once created).
 UPDATABLE_VENUE_FIELDS = frozenset(
-    {
-        *_VENUE_TEXT_FIELDS,
-        "city",
-        "kind",
-        "time_zone",
-        "currency",
-        "refund_cutoff_minutes",
-        "refund_fee_minor",
-        "exchange_allowed",
-        "is_active",
-        *_COORDINATE_BOUNDS,
-    }
+    {*_VENUE_TEXT_FIELDS, "city", "kind", *VENUE_SETTING_FIELDS, *_COORDINATE_BOUNDS}
 )
 
 

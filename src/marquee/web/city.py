@@ -37,10 +37,18 @@ def current_city(request: HttpRequest) -> City | None:
             if city is not None:
                 break
     if city is None:
-        choices = queries.cities()
+        choices = city_choices(request)
         city = choices[0] if choices else None
     request._marquee_city = city  # type: ignore[attr-defined]
     return city
+
+
+def city_choices(request: HttpRequest) -> list[City]:
+    """The cities of the picker (``queries.cities``), read once per request."""
+    cached = getattr(request, "_marquee_cities", None)
+    if cached is None:
+        cached = request._marquee_cities = queries.cities()  # type: ignore[attr-defined]
+    return cached
 
 
 def remember_city(request: HttpRequest, response: HttpResponse, city: City) -> HttpResponse:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marquee.accounts.permissions import AnyUser
@@ -208,6 +209,7 @@ class ShowtimeChip:
     lowest_price_minor: int | None  # the cheapest seat anyone may buy (not a concession)
     presale: bool  # general sale has not opened yet
     highest_price_minor: int | None = None  # the dearest such seat (VIP, couple)
+    standard_price_minor: int | None = None  # a regular seat's (what the price filter compares)
 
 
 @dataclass
@@ -248,18 +250,32 @@ def film_credits(title: Title) -> list[Credit]:
 CONCESSION_SEATS = frozenset({SeatType.WHEELCHAIR, SeatType.COMPANION})
 
 
-def _chip(showtime: Showtime, now: datetime) -> ShowtimeChip:
-    """A showtime with its price range over the seats anyone may buy.
+def _priced(showtimes: QuerySet[Showtime]) -> QuerySet[Showtime]:
+    """``showtimes`` with what a chip quotes, in the same query (their prices are not fetched).
 
     Wheelchair spaces and companion seats are priced for those who need them;
-    quoting them as "from" would promise a price most buyers cannot have.
+    quoting them as "from" would promise a price most buyers cannot have. The
+    filters' "regular seat" is the standard seat, else the cheapest of any kind.
     """
-    prices = [p.price_minor for p in showtime.prices.all() if p.seat_type not in CONCESSION_SEATS]
+    price = "prices__price_minor"
+    bookable = ~Q(prices__seat_type__in=CONCESSION_SEATS)
+    return showtimes.prefetch_related(None).annotate(
+        chip_low=Min(price, filter=bookable),
+        chip_high=Max(price, filter=bookable),
+        chip_standard=Coalesce(
+            Min(price, filter=Q(prices__seat_type=SeatType.STANDARD)), Min(price)
+        ),
+    )
+
+
+def _chip(showtime: Showtime, now: datetime) -> ShowtimeChip:
+    """A showtime read through :func:`_priced` as its chip."""
     return ShowtimeChip(
         showtime=showtime,
-        lowest_price_minor=min(prices) if prices else None,
+        lowest_price_minor=showtime.chip_low,
         presale=ticketing_queries.sale_state(showtime, now).presale,
-        highest_price_minor=max(prices) if prices else None,
+        highest_price_minor=showtime.chip_high,
+        standard_price_minor=showtime.chip_standard,
     )
 
 
@@ -269,12 +285,12 @@ def film_schedule(
     """The title's coming showtimes in ``city``, by local date, then cinema.
 
     Every day that has showtimes (up to :data:`SCHEDULE_DAYS` ahead), pre-sale
-    days included. Two queries (the showtimes with their venue, hall and
-    title, and their prices).
+    days included. One query: the showtimes with their venue, hall, title and
+    price range.
     """
     now = now or timezone.now()
-    showtimes = ticketing_queries.list_showtimes(
-        user=user, title=title.slug, city=city.code, now=now
+    showtimes = _priced(
+        ticketing_queries.list_showtimes(user=user, title=title.slug, city=city.code, now=now)
     ).filter(starts_at__lt=now + timedelta(days=SCHEDULE_DAYS))
     days: dict[date, dict[int, VenueShowtimes]] = defaultdict(dict)
     for showtime in showtimes:
@@ -314,7 +330,9 @@ def cinema_day(
 ) -> list[TitleShowtimes]:
     """The day's published showtimes at ``venue`` (local day), by title."""
     now = now or timezone.now()
-    showtimes = ticketing_queries.list_showtimes(user=user, venue=venue.slug, on=day, now=now)
+    showtimes = _priced(
+        ticketing_queries.list_showtimes(user=user, venue=venue.slug, on=day, now=now)
+    )
     groups: dict[int, TitleShowtimes] = {}
     for showtime in showtimes:
         group = groups.get(showtime.title_id)
@@ -437,8 +455,10 @@ def exchange_targets(*, order: Order, user: AnyUser | None, now: datetime | None
     now = now or timezone.now()
     return [
         _chip(s, now)
-        for s in ticketing_queries.list_showtimes(
-            user=user, title=order.showtime.title.slug, venue=order.showtime.venue.slug, now=now
+        for s in _priced(
+            ticketing_queries.list_showtimes(
+                user=user, title=order.showtime.title.slug, venue=order.showtime.venue.slug, now=now
+            )
         )
         .exclude(pk=order.showtime_id)
         .filter(starts_at__lt=now + timedelta(days=14))

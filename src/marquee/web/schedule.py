@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marquee.ticketing.models import ShowtimeFormat
-from marquee.venues.models import SeatType, Venue
+from marquee.venues.models import Venue
 from marquee.web.queries import DayShowtimes, ShowtimeChip
 
 #: Parts of the day, by local start hour: [from, to). "late" wraps past midnight.
@@ -89,14 +89,6 @@ def parse_filters(params: Mapping[str, str]) -> Filters:
     )
 
 
-def standard_price_minor(chip: ShowtimeChip) -> int | None:
-    """The price a regular seat costs (standard, else the cheapest of any kind)."""
-    prices = {p.seat_type: p.price_minor for p in chip.showtime.prices.all()}
-    if SeatType.STANDARD in prices:
-        return prices[SeatType.STANDARD]
-    return min(prices.values(), default=None)
-
-
 def _in_time_of_day(chip: ShowtimeChip, part: str) -> bool:
     start, end = TIMES_OF_DAY[part]
     hour = chip.showtime.local_starts_at.hour
@@ -117,7 +109,7 @@ def _keeps(chip: ShowtimeChip, venue: Venue, filters: Filters) -> bool:
     if filters.time_of_day and not _in_time_of_day(chip, filters.time_of_day):
         return False
     if filters.max_price_minor is not None:
-        price = standard_price_minor(chip)
+        price = chip.standard_price_minor
         if price is None or price > filters.max_price_minor:
             return False
     return True
@@ -207,7 +199,7 @@ def filter_options(days: list[DayShowtimes]) -> FilterOptions:
             for chip in group.showtimes:
                 formats.add(chip.showtime.format)
                 currency = chip.showtime.currency
-                price = standard_price_minor(chip)
+                price = chip.standard_price_minor
                 if price is not None:
                     prices.add(price)
     labels = dict(ShowtimeFormat.choices)

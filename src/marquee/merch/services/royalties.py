@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -43,15 +43,16 @@ from marquee.merch.models import Licence, RoyaltyStatement, SaleRecord
 
 @dataclass(frozen=True)
 class StatementFigures:
+    """A quarter's figures: the :class:`RoyaltyStatement` columns of the same names."""
+
     lines: list[dict[str, Any]]
     net_sales_minor: int
     royalty_minor: int
     advance_recouped_minor: int
     advance_remaining_minor: int
+    mg_shortfall_minor: int
+    advance_forfeited_minor: int
     payable_minor: int
-    mg_shortfall_minor: int = 0
-    advance_forfeited_minor: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -113,9 +114,9 @@ def compute_statement(
         royalty_minor=royalty,
         advance_recouped_minor=recouped,
         advance_remaining_minor=advance_minor - recouped_to_date - forfeited,
-        payable_minor=royalty - recouped,
         mg_shortfall_minor=shortfall,
         advance_forfeited_minor=forfeited,
+        payable_minor=royalty - recouped,
     )
 
 
@@ -177,14 +178,7 @@ def _issue_one(
                 period_start=start,
                 period_end=end,
                 currency=licence.currency,
-                lines=figures.lines,
-                net_sales_minor=figures.net_sales_minor,
-                royalty_minor=figures.royalty_minor,
-                advance_recouped_minor=figures.advance_recouped_minor,
-                advance_remaining_minor=figures.advance_remaining_minor,
-                payable_minor=figures.payable_minor,
-                mg_shortfall_minor=figures.mg_shortfall_minor,
-                advance_forfeited_minor=figures.advance_forfeited_minor,
+                **asdict(figures),
                 final=final,
                 issued_by=actor,
                 issued_at=timezone.now(),

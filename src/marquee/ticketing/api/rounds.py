@@ -90,10 +90,9 @@ def create_invitations(request: HttpRequest, round_id: int, payload: Invitations
 
 
 def _want_to_see(title, user) -> WantToSeeOut:
+    interest = queries.want_to_see(user, title)
     return WantToSeeOut(
-        title=title.slug,
-        count=queries.want_to_see_count(title),
-        registered=queries.wants_to_see(user, title) if user else None,
+        title=title.slug, count=interest.count, registered=interest.mine if user else None
     )
 
 

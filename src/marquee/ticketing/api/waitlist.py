@@ -41,10 +41,13 @@ def join(request: HttpRequest, payload: WaitlistIn):
     response=list[WaitlistOut],
     auth=AUTH,
     summary="Your waiting-list places and offers, newest first",
-    description="Looking also offers you seats freed since (a lapsed hold frees seats silently).",
+    description=(
+        "Reads only: an offer whose time ran out shows as `lapsed`, a place on a list of a "
+        "showtime that no longer sells as `closed`. Seats a lapsed hold frees are offered "
+        "by the next sweep (`marquee waitlist_sweep`, every minute)."
+    ),
 )
 def mine(request: HttpRequest):
-    waitlist.sweep_waitlists(user=request.user)
     now = timezone.now()
     return [waitlist_out(e, now=now) for e in audience_queries.waitlist_of(request.user)[:100]]
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from marquee.ticketing.audience_queries import waitlist_status
 from marquee.ticketing.models import Review, WaitlistEntry
 from marquee.ticketing.models.audience import MAX_PARTY, MAX_REVIEW_TEXT
 from marquee.ticketing.schemas._common import ShowtimeBrief, showtime_brief
@@ -32,7 +33,7 @@ class WaitlistOut(Schema):
 
 
 def waitlist_out(entry: WaitlistEntry, *, now: datetime) -> WaitlistOut:
-    status = entry.current_status(now)
+    status = waitlist_status(entry, now)
     seats = (
         [s.code for s in entry.hold.seats.order_by("row", "column")]
         if status == WaitlistEntry.Status.OFFERED and entry.hold is not None

@@ -263,6 +263,19 @@ def claim_seats(
     return hold
 
 
+def _lock_quota(*, showtime: Showtime, user: User, now: datetime) -> None:
+    """Write (and so lock) ``user``'s :class:`HoldQuota` row of ``showtime``: the account's
+    holds and orders of the showtime queue here (off only in the race tests' control)."""
+    if guarded(Guard.HELD_SEATS_CAP):
+        # INSERT … ON CONFLICT DO UPDATE: the new or existing row, locked, in one statement.
+        HoldQuota.objects.bulk_create(
+            [HoldQuota(showtime=showtime, user=user, last_hold_at=now)],
+            update_conflicts=True,
+            unique_fields=["showtime", "user"],
+            update_fields=["last_hold_at"],
+        )
+
+
 def require_held_seats_within_cap(
     *, showtime: Showtime, user: User, seats: int, now: datetime
 ) -> None:
@@ -280,14 +293,7 @@ def require_held_seats_within_cap(
     then rolls back, holding nothing).
     """
     cap = max_held_seats_per_showtime()
-    if guarded(Guard.HELD_SEATS_CAP):
-        # INSERT … ON CONFLICT DO UPDATE: the new or existing row, locked, in one statement.
-        HoldQuota.objects.bulk_create(
-            [HoldQuota(showtime=showtime, user=user, last_hold_at=now)],
-            update_conflicts=True,
-            unique_fields=["showtime", "user"],
-            update_fields=["last_hold_at"],
-        )
+    _lock_quota(showtime=showtime, user=user, now=now)
     live = Hold.objects.filter(
         showtime=showtime, user=user, status=Hold.Status.ACTIVE, expires_at__gt=now
     ).aggregate(
@@ -337,13 +343,7 @@ def require_no_other_pending_order(
     past :func:`place_hold` (neither had an order yet) cannot both open one.
     Raises :class:`Conflict` ``pending_order_exists``.
     """
-    if guarded(Guard.HELD_SEATS_CAP):
-        HoldQuota.objects.bulk_create(
-            [HoldQuota(showtime=showtime, user=user, last_hold_at=now)],
-            update_conflicts=True,
-            unique_fields=["showtime", "user"],
-            update_fields=["last_hold_at"],
-        )
+    _lock_quota(showtime=showtime, user=user, now=now)
     other = (
         Order.objects.filter(
             showtime=showtime,

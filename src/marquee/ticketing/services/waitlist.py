@@ -16,7 +16,9 @@ which the next sweep offers to the next waiter.
 What calls :func:`offer_freed_seats`: the ``ticketing.waitlist`` outbox
 consumer on every refund and exchange (``ticketing/consumers.py``), a declined
 offer, and :func:`sweep_waitlists` — run by ``marquee waitlist_sweep`` from
-cron and when a waiter looks at their list — which also catches seats freed by
+cron or the worker, never by a read (a GET writes nothing: the pages and the
+API read lapsed offers and closed lists as the sweep will record them,
+``audience_queries.waitlist_status``) — which also catches seats freed by
 lapsed holds (hold expiry needs no job, so no event tells of it).
 """
 
@@ -98,6 +100,8 @@ def join_waitlist(
         )
     try:
         with transaction.atomic():
+            # An offer of ours that ran out is lapsed, not open, though no sweep recorded it yet.
+            _record_lapsed(now, showtime=showtime, user=user)
             return WaitlistEntry.objects.create(
                 showtime=showtime, user=user, party_size=party_size, joined_at=now
             )
@@ -138,6 +142,13 @@ def leave_waitlist(*, entry_id: int, user: User, now: datetime | None = None) ->
     return entry
 
 
+def _record_lapsed(now: datetime, **where: object) -> None:
+    """Mark the offers (of ``where``) whose time ran out ``lapsed``: one conditional UPDATE."""
+    WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now, **where
+    ).update(status=WaitlistEntry.Status.LAPSED, ended_at=now)
+
+
 @dataclass(frozen=True)
 class Offer:
     """Seats held for a waiter."""
@@ -166,9 +177,7 @@ def offer_freed_seats(*, showtime_id: int, now: datetime | None = None) -> list[
             status=WaitlistEntry.Status.CLOSED, ended_at=now
         )
         return []
-    WaitlistEntry.objects.filter(
-        showtime=showtime, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
-    ).update(status=WaitlistEntry.Status.LAPSED, ended_at=now)
+    _record_lapsed(now, showtime=showtime)
     waiters = list(
         WaitlistEntry.objects.filter(showtime=showtime, status=WaitlistEntry.Status.WAITING)
         .select_related("user")

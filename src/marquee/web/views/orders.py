@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from marquee.ticketing import audience_queries
-from marquee.ticketing.services import waitlist
 from marquee.web import order_centre
 from marquee.web.views.common import domain_errors
 
@@ -17,8 +16,6 @@ from marquee.web.views.common import domain_errors
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    # Looking is when seats freed by lapsed holds are offered (no event tells of those).
-    waitlist.sweep_waitlists(user=request.user)
     context = {
         "centre": order_centre.order_centre(request.user),
         "waitlist": list(audience_queries.waitlist_of(request.user, open_only=True)),

@@ -18,14 +18,14 @@ from marquee.ticketing.services import rounds
 from marquee.venues import queries as venue_queries
 from marquee.web import audience, queries
 from marquee.web import schedule as filters
-from marquee.web.city import current_city, remember_city
+from marquee.web.city import city_choices, current_city, remember_city
 from marquee.web.views.common import domain_errors, parse_date, safe_next
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     city = current_city(request)
-    context: dict = {"city": city, "cities": queries.cities() if city else []}
+    context: dict = {"city": city, "cities": city_choices(request) if city else []}
     if city is None:
         context["catalog"] = queries.catalog_cards()
     else:
@@ -69,11 +69,10 @@ def film(request: HttpRequest, slug: str) -> HttpResponse:
         "credits": queries.film_credits(title),
         "also_bought": recommend.also_bought(title, k=6),
         "city": city,
-        "cities": queries.cities(),
+        "cities": city_choices(request),
         "schedule": schedule,
         "day": day,
-        "want_to_see": ticketing_queries.want_to_see_count(title),
-        "wants_to_see": ticketing_queries.wants_to_see(request.user, title),
+        "interest": ticketing_queries.want_to_see(request.user, title),
         "release": next(
             (r for r in title.release_dates.all() if city and r.territory == city.territory),
             None,
@@ -129,7 +128,7 @@ def cinemas(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/cinemas.html",
-        {"city": city, "cities": queries.cities(), "venues": venues},
+        {"city": city, "cities": city_choices(request), "venues": venues},
     )
 
 
