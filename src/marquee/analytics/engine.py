@@ -25,27 +25,30 @@ from marquee.analytics.errors import AnalyticsError, AnalyticsErrorCode
 
 #: Roll-ups the snapshot worker writes beside the facts (``cube_<name>.parquet``): each
 #: heavy question then reads thousands of rows instead of millions. Without the
-#: files the same SQL runs as a view over ``sales`` (correct, slower).
+#: files the same SQL runs as a view over ``sales`` (correct, slower). The sums are
+#: cast to BIGINT: DuckDB's SUM is a HUGEINT, which Parquet would store as a float.
 CUBES = {
     "by_day": """
-SELECT show_day, title_id, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+SELECT show_day, title_id, currency,
+       CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor
 FROM sales
 GROUP BY show_day, title_id, currency
 """,
     "by_city": """
 SELECT title_id, city_id, currency, show_day,
-       SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+       CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor
 FROM sales
 GROUP BY title_id, city_id, currency, show_day
 """,
     "by_sale": """
-SELECT title_id, sale_day, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+SELECT title_id, sale_day, currency,
+       CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor
 FROM sales
 GROUP BY title_id, sale_day, currency
 """,
 }
 
-#: The portable SQL of the three heavy questions (over the cubes).
+#: The portable SQL of the heavy questions (over the cubes).
 DAY_RANKING = """
 SELECT title_id, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
 FROM by_day
@@ -62,6 +65,13 @@ FROM (
   WHERE title_id = ? AND show_day BETWEEN ? AND ?
 ) AS scoped
 GROUP BY city_id, currency, day
+"""
+#: Every title's daily sales over a range of show days (a title's history, the cumulative gross).
+DAYS = """
+SELECT title_id, currency, show_day, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+FROM by_day
+WHERE show_day BETWEEN ? AND ?
+GROUP BY title_id, currency, show_day
 """
 PRESALE_CURVE = """
 SELECT sale_day, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
@@ -132,9 +142,19 @@ class Engine:
         the day is None for CNY (its days are summed: no rate needed)."""
         return self._rows(TITLE_CITIES, [title_id, start, end])
 
+    def days(self, start: dt.date, end: dt.date) -> list[tuple[int, str, dt.date, int, int]]:
+        """(title id, currency, show day, tickets, gross) of every title from ``start`` to ``end``."""
+        return self._rows(DAYS, [start, end])
+
     def presale(self, title_id: int, release: dt.date) -> list[tuple[dt.date, str, int, int]]:
         """(sale day, currency, tickets, gross) of a title sold before ``release``."""
         return self._rows(PRESALE_CURVE, [title_id, release])
 
     def close(self) -> None:
         self.connection.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
