@@ -45,15 +45,15 @@ def venues(world, make_user):
 
 @pytest.fixture
 def opened(monkeypatch):
-    """How many times the heavy reads opened the DuckDB engine."""
+    """How many times the heavy reads asked the DuckDB engine."""
     count = [0]
-    real = history.Engine
+    real = history.engine_for
 
-    def counting(directory):
+    def counting(snapshot):
         count[0] += 1
-        return real(directory)
+        return real(snapshot)
 
-    monkeypatch.setattr(history, "Engine", counting)
+    monkeypatch.setattr(history, "engine_for", counting)
     return count
 
 

@@ -66,11 +66,12 @@ FROM (
 ) AS scoped
 GROUP BY city_id, currency, day
 """
-#: Every title's daily sales over a range of show days (a title's history, the cumulative gross).
+#: Some titles' daily sales over a range of show days (a title's history, the cumulative
+#: gross); ``{titles}`` becomes one ``?`` per title.
 DAYS = """
 SELECT title_id, currency, show_day, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
 FROM by_day
-WHERE show_day BETWEEN ? AND ?
+WHERE show_day BETWEEN ? AND ? AND title_id IN ({titles})
 GROUP BY title_id, currency, show_day
 """
 PRESALE_CURVE = """
@@ -129,7 +130,12 @@ class Engine:
             self.connection.execute(f"CREATE VIEW {name} AS {source}")
 
     def _rows(self, sql: str, params: list) -> list[tuple]:
-        return self.connection.execute(sql, params).fetchall()
+        # A cursor of its own per question: one Engine may serve several threads.
+        cursor = self.connection.cursor()
+        try:
+            return cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
 
     def day_ranking(self, day: dt.date) -> list[tuple[int, str, int, int]]:
         """(title id, currency, tickets, gross) of ``day``'s showtimes."""
@@ -142,9 +148,14 @@ class Engine:
         the day is None for CNY (its days are summed: no rate needed)."""
         return self._rows(TITLE_CITIES, [title_id, start, end])
 
-    def days(self, start: dt.date, end: dt.date) -> list[tuple[int, str, dt.date, int, int]]:
-        """(title id, currency, show day, tickets, gross) of every title from ``start`` to ``end``."""
-        return self._rows(DAYS, [start, end])
+    def days(
+        self, title_ids: set[int], start: dt.date, end: dt.date
+    ) -> list[tuple[int, str, dt.date, int, int]]:
+        """(title id, currency, show day, tickets, gross) of ``title_ids`` from ``start`` to ``end``."""
+        if not title_ids:
+            return []
+        ids = sorted(title_ids)
+        return self._rows(DAYS.format(titles=", ".join("?" * len(ids))), [start, end, *ids])
 
     def presale(self, title_id: int, release: dt.date) -> list[tuple[dt.date, str, int, int]]:
         """(sale day, currency, tickets, gross) of a title sold before ``release``."""

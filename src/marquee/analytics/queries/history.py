@@ -17,6 +17,7 @@ reload: the next snapshot catches up).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
@@ -47,6 +48,24 @@ def usable_snapshot(scope: Scope) -> Snapshot | None:
     return None if changed.exists() else snapshot
 
 
+_open: dict[str, Engine] = {}
+_opening = threading.Lock()
+
+
+def engine_for(snapshot: Snapshot) -> Engine:
+    """The process's engine over ``snapshot``, opened once: a connection and its views cost
+    more than a question. A new snapshot gets a new engine."""
+    key = str(snapshot.directory)
+    engine = _open.get(key)
+    if engine is not None:
+        return engine
+    with _opening:
+        if key not in _open:
+            _open.clear()  # the previous engine closes when its last question is done
+            _open[key] = Engine(snapshot.directory)
+        return _open[key]
+
+
 def fact_sums(
     scope: Scope,
     keys: tuple[str, ...],
@@ -71,8 +90,7 @@ def fact_sums(
     )
     if snapshot is None:
         return live
-    with Engine(snapshot.directory) as engine:
-        closed = list(from_engine(engine))
+    closed = list(from_engine(engine_for(snapshot)))
     merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for *key, tickets, gross in (*closed, *live):
         cell = merged[tuple(key)]
@@ -102,6 +120,6 @@ def days_of(title_ids: set[int], start: dt.date, end: dt.date) -> FromEngine:
     """The engine's (title id, currency, show day, tickets, gross) of ``title_ids``."""
 
     def ask(engine: Engine) -> list[tuple]:
-        return [r for r in engine.days(start, end) if r[0] in title_ids]
+        return engine.days(title_ids, start, end)
 
     return ask

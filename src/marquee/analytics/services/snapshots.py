@@ -51,7 +51,7 @@ POINTER = "current.json"
 KEEP = 2
 #: How long a rollup transaction may take: a fact changed by one still open while the
 #: snapshot is read carries an ``updated_at`` after ``taken_at`` (so it is noticed).
-IN_FLIGHT = dt.timedelta(minutes=5)
+IN_FLIGHT = dt.timedelta(seconds=60)
 
 
 def default_directory() -> Path:
