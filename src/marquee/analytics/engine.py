@@ -110,7 +110,16 @@ def build_cubes(directory: Path) -> dict[str, int]:
 class Engine:
     """A DuckDB connection with the ``sales`` view over one snapshot directory."""
 
-    def __init__(self, directory: Path, *, threads: int | None = None, cubes: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        threads: int | None = None,
+        cubes: bool = True,
+        in_memory: tuple[str, ...] = (),
+    ) -> None:
+        """``in_memory`` names roll-ups to load into DuckDB's memory once (a long-lived
+        engine then answers from memory instead of re-reading the file per question)."""
         directory = Path(directory)
         files = sorted(directory.glob("facts*.parquet"))
         if not files:
@@ -127,7 +136,8 @@ class Engine:
                 if cubes and cube.exists()
                 else sql
             )
-            self.connection.execute(f"CREATE VIEW {name} AS {source}")
+            kind = "TABLE" if name in in_memory else "VIEW"
+            self.connection.execute(f"CREATE {kind} {name} AS {source}")
 
     def _rows(self, sql: str, params: list) -> list[tuple]:
         # A cursor of its own per question: one Engine may serve several threads.

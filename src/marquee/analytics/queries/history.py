@@ -48,6 +48,9 @@ def usable_snapshot(scope: Scope) -> Snapshot | None:
     return None if changed.exists() else snapshot
 
 
+#: The small roll-ups (a row per title × day) the long-lived engine keeps in memory; the
+#: city roll-up (a row per title × city × day) stays a view over its file.
+IN_MEMORY = ("by_day", "by_sale")
 _open: dict[str, Engine] = {}
 _opening = threading.Lock()
 
@@ -62,7 +65,7 @@ def engine_for(snapshot: Snapshot) -> Engine:
     with _opening:
         if key not in _open:
             _open.clear()  # the previous engine closes when its last question is done
-            _open[key] = Engine(snapshot.directory)
+            _open[key] = Engine(snapshot.directory, in_memory=IN_MEMORY)
         return _open[key]
 
 
