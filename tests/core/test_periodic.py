@@ -108,6 +108,7 @@ def test_the_worker_runs_due_jobs_between_drains_and_survives_their_failures(
     out = io.StringIO()
     call_command("worker", "--interval", "0.05", stdout=out)
     assert "periodic jobs: test.explode, test.tick" in out.getvalue()
+    assert "consumers: none" not in out.getvalue()  # without --only: every consumer
     assert "Outbox worker stopped" in out.getvalue()
     assert sorted(RUNS) == ["explode", "tick"]  # each once: not due again within the hour
     assert PeriodicJobLease.objects.get(name="test.tick").next_run_at > timezone.now()

@@ -79,7 +79,13 @@ class Command(BaseCommand):
         self.stop = threading.Event()
         previous = self._install_signal_handlers()
         consumers = (
-            ", ".join(sorted(n for n in outbox.registered_consumers() if n.startswith(tuple(only))))
+            ", ".join(
+                sorted(
+                    n
+                    for n in outbox.registered_consumers()
+                    if not only or n.startswith(tuple(only))  # startswith(()) is never true
+                )
+            )
             or "none"
         )
         jobs = periodic.registered_jobs() if run_periodic else {}
