@@ -33,21 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _timed(fn, repeat: int) -> tuple[list[float], object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, result
-
-
 def _load(titles: int, venues: int, today: dt.date) -> tuple[list, int]:
     import numpy as np
     from django.utils import timezone
 
     from marquee.accounts.models import Organisation
-    from marquee.analytics.models import BoxOfficeFact, HistoricalTitle, Source
+    from marquee.analytics.models import BoxOfficeFact, HistoricalTitle
+    from marquee.analytics.services.history import history_fact
     from marquee.catalog.models import Title
     from marquee.places.models import City
     from marquee.venues.models import Chain, Venue
@@ -107,16 +99,11 @@ def _load(titles: int, venues: int, today: dt.date) -> tuple[list, int]:
                 rows.append((film, venue, opening, sale_day, tickets, tickets * price))
     BoxOfficeFact.objects.bulk_create(
         [
-            BoxOfficeFact(
-                source=Source.HISTORY,
+            history_fact(
                 title=film,
                 venue=venue,
-                chain_id=venue.chain_id,
-                city_id=venue.city_id,
-                format="2D",
                 show_day=show_day,
                 sale_day=sale_day,
-                currency=venue.currency,
                 tickets=tickets,
                 gross_minor=gross,
                 updated_at=updated,
@@ -148,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from bench.analytics import _timed
     from marquee.analytics.queries.board import day_board
     from marquee.analytics.queries.titles import presale_curve, title_cities, title_days
     from marquee.analytics.services.snapshots import write_snapshot
