@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics bench-analytics-console
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -82,3 +82,7 @@ bench-merch: install
 ## make bench-analytics: DuckDB over Parquet, a synthetic year of 10 million tickets (docs/performance.md)
 bench-analytics: install
 	$(BIN)/python -m bench.analytics $(BENCH_ARGS)
+
+## make bench-analytics-console: the console's history reads, DuckDB snapshot + live against the database alone
+bench-analytics-console: install
+	$(BIN)/python -m bench.analytics_console $(BENCH_ARGS)

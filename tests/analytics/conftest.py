@@ -25,3 +25,9 @@ def _fresh_model_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_snapshot_directory(settings, tmp_path):
+    """Snapshots of a test go to its own directory, never to var/analytics."""
+    settings.MARQUEE_ANALYTICS_DIR = tmp_path / "analytics"

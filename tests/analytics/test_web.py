@@ -74,3 +74,32 @@ def test_also_bought_and_the_personal_list(world, make_user):
     assert [s["showtime_id"] for s in mine["showtimes"]] == [c.pk]
     response = _client(newcomer).get("/api/v1/analytics/recommendations/me")
     assert response.json()["titles"][0]["slug"] == other.title.slug
+
+
+def test_the_pages_say_when_their_history_was_snapshotted(world, make_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from marquee.analytics.services.snapshots import write_snapshot
+    from tests.analytics.factories import HistoryFactFactory
+
+    past = timezone.localdate() - dt.timedelta(days=10)
+    HistoryFactFactory(
+        title=world.title,
+        venue=world.venue,
+        show_day=past,
+        updated_at=timezone.now() - dt.timedelta(days=9),
+    )
+    client = _client(make_user(role=Role.DISTRIBUTION))
+    page = client.get(f"/analytics/titles/{world.title.slug}/").content.decode()
+    assert 'data-testid="history-as-of"' not in page  # no snapshot yet: the database alone
+    snapshot = write_snapshot()
+    moment = timezone.localtime(snapshot.written_at).strftime("%Y-%m-%d %H:%M")
+    page = client.get(f"/analytics/titles/{world.title.slug}/").content.decode()
+    assert f"History as of {moment}" in page
+    board = client.get("/analytics/", {"day": past.isoformat()}).content.decode()
+    assert f"History as of {moment}" in board
+    assert f'data-testid="gross-{world.title.slug}">450.00<' in board  # snapshot + database
+    operator = _client(world.operator).get("/analytics/", {"day": past.isoformat()})
+    assert 'data-testid="history-as-of"' not in operator.content.decode()  # scoped: database

@@ -21,6 +21,12 @@ WORDS = {
     "zh-hans": {"board": "票房", "cities": "城市", "nav": "票房"},
     "zh-hant": {"board": "票房", "cities": "城市", "nav": "票房"},
 }
+#: The top-ten chart's bar of a title (yuan as plotly holds it), or null when it has none.
+CHARTED = """name => {
+  const trace = document.querySelector('[data-testid=board-chart]').data[0];
+  const at = trace.x.indexOf(name);
+  return at < 0 ? null : String(trace.y[at]);
+}"""
 #: A seat per journey, so each language's sale is its own.
 SEATS = {"en": "3-3", "zh-hans": "3-4", "zh-hant": "3-5"}
 
@@ -39,6 +45,9 @@ def test_the_live_board_takes_a_sale_without_reloading(server, new_page, languag
     expect(page.get_by_test_id("board-title")).to_contain_text(words["board"])
     tickets = page.get_by_test_id(f"tickets-{SLUG}")
     before = int(tickets.inner_text())
+    name = page.locator(f"tr[data-title='{SLUG}'] th a").inner_text()
+    page.wait_for_function("() => document.querySelector('[data-testid=board-chart]').data")
+    charted_before = page.evaluate(CHARTED, name)
     page.evaluate("window.__marker = 'same page'")
     sold = json.loads(
         server.ctl(
@@ -50,6 +59,12 @@ def test_the_live_board_takes_a_sale_without_reloading(server, new_page, languag
     )
     assert len(sold) == 1
     expect(tickets).to_have_text(str(before + 1), timeout=5_000)
+    gross = page.get_by_test_id(f"gross-{SLUG}").inner_text().replace(",", "")
+    # The chart is redrawn in place too (Plotly.react): its bar for the title is the new gross.
+    page.wait_for_function(
+        f"name => ({CHARTED})(name) === {json.dumps(gross)}", arg=name, timeout=5_000
+    )
+    assert charted_before != gross
     assert page.evaluate("window.__marker") == "same page"  # no reload happened
     assert not page.js_errors  # type: ignore[attr-defined]
     shot(page, f"analytics-board-{language}", tour=language == "en")

@@ -22,3 +22,14 @@ def register_consumer() -> Iterator[Callable[..., Callable]]:
     yield _register
     for name in names:
         outbox.unregister(name)
+
+
+@pytest.fixture(autouse=True)
+def periodic_jobs(monkeypatch) -> dict:
+    """The periodic-job registry of a test: empty (no app's job runs in a core test's worker);
+    ``periodic.register`` inside the test fills it for that test only."""
+    from marquee.core import periodic
+
+    jobs: dict = {}
+    monkeypatch.setattr(periodic, "_jobs", jobs)
+    return jobs

@@ -25,27 +25,30 @@ from marquee.analytics.errors import AnalyticsError, AnalyticsErrorCode
 
 #: Roll-ups the snapshot worker writes beside the facts (``cube_<name>.parquet``): each
 #: heavy question then reads thousands of rows instead of millions. Without the
-#: files the same SQL runs as a view over ``sales`` (correct, slower).
+#: files the same SQL runs as a view over ``sales`` (correct, slower). The sums are
+#: cast to BIGINT: DuckDB's SUM is a HUGEINT, which Parquet would store as a float.
 CUBES = {
     "by_day": """
-SELECT show_day, title_id, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+SELECT show_day, title_id, currency,
+       CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor
 FROM sales
 GROUP BY show_day, title_id, currency
 """,
     "by_city": """
 SELECT title_id, city_id, currency, show_day,
-       SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+       CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor
 FROM sales
 GROUP BY title_id, city_id, currency, show_day
 """,
     "by_sale": """
-SELECT title_id, sale_day, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+SELECT title_id, sale_day, currency,
+       CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor
 FROM sales
 GROUP BY title_id, sale_day, currency
 """,
 }
 
-#: The portable SQL of the three heavy questions (over the cubes).
+#: The portable SQL of the heavy questions (over the cubes).
 DAY_RANKING = """
 SELECT title_id, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
 FROM by_day
@@ -62,6 +65,14 @@ FROM (
   WHERE title_id = ? AND show_day BETWEEN ? AND ?
 ) AS scoped
 GROUP BY city_id, currency, day
+"""
+#: Some titles' daily sales over a range of show days (a title's history, the cumulative
+#: gross); ``{titles}`` becomes one ``?`` per title.
+DAYS = """
+SELECT title_id, currency, show_day, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
+FROM by_day
+WHERE show_day BETWEEN ? AND ? AND title_id IN ({titles})
+GROUP BY title_id, currency, show_day
 """
 PRESALE_CURVE = """
 SELECT sale_day, currency, SUM(tickets) AS tickets, SUM(gross_minor) AS gross_minor
@@ -99,7 +110,16 @@ def build_cubes(directory: Path) -> dict[str, int]:
 class Engine:
     """A DuckDB connection with the ``sales`` view over one snapshot directory."""
 
-    def __init__(self, directory: Path, *, threads: int | None = None, cubes: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        threads: int | None = None,
+        cubes: bool = True,
+        in_memory: tuple[str, ...] = (),
+    ) -> None:
+        """``in_memory`` names roll-ups to load into DuckDB's memory once (a long-lived
+        engine then answers from memory instead of re-reading the file per question)."""
         directory = Path(directory)
         files = sorted(directory.glob("facts*.parquet"))
         if not files:
@@ -116,10 +136,16 @@ class Engine:
                 if cubes and cube.exists()
                 else sql
             )
-            self.connection.execute(f"CREATE VIEW {name} AS {source}")
+            kind = "TABLE" if name in in_memory else "VIEW"
+            self.connection.execute(f"CREATE {kind} {name} AS {source}")
 
     def _rows(self, sql: str, params: list) -> list[tuple]:
-        return self.connection.execute(sql, params).fetchall()
+        # A cursor of its own per question: one Engine may serve several threads.
+        cursor = self.connection.cursor()
+        try:
+            return cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
 
     def day_ranking(self, day: dt.date) -> list[tuple[int, str, int, int]]:
         """(title id, currency, tickets, gross) of ``day``'s showtimes."""
@@ -132,9 +158,24 @@ class Engine:
         the day is None for CNY (its days are summed: no rate needed)."""
         return self._rows(TITLE_CITIES, [title_id, start, end])
 
+    def days(
+        self, title_ids: set[int], start: dt.date, end: dt.date
+    ) -> list[tuple[int, str, dt.date, int, int]]:
+        """(title id, currency, show day, tickets, gross) of ``title_ids`` from ``start`` to ``end``."""
+        if not title_ids:
+            return []
+        ids = sorted(title_ids)
+        return self._rows(DAYS.format(titles=", ".join("?" * len(ids))), [start, end, *ids])
+
     def presale(self, title_id: int, release: dt.date) -> list[tuple[dt.date, str, int, int]]:
         """(sale day, currency, tickets, gross) of a title sold before ``release``."""
         return self._rows(PRESALE_CURVE, [title_id, release])
 
     def close(self) -> None:
         self.connection.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -23,14 +23,21 @@ def percent(bp: int | None) -> Decimal | None:
     return None if bp is None else Decimal(bp) / 100
 
 
+def _sales_header() -> list[str]:
+    """Gross, tickets and showtimes: the first figures of every table of showtimes."""
+    return [_("Gross (CNY)"), _("Tickets"), _("Showtimes")]
+
+
+def _sales_cells(row: object) -> list:
+    return [yuan(row.gross_minor), row.tickets, row.showtimes]  # type: ignore[attr-defined]
+
+
 def board_table(board: Board) -> Table:
     header = [
         _("Rank"),
         _("Change"),
         _("Title"),
-        _("Gross (CNY)"),
-        _("Tickets"),
-        _("Showtimes"),
+        *_sales_header(),
         _("Showtime share %"),
         _("Seat share %"),
         _("Attendance %"),
@@ -43,9 +50,7 @@ def board_table(board: Board) -> Table:
             r.rank,
             r.rank_change,
             r.name,
-            yuan(r.gross_minor),
-            r.tickets,
-            r.showtimes,
+            *_sales_cells(r),
             percent(r.showtime_share_bp),
             percent(r.seat_share_bp),
             percent(r.attendance_bp),
@@ -61,9 +66,7 @@ def board_table(board: Board) -> Table:
 def days_table(days: list[DayRow]) -> Table:
     header = [
         _("Day"),
-        _("Gross (CNY)"),
-        _("Tickets"),
-        _("Showtimes"),
+        *_sales_header(),
         _("Showtime share %"),
         _("Seat share %"),
         _("Attendance %"),
@@ -72,9 +75,7 @@ def days_table(days: list[DayRow]) -> Table:
     rows = [
         [
             d.day.isoformat(),
-            yuan(d.gross_minor),
-            d.tickets,
-            d.showtimes,
+            *_sales_cells(d),
             percent(d.showtime_share_bp),
             percent(d.seat_share_bp),
             percent(d.attendance_bp),
@@ -97,9 +98,7 @@ def cities_table(cities: list[CityRow]) -> Table:
 def breakdown_table(rows: list[BreakdownRow]) -> Table:
     header = [
         _("Name"),
-        _("Gross (CNY)"),
-        _("Tickets"),
-        _("Showtimes"),
+        *_sales_header(),
         _("Share %"),
         _("Attendance %"),
         _("Average price (CNY)"),
@@ -107,9 +106,7 @@ def breakdown_table(rows: list[BreakdownRow]) -> Table:
     body = [
         [
             r.name,
-            yuan(r.gross_minor),
-            r.tickets,
-            r.showtimes,
+            *_sales_cells(r),
             percent(r.gross_share_bp),
             percent(r.attendance_bp),
             yuan(r.average_price_minor),

@@ -57,6 +57,8 @@ class BoxOfficeFact(models.Model):
             models.Index(fields=["show_day", "title"], name="bo_fact_day_title"),
             models.Index(fields=["title", "sale_day"], name="bo_fact_title_sale"),
             models.Index(fields=["venue", "show_day"], name="bo_fact_venue_day"),
+            # The facts changed since a snapshot was read (queries/history.py): a short range.
+            models.Index(fields=["updated_at"], name="bo_fact_updated"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -89,6 +89,11 @@ class BoardOut(Schema):
     national_minor: int | None
     platform_share_bp: int | None
     updated_at: dt.datetime | None
+    history_as_of: dt.datetime | None = Field(
+        None,
+        description="When the DuckDB snapshot that answered the history (the cumulative gross, "
+        "a past day's sales) was written; null when the database answered alone",
+    )
     as_of: dt.datetime
     rows: list[BoardRowOut]
 

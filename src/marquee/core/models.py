@@ -164,3 +164,29 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} ({self.state})"
+
+
+class PeriodicJobLease(models.Model):
+    """The schedule and lease of one periodic job (``core.periodic``), shared by every worker.
+
+    A worker runs the job only after one conditional UPDATE moved
+    ``locked_until`` into the future on a row that was due and unleased, so two
+    workers never run the same job at once; a worker that dies leaves a lease
+    that simply runs out.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(default=timezone.now)
+    holder = models.CharField(max_length=64, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"

@@ -24,7 +24,7 @@ import numpy as np
 from marquee.analytics.errors import AnalyticsError
 from marquee.analytics.models import BoxOfficeFact, HistoricalScreening, HistoricalTitle, Source
 from marquee.analytics.rates import RateBook
-from marquee.analytics.services.history import HistoryRows, replace_history
+from marquee.analytics.services.history import HistoryRows, history_fact, replace_history
 from marquee.analytics.services.national import import_national_csv
 from marquee.analytics.synthetic import draw_titles, presale_shares, split_minor
 from marquee.catalog.models import ReleaseDate, Title
@@ -101,16 +101,11 @@ def load_demo_analytics(*, today: dt.date) -> DemoAnalytics:
                 amount = round_half_even(Fraction(part) / rate)
             tickets = max(1, amount // TICKET_MINOR)
             facts.append(
-                BoxOfficeFact(
-                    source=Source.HISTORY,
+                history_fact(
                     title=title,
                     venue=venue,
-                    chain_id=venue.chain_id,
-                    city_id=venue.city_id,
-                    format="2D",
                     show_day=show_day,
                     sale_day=sale_day,
-                    currency=venue.currency,
                     tickets=tickets,
                     gross_minor=amount,
                 )

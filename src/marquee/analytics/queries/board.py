@@ -1,6 +1,8 @@
 """The day's box office: every title ranked by its gross in CNY, with the trade's indicators.
 
-Sales come from the rollup (``BoxOfficeFact``), the screening supply from
+Sales come from the rollup (``BoxOfficeFact``; a past day's sales and the
+cumulative gross from the DuckDB snapshot plus the facts since, see
+``history.py``), the screening supply from
 :func:`~marquee.analytics.queries.common.screenings`. Each (currency, day)
 group is converted to CNY at that day's rate, once.
 """
@@ -8,14 +10,14 @@ group is converted to CNY at that day's rate, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Sum
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from marquee.analytics.models import NationalDay
 from marquee.analytics.queries.common import (
+    EARLIEST,
     Scope,
     Supply,
     average_price,
@@ -26,7 +28,8 @@ from marquee.analytics.queries.common import (
     screenings,
     share_bp,
 )
-from marquee.analytics.rates import RateBook
+from marquee.analytics.queries.history import days_of, fact_sums, in_cny, usable_snapshot
+from marquee.analytics.services.snapshots import Snapshot
 from marquee.catalog.models import Title
 
 
@@ -68,24 +71,27 @@ class Board:
     national_minor: int | None
     platform_share_bp: int | None
     updated_at: dt.datetime | None
+    #: When the snapshot the history came from was written (None: all from the database).
+    history_as_of: dt.datetime | None = None
     as_of: dt.datetime = field(default_factory=timezone.now)
 
 
-def _sales(day: dt.date, scope: Scope, book: RateBook | None = None) -> dict[int, list[int]]:
+def _sales(day: dt.date, scope: Scope, snapshot: Snapshot | None) -> dict[int, list[int]]:
     """title id → [tickets, gross in CNY fen] of ``day``'s showtimes."""
-    rows = list(
-        facts(scope)
-        .filter(show_day=day)
-        .values("title_id", "currency")
-        .annotate(t=Sum("tickets"), g=Sum("gross_minor"))
-        .values_list("title_id", "currency", "t", "g")
+    rows = fact_sums(
+        scope,
+        ("title_id", "currency", "show_day"),
+        Q(show_day=day),
+        lambda engine: [(t, c, day, n, g) for t, c, n, g in engine.day_ranking(day)],
+        snapshot=snapshot,
     )
-    book = book or RateBook({r[1] for r in rows})
-    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for title_id, currency, tickets, gross in rows:
-        out[title_id][0] += tickets
-        out[title_id][1] += book.to_target(gross, currency, day)
-    return out
+    return in_cny(rows, lambda row: row[0])
+
+
+def _for_past(snapshot: Snapshot | None, day: dt.date) -> Snapshot | None:
+    """The snapshot for a day before its cut-off (a past day's ranking is a heavy read);
+    today's and tomorrow's live board reads the database (the answer is the same)."""
+    return snapshot if snapshot is not None and day < snapshot.cutoff else None
 
 
 def _ranks(sales: dict[int, list[int]], supply: dict[int, Supply]) -> list[int]:
@@ -101,20 +107,18 @@ def _ranks(sales: dict[int, list[int]], supply: dict[int, Supply]) -> list[int]:
     )
 
 
-def cumulative(title_ids: set[int], day: dt.date, scope: Scope) -> dict[int, int]:
+def cumulative(
+    title_ids: set[int], day: dt.date, scope: Scope, snapshot: Snapshot | None = None
+) -> dict[int, int]:
     """Each title's gross in CNY fen from its first day on screen up to ``day``."""
-    rows = list(
-        facts(scope)
-        .filter(title_id__in=title_ids, show_day__lte=day)
-        .values("title_id", "currency", "show_day")
-        .annotate(g=Sum("gross_minor"))
-        .values_list("title_id", "currency", "show_day", "g")
+    rows = fact_sums(
+        scope,
+        ("title_id", "currency", "show_day"),
+        Q(title_id__in=title_ids, show_day__lte=day),
+        days_of(title_ids, EARLIEST, day),
+        snapshot=snapshot,
     )
-    book = RateBook({r[1] for r in rows})
-    out: dict[int, int] = defaultdict(int)
-    for title_id, currency, show_day, gross in rows:
-        out[title_id] += book.to_target(gross, currency, show_day)
-    return out
+    return {title_id: cell[1] for title_id, cell in in_cny(rows, lambda row: row[0]).items()}
 
 
 def day_board(day: dt.date, scope: Scope = None) -> Board:
@@ -127,12 +131,14 @@ def day_board(day: dt.date, scope: Scope = None) -> Board:
     supply_all = screenings(before, day, scope)
     supply = {t: s for (d, t), s in supply_all.items() if d == day}
     supply_before = {t: s for (d, t), s in supply_all.items() if d == before}
-    sales = _sales(day, scope)
-    previous = {t: i + 1 for i, t in enumerate(_ranks(_sales(before, scope), supply_before))}
+    snapshot = usable_snapshot(scope)
+    sales = _sales(day, scope, _for_past(snapshot, day))
+    previous = _ranks(_sales(before, scope, _for_past(snapshot, before)), supply_before)
+    previous = {t: i + 1 for i, t in enumerate(previous)}
     order = _ranks(sales, supply)
     titles = Title.objects.in_bulk(order)
     releases = release_days(order)
-    totals = cumulative(set(order), day, scope)
+    totals = cumulative(set(order), day, scope, snapshot)
     total_tickets = sum(v[0] for v in sales.values())
     total_gross = sum(v[1] for v in sales.values())
     total_shows = sum(s.showtimes for s in supply.values())
@@ -179,4 +185,5 @@ def day_board(day: dt.date, scope: Scope = None) -> Board:
         national_minor=national,
         platform_share_bp=share_bp(total_gross, national) if national else None,
         updated_at=updated,
+        history_as_of=snapshot.written_at if snapshot else None,
     )

@@ -1,4 +1,8 @@
-"""One title's figures: daily gross and indicators, cities, and its pre-sale curve."""
+"""One title's figures: daily gross and indicators, cities, and its pre-sale curve.
+
+The sales are heavy reads (``history.py``): the DuckDB snapshot for what was
+sold before its cut-off, the database for what was sold since.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,19 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q
 
 from marquee.analytics.queries.common import (
     Scope,
     Supply,
     average_price,
     check_range,
-    facts,
     local_name,
     release_days,
     screenings,
     share_bp,
 )
-from marquee.analytics.rates import RateBook
+from marquee.analytics.queries.history import days_of, fact_sums, in_cny, usable_snapshot
 from marquee.catalog.models import Title
 from marquee.places.models import City
 
@@ -41,18 +44,14 @@ def title_days(title: Title, start: dt.date, end: dt.date, scope: Scope = None) 
     """``title``'s box office per day from ``start`` to ``end`` (CNY), with its screening share
     of all titles' showtimes and seats that day and its attendance."""
     check_range(start, end)
-    rows = list(
-        facts(scope)
-        .filter(title=title, show_day__gte=start, show_day__lte=end)
-        .values("show_day", "currency")
-        .annotate(t=Sum("tickets"), g=Sum("gross_minor"))
-        .values_list("show_day", "currency", "t", "g")
+    rows = fact_sums(
+        scope,
+        ("title_id", "currency", "show_day"),
+        Q(title=title, show_day__gte=start, show_day__lte=end),
+        days_of({title.pk}, start, end),
+        snapshot=usable_snapshot(scope),
     )
-    book = RateBook({r[1] for r in rows})
-    sales: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    for day, currency, tickets, gross in rows:
-        sales[day][0] += tickets
-        sales[day][1] += book.to_target(gross, currency, day)
+    sales = in_cny(rows, lambda row: row[2])
     supply = screenings(start, end, scope)
     all_days: dict[dt.date, Supply] = defaultdict(Supply)
     mine: dict[dt.date, Supply] = {}
@@ -95,18 +94,14 @@ class CityRow:
 def title_cities(title: Title, start: dt.date, end: dt.date, scope: Scope = None) -> list[CityRow]:
     """``title``'s gross and tickets per city from ``start`` to ``end``, largest first."""
     check_range(start, end)
-    rows = list(
-        facts(scope)
-        .filter(title=title, show_day__gte=start, show_day__lte=end)
-        .values("city_id", "currency", "show_day")
-        .annotate(t=Sum("tickets"), g=Sum("gross_minor"))
-        .values_list("city_id", "currency", "show_day", "t", "g")
+    rows = fact_sums(
+        scope,
+        ("city_id", "currency", "show_day"),
+        Q(title=title, show_day__gte=start, show_day__lte=end),
+        lambda engine: engine.title_cities(title.pk, start, end),
+        snapshot=usable_snapshot(scope),
     )
-    book = RateBook({r[1] for r in rows})
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for city_id, currency, day, tickets, gross in rows:
-        totals[city_id][0] += tickets
-        totals[city_id][1] += book.to_target(gross, currency, day)
+    totals = in_cny(rows, lambda row: row[0])
     cities = City.objects.in_bulk(list(totals))
     whole = sum(v[1] for v in totals.values())
     out = [
@@ -162,20 +157,14 @@ def presale_curve(title: Title, scope: Scope = None, *, days: int = CURVE_DAYS) 
     release = release_days([title.pk]).get(title.pk)
     points: list[CurvePoint] = []
     if release is not None:
-        rows = (
-            facts(scope)
-            .filter(title=title, sale_day__lt=release)
-            .values("sale_day", "currency")
-            .annotate(t=Sum("tickets"), g=Sum("gross_minor"))
-            .values_list("sale_day", "currency", "t", "g")
+        rows = fact_sums(
+            scope,
+            ("currency", "sale_day"),
+            Q(title=title, sale_day__lt=release),
+            lambda engine: [(c, d, t, g) for d, c, t, g in engine.presale(title.pk, release)],
+            snapshot=usable_snapshot(scope),
         )
-        rows = list(rows)
-        book = RateBook({r[1] for r in rows})
-        by_before: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for sale_day, currency, tickets, gross in rows:
-            before = min((release - sale_day).days, days)
-            by_before[before][0] += tickets
-            by_before[before][1] += book.to_target(gross, currency, sale_day)
+        by_before = in_cny(rows, lambda row: min((release - row[1]).days, days))
         tickets = gross = 0
         for before in range(days, 0, -1):
             tickets += by_before[before][0]

@@ -10,11 +10,42 @@ history stays as it was loaded.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from marquee.analytics.models import BoxOfficeFact, HistoricalScreening, HistoricalTitle, Source
+from marquee.catalog.models import Title
+from marquee.venues.models import Venue
+
+
+def history_fact(
+    *,
+    title: Title,
+    venue: Venue,
+    show_day: dt.date,
+    sale_day: dt.date,
+    tickets: int,
+    gross_minor: int,
+    **extra: Any,
+) -> BoxOfficeFact:
+    """An unsaved history fact of ``title`` at ``venue`` (2D, in the cinema's currency)."""
+    return BoxOfficeFact(
+        source=Source.HISTORY,
+        title=title,
+        venue=venue,
+        chain_id=venue.chain_id,
+        city_id=venue.city_id,
+        format="2D",
+        show_day=show_day,
+        sale_day=sale_day,
+        currency=venue.currency,
+        tickets=tickets,
+        gross_minor=gross_minor,
+        **extra,
+    )
 
 
 @dataclass

@@ -26,6 +26,7 @@ from marquee.analytics.errors import AnalyticsError
 from marquee.analytics.permissions import reads_everything, scope_of
 from marquee.analytics.queries.board import day_board
 from marquee.analytics.queries.common import title_by_slug
+from marquee.analytics.queries.history import usable_snapshot
 from marquee.analytics.queries.titles import presale_curve, title_cities, title_days
 from marquee.web.views.common import domain_errors, parse_date
 
@@ -139,6 +140,7 @@ def title(request: HttpRequest, slug: str) -> HttpResponse:
     film = title_by_slug(slug)
     end = parse_date(request.GET.get("to")) or timezone.localdate()
     start = parse_date(request.GET.get("from")) or end - dt.timedelta(days=59)
+    snapshot = usable_snapshot(scope)
     try:
         days = title_days(film, start, end, scope)
         cities = title_cities(film, start, end, scope)
@@ -214,6 +216,7 @@ def title(request: HttpRequest, slug: str) -> HttpResponse:
                 for c in cities
             ],
             "curve": curve,
+            "history_as_of": snapshot.written_at if snapshot else None,
             "presale_total": yuan(curve.gross_minor),
             "forecast": outlook,
             "forecast_text": {

@@ -1,34 +1,34 @@
-"""``marquee analytics_snapshot``: write the Parquet snapshot DuckDB reads (once, or every N s)."""
+"""``marquee analytics_snapshot``: write the Parquet snapshot DuckDB reads, once.
+
+``marquee worker`` rewrites it every ``MARQUEE_ANALYTICS_SNAPSHOT_EVERY`` seconds (the
+``analytics.snapshot`` periodic job); this command is for a one-off (after a rebuild,
+before a demo, from cron).
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from marquee.analytics.services.snapshots import default_directory, write_snapshot
+from marquee.analytics.services.snapshots import write_snapshot
 
 
 class Command(BaseCommand):
     help = (
-        "Write the box-office rollup to Parquet for the DuckDB engine (var/analytics by "
-        "default). With --every SECONDS it keeps doing so, as a worker beside `marquee worker`."
+        "Write the box-office rollup to Parquet for the DuckDB engine once (var/analytics by "
+        "default); `marquee worker` keeps it fresh by itself."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dir", type=Path, default=None)
-        parser.add_argument("--every", type=float, default=0.0)
 
-    def handle(self, *args, dir: Path | None, every: float, **options) -> None:
-        if every < 0 or every > 86_400:
-            raise CommandError("--every must be between 0 and 86400 seconds.")
-        directory = dir or default_directory()
-        while True:
-            started = time.monotonic()
-            snapshot = write_snapshot(directory)
-            seconds = time.monotonic() - started
-            self.stdout.write(f"{snapshot.rows} rows → {snapshot.path} in {seconds:.2f} s")
-            if not every:
-                return
-            time.sleep(max(0.0, every - seconds))
+    def handle(self, *args, dir: Path | None, **options) -> None:
+        started = time.monotonic()
+        snapshot = write_snapshot(dir)
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            f"{snapshot.rows} rows sold before {snapshot.cutoff} → {snapshot.directory} "
+            f"in {seconds:.2f} s"
+        )

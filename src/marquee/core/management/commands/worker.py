@@ -1,7 +1,8 @@
-"""``marquee worker``: drain the outbox until told to stop."""
+"""``marquee worker``: drain the outbox until told to stop, running the periodic jobs between drains."""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import signal
 import threading
@@ -11,15 +12,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 
-from marquee.core import outbox
+from marquee.core import outbox, periodic
 
 logger = logging.getLogger("marquee.outbox")
 
 
 class Command(BaseCommand):
     help = (
-        "Run outbox consumers on every due event, then poll for more. "
-        "SIGTERM or SIGINT stops it after the delivery in hand."
+        "Run outbox consumers on every due event, then poll for more; between drains run "
+        "the periodic jobs that are due (core.periodic). SIGTERM or SIGINT stops it after "
+        "the delivery or job in hand."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,9 +48,25 @@ class Command(BaseCommand):
             default=50,
             help="Deliveries per drain call between connection checks (default 50).",
         )
+        parser.add_argument(
+            "--periodic",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            dest="run_periodic",
+            help="Run the periodic jobs that are due between drains (default on; a lease "
+            "keeps two workers from running one job at once). --no-periodic for a worker "
+            "that should only drain, e.g. the ledger's own.",
+        )
 
     def handle(
-        self, *args: Any, once: bool, interval: float, batch: int, only: list[str], **options: Any
+        self,
+        *args: Any,
+        once: bool,
+        interval: float,
+        batch: int,
+        only: list[str],
+        run_periodic: bool,
+        **options: Any,
     ) -> None:
         if not interval > 0 or interval > 3600:
             raise CommandError("--interval must be between 0 and 3600 seconds.")
@@ -61,10 +79,21 @@ class Command(BaseCommand):
         self.stop = threading.Event()
         previous = self._install_signal_handlers()
         consumers = (
-            ", ".join(sorted(n for n in outbox.registered_consumers() if n.startswith(tuple(only))))
+            ", ".join(
+                sorted(
+                    n
+                    for n in outbox.registered_consumers()
+                    if not only or n.startswith(tuple(only))  # startswith(()) is never true
+                )
+            )
             or "none"
         )
-        self.stdout.write(f"Outbox worker started (consumers: {consumers}).")
+        jobs = periodic.registered_jobs() if run_periodic else {}
+        self.stdout.write(
+            f"Outbox worker started (consumers: {consumers}; "
+            f"periodic jobs: {', '.join(sorted(jobs)) or 'none'})."
+        )
+        holder = periodic.holder_name()
         total = 0
         try:
             while not self.stop.is_set():
@@ -72,6 +101,8 @@ class Command(BaseCommand):
                     close_old_connections()
                 try:
                     done = outbox.drain(limit=batch, stop=self.stop.is_set, only=only)
+                    if jobs and not self.stop.is_set():
+                        periodic.run_due(holder=holder)
                 except DatabaseError:
                     logger.exception("outbox drain failed; retrying in %ss", interval)
                     if not connection.in_atomic_block:
