@@ -53,6 +53,24 @@ def test_the_analytics_snapshot_job_is_registered_by_its_app(periodic_jobs, monk
     assert job.function().__name__ == "write_snapshot"
 
 
+@pytest.mark.parametrize(
+    ("app", "name", "every", "function"),
+    [
+        ("ticketing", "ticketing.waitlist_sweep", 60, "sweep_waitlists"),
+        ("merch", "merch.expire_orders", 60, "expire_all_stale_orders"),
+    ],
+)
+def test_the_sweeps_that_needed_cron_are_registered_by_their_apps(
+    periodic_jobs, app, name, every, function
+):
+    from django.apps import apps
+
+    apps.get_app_config(app).ready()
+    job = periodic.registered_jobs()[name]
+    assert job.every == every
+    assert job.function().__name__ == function
+
+
 def test_a_due_job_runs_once_per_interval(periodic_jobs):
     periodic.register("test.tick", every=60, call="tests.core.test_periodic.tick")
     with time_machine.travel(T0, tick=False):

@@ -13,3 +13,11 @@ class MerchConfig(AppConfig):
         from marquee.payments.registry import register_purpose
 
         register_purpose(PAYMENT_PURPOSE, on_succeeded=fulfil_paid_order)
+
+        from marquee.core import periodic
+
+        # Unpaid orders past their time give their stock back (`marquee worker`, docs/outbox.md).
+        periodic.register("merch.expire_orders", every=60, call=EXPIRE_JOB)
+
+
+EXPIRE_JOB = "marquee.merch.services.orders.expire_all_stale_orders"

@@ -14,3 +14,11 @@ class TicketingConfig(AppConfig):
         from marquee.ticketing.services.orders import PAYMENT_PURPOSE
 
         register_purpose(PAYMENT_PURPOSE, on_succeeded=fulfil_paid_order)
+
+        from marquee.core import periodic
+
+        # Seats freed by refunds, exchanges and lapsed holds go to the waiting lists (docs/ticketing.md).
+        periodic.register("ticketing.waitlist_sweep", every=60, call=SWEEP_JOB)
+
+
+SWEEP_JOB = "marquee.ticketing.services.waitlist.sweep_waitlists"

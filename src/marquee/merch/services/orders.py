@@ -296,6 +296,14 @@ def expire_stale_orders(*, now: dt.datetime | None = None, limit: int = 500) -> 
     return sum(expire_order(order_id=i, now=now) for i in ids)
 
 
+def expire_all_stale_orders() -> int:
+    """:func:`expire_stale_orders` batch after batch until none is left (the periodic job)."""
+    total = 0
+    while expired := expire_stale_orders():
+        total += expired
+    return total
+
+
 def _line_quantities(order_id: int) -> list[tuple[int, int]]:
     return list(
         OrderLine.objects.filter(order_id=order_id)

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from marquee.merch.services.orders import expire_stale_orders
+from marquee.merch.services.orders import expire_all_stale_orders
 
 
 class Command(BaseCommand):
     help = "Expire unpaid merchandise orders past their time; their stock goes back on sale."
 
     def handle(self, *args: object, **options: object) -> None:
-        total = 0
-        while True:
-            expired = expire_stale_orders()
-            total += expired
-            if not expired:
-                break
+        total = expire_all_stale_orders()
         self.stdout.write(f"{total} order(s) expired")
