@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
 from marquee.accounts.auth import AUTH
 from marquee.catalog.models import Title
 from marquee.core.idempotency import IdempotencyKey, idempotent
-from marquee.rights import queries, services
+from marquee.rights import changes, queries, revenue, services
 from marquee.rights.errors import RightsErrorCode, RightsNotFound
 from marquee.rights.models import LineKind
 from marquee.rights.permissions import require_rights_staff
@@ -21,6 +21,9 @@ from marquee.rights.schemas import (
     MAX_ID,
     AvailsQuery,
     DealIn,
+    RightsAmendIn,
+    RightsCancelIn,
+    RightsReportIn,
     SearchQuery,
     SettleIn,
     answer_out,
@@ -56,6 +59,7 @@ def get_avails(request: HttpRequest, q: Query[AvailsQuery]):
         start_on=q.start_on,
         end_on=q.end_on,
         exclusive=q.exclusive,
+        languages=_split(q.languages),
     )
     return answer_out(q.title_id, queries.title_avails(q.title_id, question))
 
@@ -69,6 +73,7 @@ def search_avails(request: HttpRequest, q: Query[SearchQuery]):
         start_on=q.start_on,
         end_on=q.end_on,
         exclusive=q.exclusive,
+        languages=_split(q.languages),
     )
     return [
         {"title_id": t, "free_days": days, "free_cells": cells}
@@ -124,66 +129,120 @@ def _instalment_fingerprint(deal_id: int, seq: int, payload: SettleIn, **_: obje
     return {"deal_id": deal_id, "seq": seq, "on": payload.on.isoformat()}
 
 
-def _settle(request: HttpRequest, deal_id: int, record: Callable[[], object]):
-    """Settle one instalment of a deal (rights staff), then answer with the whole deal."""
+def _settle_endpoint(action: str, summary: str, record: Callable[..., object]) -> None:
+    """Register ``POST /deals/{id}/instalments/{seq}/<action>``: settle one instalment, once."""
+
+    def settle(
+        request: HttpRequest,
+        deal_id: int,
+        seq: int,
+        payload: SettleIn,
+        idempotency_key: IdempotencyKey = None,
+    ):
+        require_rights_staff(request.user)
+        _deal(deal_id)
+        record(deal_id=deal_id, seq=_seq(seq), on=payload.on, by=request.user)
+        return 200, deal_out(queries.deal(deal_id), detail=True)
+
+    settle.__name__ = settle.__qualname__ = f"{action}_fee"
+    guarded = idempotent(
+        scope=f"rights.{action}_fee", fingerprint=_instalment_fingerprint, guard=_guard
+    )(settle)
+    router.post(
+        f"/deals/{{deal_id}}/instalments/{{seq}}/{action}",
+        auth=AUTH,
+        response={200: dict},
+        summary=summary,
+    )(guarded)
+
+
+_settle_endpoint(
+    "receive",
+    "Record an instalment of a deal out as received (send an Idempotency-Key)",
+    lambda *, on, **kw: services.record_fee_received(received_on=on, **kw),
+)
+_settle_endpoint(
+    "pay",
+    "Record an instalment of a deal in as paid (send an Idempotency-Key)",
+    lambda *, on, **kw: services.record_fee_paid(paid_on=on, **kw),
+)
+
+
+def _deal_fingerprint(deal_id: int, payload: Schema, **_: object) -> dict:
+    return {"deal_id": deal_id, **payload.model_dump(mode="json")}
+
+
+@router.post(
+    "/deals/{deal_id}/reports",
+    auth=AUTH,
+    response={201: dict},
+    summary="Record a licensee's gross revenue for a period; books the share above the MG",
+)
+@idempotent(scope="rights.revenue_report", fingerprint=_deal_fingerprint, guard=_guard)
+def record_report(
+    request: HttpRequest,
+    deal_id: int,
+    payload: RightsReportIn,
+    idempotency_key: IdempotencyKey = None,
+):
     require_rights_staff(request.user)
     _deal(deal_id)
-    record()
+    revenue.record_revenue_report(
+        deal_id=deal_id,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        gross_minor=payload.gross_minor,
+        due_on=payload.due_on,
+        source=payload.source,
+        by=request.user,
+    )
+    return 201, deal_out(queries.deal(deal_id), detail=True)
+
+
+@router.post(
+    "/deals/{deal_id}/cancel",
+    auth=AUTH,
+    response={200: dict},
+    summary="Cancel a deal from a day: its rights end, future unpaid instalments are reversed",
+)
+@idempotent(scope="rights.cancel_deal", fingerprint=_deal_fingerprint, guard=_guard)
+def cancel_deal(
+    request: HttpRequest,
+    deal_id: int,
+    payload: RightsCancelIn,
+    idempotency_key: IdempotencyKey = None,
+):
+    require_rights_staff(request.user)
+    _deal(deal_id)
+    changes.cancel_deal(deal_id=deal_id, on=payload.on, note=payload.note, by=request.user)
     return 200, deal_out(queries.deal(deal_id), detail=True)
 
 
 @router.post(
-    "/deals/{deal_id}/instalments/{seq}/receive",
+    "/deals/{deal_id}/amend",
     auth=AUTH,
     response={200: dict},
-    summary="Record an instalment of a deal out as received (send an Idempotency-Key)",
+    summary="Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
 )
-@idempotent(
-    scope="rights.receive_fee",
-    fingerprint=_instalment_fingerprint,
-    guard=_guard,
-)
-def receive_fee(
+@idempotent(scope="rights.amend_deal", fingerprint=_deal_fingerprint, guard=_guard)
+def amend_deal(
     request: HttpRequest,
     deal_id: int,
-    seq: int,
-    payload: SettleIn,
+    payload: RightsAmendIn,
     idempotency_key: IdempotencyKey = None,
 ):
-    return _settle(
-        request,
-        deal_id,
-        lambda: services.record_fee_received(
-            deal_id=deal_id, seq=_seq(seq), received_on=payload.on, by=request.user
-        ),
+    require_rights_staff(request.user)
+    _deal(deal_id)
+    changes.amend_deal(
+        deal_id=deal_id,
+        start_on=payload.start_on,
+        end_on=payload.end_on,
+        add=[r.spec(LineKind.GRANT) for r in payload.add],
+        effective_on=payload.effective_on,
+        note=payload.note,
+        by=request.user,
     )
-
-
-@router.post(
-    "/deals/{deal_id}/instalments/{seq}/pay",
-    auth=AUTH,
-    response={200: dict},
-    summary="Record an instalment of a deal in as paid (send an Idempotency-Key)",
-)
-@idempotent(
-    scope="rights.pay_fee",
-    fingerprint=_instalment_fingerprint,
-    guard=_guard,
-)
-def pay_fee(
-    request: HttpRequest,
-    deal_id: int,
-    seq: int,
-    payload: SettleIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    return _settle(
-        request,
-        deal_id,
-        lambda: services.record_fee_paid(
-            deal_id=deal_id, seq=_seq(seq), paid_on=payload.on, by=request.user
-        ),
-    )
+    return 200, deal_out(queries.deal(deal_id), detail=True)
 
 
 def _deal(deal_id: int):

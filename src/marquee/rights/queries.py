@@ -14,26 +14,45 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from marquee.rights import avails
-from marquee.rights.models import Deal, Direction, Instalment, RightLine
+from marquee.rights.models import (
+    Deal,
+    DealChange,
+    Direction,
+    Instalment,
+    RevenueReport,
+    RightLine,
+)
 from marquee.rights.territories import leaves_of, touching
-from marquee.rights.validation import check_media, check_territory, check_window
+from marquee.rights.validation import (
+    check_languages,
+    check_media,
+    check_territory,
+    check_window,
+)
 
-_FIELDS = ("deal_id", "direction", "kind", "exclusive", "media", "territory", "start_on", "end_on")
+_FIELDS = (
+    "deal_id", "direction", "kind", "exclusive", "media", "territory", "start_on", "end_on",
+    "languages",
+)  # fmt: skip
 
 
 def _line(row: tuple) -> avails.Line:
-    deal_id, direction, kind, exclusive, media, territory, start_on, end_on = row
+    deal_id, direction, kind, exclusive, media, territory, start_on, end_on, languages = row
     return avails.Line(
         deal_id, direction, kind, exclusive, media, territory,
-        start_on.toordinal(), end_on.toordinal() + 1,
+        start_on.toordinal(), end_on.toordinal() + 1, frozenset(languages or ()),
     )  # fmt: skip
 
 
-def lines_of_title(title_id: int, *, media: Sequence[str] | None = None) -> list[avails.Line]:
+def lines_of_title(
+    title_id: int, *, media: Sequence[str] | None = None, exclude_deal: int | None = None
+) -> list[avails.Line]:
     """Every line of every deal of the title (optionally of some media only), as engine values."""
     rows = RightLine.objects.filter(title_id=title_id)
     if media is not None:
         rows = rows.filter(media__in=list(media))
+    if exclude_deal is not None:
+        rows = rows.exclude(deal_id=exclude_deal)
     return [_line(r) for r in rows.order_by().values_list(*_FIELDS)]
 
 
@@ -46,6 +65,7 @@ class Question:
     start_on: dt.date
     end_on: dt.date
     exclusive: bool
+    languages: frozenset[str] = frozenset()  # empty: every language
 
     @property
     def window(self) -> avails.Interval:
@@ -53,13 +73,21 @@ class Question:
 
 
 def question(
-    *, media: Sequence[str], territory: str, start_on: dt.date, end_on: dt.date, exclusive: bool
+    *,
+    media: Sequence[str],
+    territory: str,
+    start_on: dt.date,
+    end_on: dt.date,
+    exclusive: bool,
+    languages: Sequence[str] = (),
 ) -> Question:
-    """Check an avails question (``unknown_media``, ``unknown_territory``, ``invalid_window``)."""
+    """Check an avails question (``unknown_media``, ``unknown_territory``, ``invalid_window``,
+    ``unknown_language``)."""
     checked = check_media(media)
     check_territory(territory)
     check_window(start_on, end_on)
-    return Question(checked, territory, start_on, end_on, exclusive)
+    langs = frozenset(check_languages(languages))
+    return Question(checked, territory, start_on, end_on, exclusive, langs)
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,7 @@ def title_avails(title_id: int, q: Question) -> Answer:
         territory=q.territory,
         window=q.window,
         exclusive=q.exclusive,
+        languages=q.languages,
     )
     deal_ids = {deal_id for c in cells for _, deal_id in c.taken}
     deals = {d.pk: d for d in Deal.objects.filter(pk__in=deal_ids)} if deal_ids else {}
@@ -121,13 +150,29 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
         )
         .filter(held_rows | blocking_rows)
         .order_by()  # any order will do: no sort in the database
-        .values_list("title_id", "media", "direction", "territory", "start_on", "end_on")
+        .values_list(
+            "title_id",
+            "media",
+            "direction",
+            "territory",
+            "start_on",
+            "end_on",
+            "languages",
+            "kind",
+            "exclusive",
+            "deal_id",
+        )
     )
     groups: dict[tuple[int, str], list[tuple[str, bool, avails.Interval]]] = defaultdict(list)
-    for title_id, media, direction, territory, start_on, end_on in list(rows):
-        groups[(title_id, media)].append(
-            (territory, direction == Direction.IN, (start_on.toordinal(), end_on.toordinal() + 1))
-        )
+    raw: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    lingual: set[tuple[int, str]] = set()  # groups with a line that names languages
+    for row in list(rows):
+        title_id, media, direction, territory, start_on, end_on, langs = row[:7]
+        interval = (start_on.toordinal(), end_on.toordinal() + 1)
+        groups[(title_id, media)].append((territory, direction == Direction.IN, interval))
+        raw[(title_id, media)].append(row)
+        if langs:
+            lingual.add((title_id, media))
     mask: dict[str, int] = {}  # node → bit mask of the asked leaves it covers
     for node in touching(q.territory):
         covered = leaves_of(node)
@@ -135,7 +180,23 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
     full = (1 << len(asked)) - 1
     free_days: dict[int, int] = defaultdict(int)
     free_cells: dict[int, int] = defaultdict(int)
-    for (title_id, _), lines in groups.items():
+    for (title_id, media), lines in groups.items():
+        if (title_id, media) in lingual:
+            # Languages split the answer: let the engine answer each leaf of this group.
+            index = avails.Index(
+                avails.Line(deal_id, direction, kind, exclusive, m, territory,
+                            start_on.toordinal(), end_on.toordinal() + 1, frozenset(langs))
+                for _, m, direction, territory, start_on, end_on, langs, kind, exclusive, deal_id
+                in raw[(title_id, media)]
+            )  # fmt: skip
+            for leaf in asked:
+                c = avails.cell(
+                    index, media, leaf, window, exclusive=q.exclusive, languages=q.languages
+                )
+                if c.free:
+                    free_cells[title_id] += 1
+                    free_days[title_id] += sum(b - a for a, b in c.free)
+            continue
         for leaves, count in _leaf_classes(lines, mask, full, len(asked)):
             held = [iv for node, is_held, iv in lines if is_held and mask[node] & leaves]
             if not held:
@@ -178,12 +239,17 @@ def deals(
 
 
 def deal(deal_id: int) -> Deal | None:
-    """One deal with its title, lines and instalments loaded (three queries)."""
+    """One deal with its title, lines, instalments, reports and changes loaded (five queries)."""
     return (
         Deal.objects.select_related("title")
         .prefetch_related(
             Prefetch("lines", queryset=RightLine.objects.order_by("kind", "media", "territory")),
             Prefetch("instalments", queryset=Instalment.objects.order_by("seq")),
+            Prefetch("reports", queryset=RevenueReport.objects.order_by("period_start")),
+            Prefetch(
+                "changes",
+                queryset=DealChange.objects.select_related("changed_by").order_by("changed_at"),
+            ),
         )
         .filter(pk=deal_id)
         .first()
