@@ -251,6 +251,8 @@ class DealChange(models.Model):
     )
     changed_at = models.DateTimeField()
 
+    reversed = MoneyAttribute("reversed_minor", currency="deal.currency")
+
     class Meta:
         ordering = ["deal_id", "changed_at", "pk"]
 

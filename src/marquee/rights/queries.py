@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 
 from marquee.rights import avails
 from marquee.rights.models import (
@@ -236,6 +236,14 @@ def deals(
     if title_id is not None:
         rows = rows.filter(title_id=title_id)
     return rows.order_by("-signed_on", "-pk")[:limit]
+
+
+def deal_window(deal_id: int) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the deal's grants as they stand (``None``: none left)."""
+    window = RightLine.objects.filter(deal_id=deal_id, kind="grant").aggregate(
+        first=Min("start_on"), last=Max("end_on")
+    )
+    return None if window["first"] is None else (window["first"], window["last"])
 
 
 def deal(deal_id: int) -> Deal | None:

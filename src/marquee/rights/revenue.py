@@ -26,12 +26,13 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from marquee.core.money import round_half_even
 from marquee.rights.errors import RightsConflict, RightsError, RightsErrorCode, RightsNotFound
-from marquee.rights.models import Deal, Direction, FeeKind, Instalment, LineKind, RevenueReport
+from marquee.rights.models import Deal, Direction, FeeKind, Instalment, RevenueReport
+from marquee.rights.queries import deal_window
 from marquee.rights.services import RECEIVABLE, REVENUE, post_pair
 from marquee.rights.validation import MAX_MINOR, check_window
 
@@ -114,23 +115,22 @@ def record_revenue_report(
 
 
 def _check_period(deal: Deal, start: dt.date, end: dt.date) -> None:
-    window = deal.lines.filter(kind=LineKind.GRANT).aggregate(
-        first=Min("start_on"), last=Max("end_on")
-    )
-    if window["first"] is None:
+    window = deal_window(deal.pk)
+    if window is None:
         raise RightsConflict(
             RightsErrorCode.DEAL_CANCELLED,
             f"Deal #{deal.pk} has no rights left.",
             on=(deal.cancelled_on or deal.signed_on).isoformat(),
         )
-    if start < window["first"] or end > window["last"]:
+    first, last = window
+    if start < first or end > last:
         raise RightsError(
             RightsErrorCode.PERIOD_OUTSIDE_WINDOW,
-            f"{start}..{end} is outside {window['first']}..{window['last']}.",
+            f"{start}..{end} is outside {first}..{last}.",
             start=start.isoformat(),
             end=end.isoformat(),
-            first=window["first"].isoformat(),
-            last=window["last"].isoformat(),
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
 
 
