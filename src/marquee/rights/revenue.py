@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from marquee.core.money import round_half_even
@@ -47,6 +47,11 @@ def share_of(gross_minor: int, revenue_share_bp: int) -> int:
 def overage_after(*, mg_minor: int, shares_before: int, booked_before: int, share: int) -> int:
     """What a new share adds above the minimum guarantee, given what is already booked."""
     return max(0, shares_before + share - mg_minor) - booked_before
+
+
+def lock_deal(deal_id: int) -> Deal | None:
+    """The deal row, locked until the transaction ends: its reports are booked one at a time."""
+    return Deal.objects.select_for_update().filter(pk=deal_id).first()
 
 
 def record_revenue_report(
@@ -75,7 +80,7 @@ def record_revenue_report(
     if source not in SOURCES:
         source = "manual"
     with transaction.atomic():
-        deal = Deal.objects.select_for_update().filter(pk=deal_id).first()
+        deal = lock_deal(deal_id)
         if deal is None:
             raise RightsNotFound(RightsErrorCode.DEAL_NOT_FOUND, f"No deal #{deal_id}.")
         if deal.direction != Direction.OUT or deal.fee_kind != FeeKind.MG_SHARE:
@@ -153,4 +158,4 @@ def _book_overage(deal: Deal, report: RevenueReport, due_on: dt.date, by: Any) -
     Instalment.objects.create(deal=deal, seq=seq, due_on=due_on, amount_minor=amount, report=report)
     RevenueReport.objects.filter(pk=report.pk).update(entry=entry)
     report.entry = entry
-    Deal.objects.filter(pk=deal.pk).update(share_booked_minor=deal.share_booked_minor + amount)
+    Deal.objects.filter(pk=deal.pk).update(share_booked_minor=F("share_booked_minor") + amount)
