@@ -6,6 +6,7 @@ Rights staff and administrators only. Parse, call one service or query, serialis
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -172,77 +173,71 @@ def _deal_fingerprint(deal_id: int, payload: Schema, **_: object) -> dict:
     return {"deal_id": deal_id, **payload.model_dump(mode="json")}
 
 
-@router.post(
-    "/deals/{deal_id}/reports",
-    auth=AUTH,
-    response={201: dict},
+def _deal_action(
+    path: str,
+    *,
+    scope: str,
+    summary: str,
+    schema: type[Schema],
+    status: int,
+    act: Callable[[int, Any, Any], object],
+) -> None:
+    """Register ``POST /deals/{id}/<path>``: one service on the deal (idempotent), then the deal."""
+
+    def action(request: HttpRequest, deal_id: int, payload, idempotency_key: IdempotencyKey = None):
+        require_rights_staff(request.user)
+        _deal(deal_id)
+        act(deal_id, payload, request.user)
+        return status, deal_out(queries.deal(deal_id), detail=True)
+
+    action.__annotations__ = {**action.__annotations__, "payload": schema}
+    action.__name__ = action.__qualname__ = scope.removeprefix("rights.")
+    guarded = idempotent(scope=scope, fingerprint=_deal_fingerprint, guard=_guard)(action)
+    router.post(f"/deals/{{deal_id}}/{path}", auth=AUTH, response={status: dict}, summary=summary)(
+        guarded
+    )
+
+
+_deal_action(
+    "reports",
+    scope="rights.record_report",
     summary="Record a licensee's gross revenue for a period; books the share above the MG",
-)
-@idempotent(scope="rights.revenue_report", fingerprint=_deal_fingerprint, guard=_guard)
-def record_report(
-    request: HttpRequest,
-    deal_id: int,
-    payload: RightsReportIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    require_rights_staff(request.user)
-    _deal(deal_id)
-    revenue.record_revenue_report(
+    schema=RightsReportIn,
+    status=201,
+    act=lambda deal_id, p, by: revenue.record_revenue_report(
         deal_id=deal_id,
-        period_start=payload.period_start,
-        period_end=payload.period_end,
-        gross_minor=payload.gross_minor,
-        due_on=payload.due_on,
-        source=payload.source,
-        by=request.user,
-    )
-    return 201, deal_out(queries.deal(deal_id), detail=True)
-
-
-@router.post(
-    "/deals/{deal_id}/cancel",
-    auth=AUTH,
-    response={200: dict},
+        period_start=p.period_start,
+        period_end=p.period_end,
+        gross_minor=p.gross_minor,
+        due_on=p.due_on,
+        source=p.source,
+        by=by,
+    ),
+)
+_deal_action(
+    "cancel",
+    scope="rights.cancel_deal",
     summary="Cancel a deal from a day: its rights end, future unpaid instalments are reversed",
+    schema=RightsCancelIn,
+    status=200,
+    act=lambda deal_id, p, by: changes.cancel_deal(deal_id=deal_id, on=p.on, note=p.note, by=by),
 )
-@idempotent(scope="rights.cancel_deal", fingerprint=_deal_fingerprint, guard=_guard)
-def cancel_deal(
-    request: HttpRequest,
-    deal_id: int,
-    payload: RightsCancelIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    require_rights_staff(request.user)
-    _deal(deal_id)
-    changes.cancel_deal(deal_id=deal_id, on=payload.on, note=payload.note, by=request.user)
-    return 200, deal_out(queries.deal(deal_id), detail=True)
-
-
-@router.post(
-    "/deals/{deal_id}/amend",
-    auth=AUTH,
-    response={200: dict},
+_deal_action(
+    "amend",
+    scope="rights.amend_deal",
     summary="Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
-)
-@idempotent(scope="rights.amend_deal", fingerprint=_deal_fingerprint, guard=_guard)
-def amend_deal(
-    request: HttpRequest,
-    deal_id: int,
-    payload: RightsAmendIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    require_rights_staff(request.user)
-    _deal(deal_id)
-    changes.amend_deal(
+    schema=RightsAmendIn,
+    status=200,
+    act=lambda deal_id, p, by: changes.amend_deal(
         deal_id=deal_id,
-        start_on=payload.start_on,
-        end_on=payload.end_on,
-        add=[r.spec(LineKind.GRANT) for r in payload.add],
-        effective_on=payload.effective_on,
-        note=payload.note,
-        by=request.user,
-    )
-    return 200, deal_out(queries.deal(deal_id), detail=True)
+        start_on=p.start_on,
+        end_on=p.end_on,
+        add=[r.spec(LineKind.GRANT) for r in p.add],
+        effective_on=p.effective_on,
+        note=p.note,
+        by=by,
+    ),
+)
 
 
 def _deal(deal_id: int):

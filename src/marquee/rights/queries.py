@@ -130,7 +130,9 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
     a group the leaves asked fall into classes covered by the same lines
     (often one class: lines stored against regions), and each class is
     answered once with the engine's interval arithmetic — the same rules as
-    :func:`title_avails`, which a test holds this to. Sorted by most free days,
+    :func:`title_avails`, which a test holds this to. Lines out that name other
+    languages than the question's are left out; a group whose holdings name
+    languages is answered leaf by leaf by the engine. Sorted by most free days,
     then title id.
     """
     window = q.window
@@ -165,14 +167,18 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
     )
     groups: dict[tuple[int, str], list[tuple[str, bool, avails.Interval]]] = defaultdict(list)
     raw: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    lingual: set[tuple[int, str]] = set()  # groups with a line that names languages
+    lingual: set[tuple[int, str]] = set()  # groups where a holding names its languages
     for row in list(rows):
         title_id, media, direction, territory, start_on, end_on, langs = row[:7]
-        interval = (start_on.toordinal(), end_on.toordinal() + 1)
-        groups[(title_id, media)].append((territory, direction == Direction.IN, interval))
+        is_held = direction == Direction.IN
         raw[(title_id, media)].append(row)
         if langs:
-            lingual.add((title_id, media))
+            if is_held:
+                lingual.add((title_id, media))
+            elif not avails.languages_meet(frozenset(langs), q.languages):
+                continue  # a line out for other languages does not block this question
+        interval = (start_on.toordinal(), end_on.toordinal() + 1)
+        groups[(title_id, media)].append((territory, is_held, interval))
     mask: dict[str, int] = {}  # node → bit mask of the asked leaves it covers
     for node in touching(q.territory):
         covered = leaves_of(node)
@@ -182,7 +188,7 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
     free_cells: dict[int, int] = defaultdict(int)
     for (title_id, media), lines in groups.items():
         if (title_id, media) in lingual:
-            # Languages split the answer: let the engine answer each leaf of this group.
+            # Held in some languages only: let the engine answer each leaf of this group.
             index = avails.Index(
                 avails.Line(deal_id, direction, kind, exclusive, m, territory,
                             start_on.toordinal(), end_on.toordinal() + 1, frozenset(langs))
