@@ -7,11 +7,13 @@ staff and administrators read any of this.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from marquee.rights import avails
 from marquee.rights.models import (
@@ -152,30 +154,20 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
         )
         .filter(held_rows | blocking_rows)
         .order_by()  # any order will do: no sort in the database
+        # Languages as text: most lines name none ("[]"), and decoding JSON per row costs.
+        .annotate(languages_text=Cast("languages", TextField()))
         .values_list(
-            "title_id",
-            "media",
-            "direction",
-            "territory",
-            "start_on",
-            "end_on",
-            "languages",
-            "kind",
-            "exclusive",
-            "deal_id",
+            "title_id", "media", "direction", "territory", "start_on", "end_on", "languages_text"
         )
     )
     groups: dict[tuple[int, str], list[tuple[str, bool, avails.Interval]]] = defaultdict(list)
-    raw: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     lingual: set[tuple[int, str]] = set()  # groups where a holding names its languages
-    for row in list(rows):
-        title_id, media, direction, territory, start_on, end_on, langs = row[:7]
+    for title_id, media, direction, territory, start_on, end_on, text in list(rows):
         is_held = direction == Direction.IN
-        raw[(title_id, media)].append(row)
-        if langs:
+        if text != "[]" and text:
             if is_held:
                 lingual.add((title_id, media))
-            elif not avails.languages_meet(frozenset(langs), q.languages):
+            elif not avails.languages_meet(frozenset(json.loads(text)), q.languages):
                 continue  # a line out for other languages does not block this question
         interval = (start_on.toordinal(), end_on.toordinal() + 1)
         groups[(title_id, media)].append((territory, is_held, interval))
@@ -188,21 +180,7 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
     free_cells: dict[int, int] = defaultdict(int)
     for (title_id, media), lines in groups.items():
         if (title_id, media) in lingual:
-            # Held in some languages only: let the engine answer each leaf of this group.
-            index = avails.Index(
-                avails.Line(deal_id, direction, kind, exclusive, m, territory,
-                            start_on.toordinal(), end_on.toordinal() + 1, frozenset(langs))
-                for _, m, direction, territory, start_on, end_on, langs, kind, exclusive, deal_id
-                in raw[(title_id, media)]
-            )  # fmt: skip
-            for leaf in asked:
-                c = avails.cell(
-                    index, media, leaf, window, exclusive=q.exclusive, languages=q.languages
-                )
-                if c.free:
-                    free_cells[title_id] += 1
-                    free_days[title_id] += sum(b - a for a, b in c.free)
-            continue
+            continue  # answered below, by the engine
         for leaves, count in _leaf_classes(lines, mask, full, len(asked)):
             held = [iv for node, is_held, iv in lines if is_held and mask[node] & leaves]
             if not held:
@@ -214,6 +192,28 @@ def titles_with_avails(q: Question, *, limit: int = 100) -> list[tuple[int, int,
             if free:
                 free_cells[title_id] += count
                 free_days[title_id] += count * sum(b - a for a, b in free)
+    if lingual:
+        # Held in some languages only: the engine answers each leaf of these groups.
+        engine_lines: dict[tuple[int, str], list[avails.Line]] = defaultdict(list)
+        for row in (
+            RightLine.objects.filter(
+                title_id__in={t for t, _ in lingual}, media__in=q.media, start_on__lte=q.end_on,
+                end_on__gte=q.start_on,
+            )
+            .order_by()
+            .values_list("title_id", *_FIELDS)
+        ):  # fmt: skip
+            line = _line(row[1:])
+            engine_lines[(row[0], line.media)].append(line)
+        for title_id, media in lingual:
+            index = avails.Index(engine_lines[(title_id, media)])
+            for leaf in asked:
+                c = avails.cell(
+                    index, media, leaf, window, exclusive=q.exclusive, languages=q.languages
+                )
+                if c.free:
+                    free_cells[title_id] += 1
+                    free_days[title_id] += sum(b - a for a, b in c.free)
     found = [(title_id, days, free_cells[title_id]) for title_id, days in free_days.items()]
     found.sort(key=lambda t: (-t[1], t[0]))
     return found[:limit]
