@@ -7,8 +7,10 @@ How fast are avails answered over a large rights catalogue?
    fresh SQLite file instead.
 2. Writes ``--titles`` titles (10,000) and ``--grants`` right lines (100,000)
    in bulk: per title one deal acquired in (worldwide or regional, a few
-   media, a multi-year window) and deals licensed out (exclusive or not,
-   with holdbacks), spread over media, the territory tree and 2026–2030.
+   media, a multi-year window, every language) and deals licensed out
+   (exclusive or not, with holdbacks; one in six names its languages —
+   Mandarin, Cantonese, English), spread over media, the territory tree and
+   2026–2030.
 3. Times, in process (the query and the engine, no HTTP):
    - **title avails**: one title, every medium over the whole world for a
      year (9 media × 22 leaves), as the API's ``/rights/avails`` answers it;
@@ -16,6 +18,7 @@ How fast are avails answered over a large rights catalogue?
    - **catalogue search**: every title with free SVOD in mainland China in
      2027, exclusive, over all titles and grants (``/rights/avails/titles``);
      and SVOD + AVOD over Greater China (8 cells a title), non-exclusive;
+     and SVOD in mainland China for Cantonese only, exclusive;
    - **conflict check**: signing an exclusive deal out (lock, read, check,
      write, post the fee) — the write path, refused or signed.
 4. Prints a table and, last, ONE line of JSON. docs/performance.md has the numbers.
@@ -48,6 +51,7 @@ MEDIA = [
     "merchandising",
 ]
 REGIONS = ["WW", "GCN", "SEA", "NEA", "NAM", "EUR", "OCE"]
+LANGUAGE_SETS = [["zh"], ["yue"], ["yue", "zh"], ["en"]]
 LICENSEES = ["iQiyi", "Youku", "Tencent Video", "TVB", "Netflix", "Viu", "myTV SUPER", "Mango TV"]
 
 
@@ -109,6 +113,8 @@ def _seed(n_titles: int, n_grants: int, rng: random.Random) -> dict[str, Any]:
             while left > 0:
                 exclusive = rng.random() < 0.6
                 deals.append(_deal(Deal, title_id, "out", rng.choice(LICENSEES), exclusive, now))
+                if rng.random() < 1 / 6:
+                    deals[-1].languages = rng.choice(LANGUAGE_SETS)
                 lines = []
                 for _ in range(min(left, rng.randint(1, 3))):
                     m = rng.choice(held_media)
@@ -140,6 +146,7 @@ def _seed(n_titles: int, n_grants: int, rng: random.Random) -> dict[str, Any]:
                 territory=node,
                 start_on=start,
                 end_on=end,
+                languages=deals[i].languages,
             )
             for i, lines in plans
             for kind, m, node, start, end in lines
@@ -232,6 +239,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     results["catalogue search (SVOD+AVOD x Greater China)"] = _time(
         lambda: queries.titles_with_avails(wide, limit=10_000), args.searches
+    )
+    cantonese = queries.question(
+        media=["svod"], territory="CN", start_on=year[0], end_on=year[1], exclusive=True,
+        languages=["yue"],
+    )  # fmt: skip
+    results["catalogue search (SVOD x CN, Cantonese)"] = _time(
+        lambda: queries.titles_with_avails(cantonese, limit=10_000), args.searches
     )
     outcomes = {"signed": 0, "refused": 0}
 

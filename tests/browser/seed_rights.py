@@ -3,7 +3,9 @@
 *Rights Test Series* is held worldwide (SVOD and AVOD, 2027–2030) and licensed
 exclusively to iQiyi for SVOD in mainland China in 2027, so the avails grid
 shows mainland China taken and the rest of Greater China free, and a new
-exclusive SVOD deal for Greater China is refused naming iQiyi.
+exclusive SVOD deal for Greater China is refused naming iQiyi. Tencent Video
+holds exclusive AVOD in Taiwan for 2027 for a minimum guarantee of ¥1,000,000
+plus 40 % of its revenue: the journey records its revenue and cancels it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from marquee.accounts.models import Organisation, Role
 from marquee.finance.chart import ensure_chart
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import TitleFactory
-from tests.rights.factories import acquire, license_out, right
+from tests.rights.factories import acquire, license_out, mg_share, right
 
 TITLE = "Rights Test Series"
 
@@ -39,3 +41,9 @@ def seed_rights(world: Any) -> None:
         counterparty="FilMart seller",
     )
     license_out(title, right("svod", "CN"), counterparty="iQiyi")
+    license_out(
+        title,
+        right("avod", "TW"),
+        counterparty="Tencent Video",
+        fee=mg_share(1_000_000_00, 4000, due=dt.date(2027, 1, 31)),
+    )

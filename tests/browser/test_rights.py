@@ -1,5 +1,6 @@
 """Rights staff in a real browser, in English, 简体中文 and 繁體中文: the avails grid, a refused
-exclusive deal that names the deal in its way, and a deal that signs."""
+exclusive deal that names the deal in its way, and a deal that signs; in 繁體中文, a licensee's
+revenue report booked above its guarantee and a cancelled deal whose rights come free again."""
 
 from __future__ import annotations
 
@@ -76,6 +77,69 @@ def test_avails_grid_and_a_refused_exclusive_deal(server, new_page, language):
     page.get_by_test_id("deal-submit").click()
     expect(page.get_by_test_id("deal-title")).to_contain_text("Youku")
     expect(page.get_by_test_id("deal-instalments").locator("tbody tr")).to_have_count(2)
+    assert page.js_errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _avod_taiwan(page, server) -> str:
+    """The avails square of exclusive AVOD in Taiwan, July to December 2027: its state."""
+    page.goto(server.url + "/rights/")
+    page.get_by_test_id("avails-title").select_option(label=TITLE)
+    page.get_by_test_id("avails-territory").select_option("TW")
+    page.get_by_test_id("avails-from").fill("2027-07-01")
+    page.get_by_test_id("avails-to").fill("2027-12-31")
+    page.get_by_test_id("avails-exclusive").check()
+    page.get_by_test_id("avails-submit").click()
+    square = page.get_by_test_id("avails-grid").locator(
+        'tr[data-territory="TW"] td[data-media="avod"]'
+    )
+    return square.get_attribute("data-state")
+
+
+def test_a_revenue_report_then_a_cancellation_frees_the_avails(server, new_page):
+    """繁體中文: Tencent Video reports its revenue, the share above the MG is booked; the deal is
+    cancelled from July and AVOD in Taiwan is free again from then."""
+    page = new_page(viewport=PHONE, language="zh-hant")
+    login(page, server, "rightsdesk")
+    assert _avod_taiwan(page, server) == "taken"
+
+    page.goto(server.url + "/rights/deals/?direction=out")
+    page.get_by_test_id("deal-list").locator("tr", has_text="Tencent Video").locator(
+        "a"
+    ).first.click()
+    expect(page.get_by_test_id("deal-title")).to_contain_text("Tencent Video")
+    report = page.get_by_test_id("report-form")
+    report.locator("#id_report-period_start").fill("2027-01-01")
+    report.locator("#id_report-period_end").fill("2027-03-31")
+    report.locator("#id_report-gross").fill("3000000.00")  # 40 %: 1,200,000 — 200,000 above
+    page.get_by_test_id("report-submit").click()
+    expect(page.locator(".flash__item--success")).to_contain_text("超出保底")
+    expect(page.get_by_test_id("share-booked")).to_contain_text("200,000.00")
+    expect(page.get_by_test_id("deal-reports").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("deal-instalments").locator("tbody tr")).to_have_count(2)
+
+    # The same period again is refused, in Chinese, and nothing more is booked.
+    report = page.get_by_test_id("report-form")
+    report.locator("#id_report-period_start").fill("2027-02-01")
+    report.locator("#id_report-period_end").fill("2027-02-28")
+    report.locator("#id_report-gross").fill("1.00")
+    page.get_by_test_id("report-submit").click()
+    expect(page.locator(".flash__item--error")).to_contain_text("已有涵蓋")
+    expect(page.get_by_test_id("deal-reports").locator("tbody tr")).to_have_count(1)
+
+    page.get_by_test_id("cancel-details").locator("summary").click()
+    cancel = page.get_by_test_id("cancel-form")
+    cancel.locator("#id_cancel-on").fill("2027-07-01")
+    cancel.locator("#id_cancel-note").fill("平台終止合作")
+    page.get_by_test_id("cancel-submit").click()
+    expect(page.get_by_test_id("deal-cancelled")).to_contain_text("2027-07-01")
+    expect(page.get_by_test_id("deal-history")).to_contain_text("平台終止合作")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "rights-cancelled-zh-hant")
+
+    assert _avod_taiwan(page, server) == "free"
     assert page.js_errors == []
 
 

@@ -6,16 +6,17 @@ import datetime as dt
 import threading
 
 import pytest
+from django.db import IntegrityError
 
 from marquee.core.errors import DomainError
 from marquee.core.models import OutboxEvent
 from marquee.finance.chart import ensure_chart
 from marquee.finance.models import JournalEntry
-from marquee.rights import services
-from marquee.rights.models import Deal, TitleRights
+from marquee.rights import revenue, services
+from marquee.rights.models import Deal, RevenueReport, TitleRights
 from tests.catalog.factories import TitleFactory
 from tests.concurrency.conftest import race
-from tests.rights.factories import acquire, flat, license_out, right
+from tests.rights.factories import acquire, flat, license_out, mg_share, right
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -68,8 +69,8 @@ def test_control_without_the_title_lock_double_grants(held_title, monkeypatch):
     def unlocked(title_id: int) -> TitleRights:
         return TitleRights.objects.get(title_id=title_id)  # read, not locked
 
-    def lines_then_wait(title_id: int):
-        lines = real_lines(title_id)
+    def lines_then_wait(title_id: int, **kw):
+        lines = real_lines(title_id, **kw)
         both_read.wait(timeout=30)
         return lines
 
@@ -99,3 +100,61 @@ def test_an_instalment_received_twice_at_once_counts_once(held_title):
         == 1
     )
     assert OutboxEvent.objects.filter(type="rights.licence_fee_received").count() == 1
+
+
+def _reports(deal: Deal, n: int):
+    """``n`` reports of one week each, every share 150.00 (gross 375.00 at 40 %)."""
+    return [
+        lambda k=k: revenue.record_revenue_report(
+            deal_id=deal.pk,
+            period_start=dt.date(2027, 1, 1) + dt.timedelta(days=7 * k),
+            period_end=dt.date(2027, 1, 7) + dt.timedelta(days=7 * k),
+            gross_minor=375_00,
+        )
+        for k in range(n)
+    ]
+
+
+def _shared(title) -> Deal:
+    return license_out(
+        title,
+        right("avod", "CN"),
+        exclusive=False,
+        fee=mg_share(100_00, 4000),
+        counterparty="Youku",
+    )
+
+
+def test_racing_revenue_reports_book_exactly_the_share_above_the_guarantee(held_title):
+    deal = _shared(held_title)
+    outcomes = race(_reports(deal, 4))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    deal.refresh_from_db()
+    # 4 × 150.00 = 600.00 of share against a 100.00 guarantee: 500.00 above it, once.
+    assert deal.share_booked_minor == 500_00
+    assert sum(r.overage_minor for r in RevenueReport.objects.filter(deal=deal)) == 500_00
+    assert sorted(deal.instalments.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_control_without_the_deal_lock_books_the_wrong_overage(held_title, monkeypatch):
+    """The race is real: unlocked, both reports read the same shares and misbook (or collide)."""
+    deal = _shared(held_title)
+    both_read = threading.Barrier(2)
+    real_share = revenue.share_of
+
+    def share_then_wait(gross: int, bp: int) -> int:
+        both_read.wait(timeout=30)  # both have read the shares before
+        return real_share(gross, bp)
+
+    monkeypatch.setattr(revenue, "lock_deal", lambda deal_id: Deal.objects.get(pk=deal_id))
+    monkeypatch.setattr(revenue, "share_of", share_then_wait)
+    outcomes = race(_reports(deal, 2))
+    deal.refresh_from_db()
+    # Locked, the two would book 50.00 + 150.00 = 200.00. Unlocked, both read no shares
+    # before them: either both book 50.00, or the second trips over the first's instalment
+    # number (the unique (deal, seq) behind the lock) — never a quiet, correct 200.00.
+    failed = [o.error for o in outcomes if not o.ok]
+    if failed:
+        assert all(isinstance(e, IntegrityError) for e in failed), failed
+    else:
+        assert deal.share_booked_minor == 100_00

@@ -42,6 +42,19 @@ def flat(
     )
 
 
+def mg_share(
+    mg_minor: int, share_bp: int, *, currency: str = "CNY", due: dt.date | None = None
+) -> FeeSpec:
+    """A minimum guarantee (one instalment) plus a revenue share in basis points."""
+    return FeeSpec(
+        currency,
+        mg_minor,
+        kind="mg_share",
+        revenue_share_bp=share_bp,
+        instalments=[InstalmentSpec(due or dt.date(2027, 1, 15), mg_minor)] if mg_minor else [],
+    )
+
+
 def acquire(
     title: Any, *rights: RightSpec, exclusive: bool = True, fee: FeeSpec | None = None, **kw: Any
 ) -> Deal:

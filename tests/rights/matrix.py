@@ -10,7 +10,7 @@ import datetime as dt
 from marquee.finance.chart import ensure_chart
 from tests.catalog.factories import TitleFactory
 from tests.permission_world import Call
-from tests.rights.factories import acquire, flat, license_out
+from tests.rights.factories import acquire, flat, license_out, mg_share, right
 
 PREFIX = "/rights/"
 STAFF = "no   no no no no no no ok no no no ok"
@@ -24,6 +24,9 @@ ROWS: dict[tuple[str, str], str] = {
     ("GET", "/rights/deals/{deal_id}"): STAFF,
     ("POST", "/rights/deals/{deal_id}/instalments/{seq}/receive"): STAFF,
     ("POST", "/rights/deals/{deal_id}/instalments/{seq}/pay"): STAFF,
+    ("POST", "/rights/deals/{deal_id}/reports"): STAFF,
+    ("POST", "/rights/deals/{deal_id}/cancel"): STAFF,
+    ("POST", "/rights/deals/{deal_id}/amend"): STAFF,
 }
 
 API = "/api/v1"
@@ -59,6 +62,19 @@ def call(w, role: str, method: str, template: str) -> Call:
         )  # fmt: skip
     if template.endswith("/receive"):
         return Call(f"{API}/rights/deals/{out.pk}/instalments/1/receive", json={"on": "2027-02-01"})
+    if template.endswith("/reports"):
+        shared = license_out(
+            title, right("svod", "CN"), exclusive=False, fee=mg_share(100_00, 4000),
+            counterparty="Youku",
+        )  # fmt: skip
+        return Call(
+            f"{API}/rights/deals/{shared.pk}/reports",
+            json={"period_start": "2027-01-01", "period_end": "2027-03-31", "gross_minor": 1000_00},
+        )
+    if template.endswith("/cancel"):
+        return Call(f"{API}/rights/deals/{out.pk}/cancel", json={"on": "2027-07-01"})
+    if template.endswith("/amend"):
+        return Call(f"{API}/rights/deals/{out.pk}/amend", json={"end_on": "2027-09-30"})
     if template.endswith("/pay"):
         return Call(f"{API}/rights/deals/{held.pk}/instalments/1/pay", json={"on": "2026-12-02"})
     return Call(API + template.format(deal_id=out.pk))

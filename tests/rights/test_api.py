@@ -8,7 +8,7 @@ import json
 import pytest
 
 from marquee.rights.models import Deal, Instalment, RightLine
-from tests.rights.factories import acquire, flat, license_out, right
+from tests.rights.factories import acquire, flat, license_out, mg_share, right
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,67 @@ def test_blank_counterparty_is_refused(chart, title, staff):
     acquire(title)
     r = post(staff, f"{API}/deals", body(title, counterparty="   "))
     assert (r.status_code, r.json()["code"]) == (422, "no_counterparty")
+
+
+def test_revenue_report_books_the_overage_and_bad_ones_are_problem_json(chart, title, staff):
+    acquire(title, right(["svod", "tvod"], "WW"))
+    deal = license_out(
+        title,
+        right("tvod", "CN"),
+        exclusive=False,
+        fee=mg_share(1_000_00, 4000),
+        counterparty="Youku",
+    )
+    url = f"{API}/deals/{deal.pk}/reports"
+    q1 = {"period_start": "2027-01-01", "period_end": "2027-03-31"}
+    r = post(staff, url, {**q1, "gross_minor": 5_000_00}, HTTP_IDEMPOTENCY_KEY="rep-1")
+    assert r.status_code == 201, r.content
+    assert [(x["share_minor"], x["overage_minor"]) for x in r.json()["reports"]] == [
+        (2_000_00, 1_000_00)
+    ]
+    assert r.json()["instalments"][-1]["amount_minor"] == 1_000_00
+    assert r.json()["instalments"][-1]["revenue_report_id"] == r.json()["reports"][0]["id"]
+    again = post(staff, url, {**q1, "gross_minor": 5_000_00}, HTTP_IDEMPOTENCY_KEY="rep-1")
+    assert again.status_code == 201 and again.json() == r.json()
+    dup = post(staff, url, {**q1, "gross_minor": 1}, HTTP_IDEMPOTENCY_KEY="rep-2")
+    assert dup.status_code == 409 and dup.json()["code"] == "duplicate_report_period"
+    assert dup["Content-Type"].startswith("application/problem+json")
+    q2 = {"period_start": "2027-04-01", "period_end": "2027-06-30"}
+    for gross, status in ((-5, 422), (12.5, 422), ("100", 422)):
+        bad = post(staff, url, {**q2, "gross_minor": gross}, HTTP_IDEMPOTENCY_KEY=f"bad-{gross}")
+        assert bad.status_code == status, (gross, bad.content)
+    outside = {"period_start": "2028-01-01", "period_end": "2028-03-31", "gross_minor": 1}
+    r = post(staff, url, outside, HTTP_IDEMPOTENCY_KEY="rep-3")
+    assert (r.status_code, r.json()["code"]) == (422, "period_outside_window")
+    assert deal.reports.count() == 1
+
+
+def test_cancel_and_amend_through_the_api(chart, title, staff):
+    acquire(title, right("svod", "WW"))
+    deal = license_out(title, fee=flat(300_00, parts=3, due=dt.date(2027, 1, 31)))
+    r = post(staff, f"{API}/deals/{deal.pk}/amend", {"end_on": "2027-10-31", "note": "Shorter"},
+             HTTP_IDEMPOTENCY_KEY="am-1")  # fmt: skip
+    assert r.status_code == 200, r.content
+    assert [x["end_on"] for x in r.json()["rights"]] == ["2027-10-31"]
+    assert r.json()["changes"][0]["kind"] == "amend"
+    r = post(
+        staff, f"{API}/deals/{deal.pk}/cancel", {"on": "2027-02-15"}, HTTP_IDEMPOTENCY_KEY="c-1"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["cancelled_on"] == "2027-02-15"
+    assert [i["cancelled_on"] for i in r.json()["instalments"]] == [
+        None,
+        "2027-02-15",
+        "2027-02-15",
+    ]
+    assert r.json()["changes"][1]["reversed_minor"] == 200_00
+    r = post(
+        staff, f"{API}/deals/{deal.pk}/cancel", {"on": "2027-03-01"}, HTTP_IDEMPOTENCY_KEY="c-2"
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "deal_cancelled")
+    r = post(staff, f"{API}/deals/{deal.pk}/amend", {}, HTTP_IDEMPOTENCY_KEY="am-2")
+    assert (r.status_code, r.json()["code"]) == (422, "nothing_to_amend")
+    r = post(
+        staff, f"{API}/deals/{deal.pk}/amend", {"end_on": "2027-12-31"}, HTTP_IDEMPOTENCY_KEY="am-3"
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "deal_cancelled")

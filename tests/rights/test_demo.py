@@ -8,7 +8,7 @@ import pytest
 
 from marquee.accounts.models import Role
 from marquee.core.models import OutboxEvent
-from marquee.demo.rights import SLUGS, load_demo_rights
+from marquee.demo.rights import SLUGS, WAN, load_demo_rights
 from marquee.rights import queries
 from marquee.rights.models import Deal
 from tests.catalog.factories import TitleFactory
@@ -23,12 +23,17 @@ def test_demo_deals_load_once_and_answer_avails(chart, make_user):
     titles = {slug: TitleFactory(slug=slug) for slug in SLUGS}
     first = load_demo_rights(today=TODAY)
     assert first.deals == 12
-    assert first.received == 4
+    assert first.received == 5
+    assert first.reports == 3  # Youku's first three quarters of 2026
     deals = Deal.objects.count()
     again = load_demo_rights(today=TODAY)
     assert Deal.objects.count() == deals
-    assert again.received == 0
-    assert OutboxEvent.objects.filter(type="rights.licence_fee_received").count() == 2
+    assert (again.received, again.reports) == (0, 0)
+    assert OutboxEvent.objects.filter(type="rights.licence_fee_received").count() == 3
+    youku = Deal.objects.get(idempotency_key="demo-rights-sci-youku")
+    # Shares 1.12m + 1.4m + 1.68m = 4.2m against the 3m guarantee: 1.2m booked above it.
+    assert youku.share_booked_minor == 120 * WAN
+    assert youku.instalments.filter(report__isnull=False).count() == 1
 
     sci = titles["sci"]
     counterparties = set(

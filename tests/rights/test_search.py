@@ -19,7 +19,7 @@ NODES = ["WW", "GCN", "CN", "HK", "TW", "SEA", "SG"]
 BASE = dt.date(2027, 1, 1)
 
 
-def _random_catalogue(rng: random.Random, n_titles: int = 12) -> list[int]:
+def _random_catalogue(rng: random.Random, n_titles: int = 12, lingual: bool = False) -> list[int]:
     titles = [TitleFactory() for _ in range(n_titles)]
     for title in titles:
         for _ in range(rng.randint(1, 5)):
@@ -28,6 +28,7 @@ def _random_catalogue(rng: random.Random, n_titles: int = 12) -> list[int]:
                 title=title, direction=direction, counterparty="x", exclusive=rng.random() < 0.5,
                 currency="CNY", fee_minor=0, signed_on=BASE, created_at=timezone.now(),
             )  # fmt: skip
+            languages = rng.choice([[], [], ["zh"], ["yue"], ["zh", "en"]]) if lingual else []
             for _ in range(rng.randint(1, 3)):
                 start = BASE + dt.timedelta(days=rng.randrange(0, 60))
                 RightLine.objects.create(
@@ -40,14 +41,17 @@ def _random_catalogue(rng: random.Random, n_titles: int = 12) -> list[int]:
                     territory=rng.choice(NODES),
                     start_on=start,
                     end_on=start + dt.timedelta(days=rng.randrange(0, 40)),
+                    languages=languages,
                 )
     return [t.pk for t in titles]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_search_matches_title_avails(seed):
+@pytest.mark.parametrize(
+    ("seed", "lingual"), [(1, False), (2, False), (3, False), (4, True), (5, True)]
+)
+def test_search_matches_title_avails(seed, lingual):
     rng = random.Random(seed)
-    ids = _random_catalogue(rng)
+    ids = _random_catalogue(rng, lingual=lingual)
     for _ in range(8):
         start = BASE + dt.timedelta(days=rng.randrange(0, 60))
         q = queries.question(
@@ -56,6 +60,7 @@ def test_search_matches_title_avails(seed):
             start_on=start,
             end_on=start + dt.timedelta(days=rng.randrange(0, 40)),
             exclusive=rng.random() < 0.5,
+            languages=rng.choice([[], ["zh"], ["en", "yue"]]) if lingual else [],
         )
         expected = []
         for title_id in ids:

@@ -100,3 +100,85 @@ def test_fee_schedule_that_does_not_sum_is_refused(chart, title, staff):
 def test_rights_staff_see_the_rights_link(chart, staff, client_for, make_user):
     assert 'href="/rights/"' in staff.get("/").content.decode()
     assert 'href="/rights/"' not in client_for(make_user()).get("/").content.decode()
+
+
+def test_a_revenue_report_from_the_deal_page_books_the_overage_once(chart, title, staff):
+    from tests.rights.factories import mg_share
+
+    acquire(title, right("tvod", "WW"))
+    deal = license_out(
+        title, right("tvod", "CN"), exclusive=False, fee=mg_share(1_000_00, 4000),
+        counterparty="Youku",
+    )  # fmt: skip
+    page = staff.get(f"/rights/deals/{deal.pk}/").content.decode()
+    assert page.count('data-testid="report-form"') == 1
+    assert "<form" not in page.split("<title>")[1].split("</title>")[0]
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "report-period_start": "2027-01-01",
+        "report-period_end": "2027-03-31",
+        "report-gross": "5000.00",
+    }
+    for _ in range(2):  # a double submit records once
+        r = staff.post(f"/rights/deals/{deal.pk}/reports/", data, follow=True)
+        assert r.status_code == 200
+    assert deal.reports.count() == 1
+    assert deal.instalments.filter(report__isnull=False).get().amount_minor == 1_000_00
+    html = r.content.decode()
+    assert 'data-testid="share-booked"' in html and "1,000.00" in html
+    bad = staff.post(
+        f"/rights/deals/{deal.pk}/reports/",
+        {**data, "idempotency_key": str(uuid.uuid4()), "report-gross": "-1"},
+        follow=True,
+    )
+    assert "flash__item--error" in bad.content.decode()
+    assert deal.reports.count() == 1
+
+
+def test_cancel_from_the_deal_page_frees_the_avails(chart, title, staff):
+    acquire(title, right("svod", "WW"))
+    deal = license_out(title, right("svod", "CN"), counterparty="iQiyi")
+    r = staff.post(
+        f"/rights/deals/{deal.pk}/cancel/",
+        {"idempotency_key": str(uuid.uuid4()), "cancel-on": "2027-07-01", "cancel-note": "Breach"},
+        follow=True,
+    )
+    html = r.content.decode()
+    assert 'data-testid="deal-cancelled"' in html and "2027-07-01" in html
+    assert 'data-testid="deal-history"' in html and "Breach" in html
+    assert 'data-testid="cancel-form"' not in html
+    grid = staff.get(
+        "/rights/",
+        {"title": title.pk, "territory": "CN", "from": "2027-07-01", "to": "2027-12-31",
+         "media": ["svod"], "exclusive": "1"},
+    ).content.decode()  # fmt: skip
+    assert 'data-media="svod" data-state="free"' in grid
+
+
+def test_an_amendment_refused_keeps_the_deal_and_names_the_conflict(chart, title, staff):
+    import datetime as dt
+
+    acquire(title, right("svod", "WW"))
+    first = license_out(
+        title, right("svod", "CN", dt.date(2027, 1, 1), dt.date(2027, 6, 30)), counterparty="iQiyi"
+    )
+    other = license_out(
+        title, right("svod", "CN", dt.date(2027, 9, 1), dt.date(2027, 12, 31)), counterparty="Youku"
+    )
+    r = staff.post(f"/rights/deals/{first.pk}/amend/", {"amend-end_on": "2027-12-31"}, follow=True)
+    html = r.content.decode()
+    assert "flash__item--error" in html and f"#{other.pk} Youku" in html
+    assert first.lines.get().end_on == dt.date(2027, 6, 30)
+    r = staff.post(
+        f"/rights/deals/{first.pk}/amend/",
+        {"amend-add_media": ["avod"], "amend-add_territories": ["HK"]},
+        follow=True,
+    )
+    assert "flash__item--error" in r.content.decode()  # AVOD is not held
+    r = staff.post(
+        f"/rights/deals/{first.pk}/amend/",
+        {"amend-add_media": ["svod"], "amend-add_territories": ["HK"]},
+        follow=True,
+    )
+    assert "flash__item--success" in r.content.decode()
+    assert sorted(first.lines.values_list("media", "territory")) == [("svod", "CN"), ("svod", "HK")]

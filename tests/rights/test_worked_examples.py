@@ -94,3 +94,47 @@ def test_the_worked_refusals(sci):
     license_out(
         title, right("svod", ["HK", "TW"], D(2027, 6, 1), D(2027, 12, 31)), fee=flat(500_000_00)
     )
+
+
+def test_languages_split_an_exclusive_licence(chart, title):
+    acquire(title, right("svod", "WW"))
+    youku = license_out(title, languages=["yue", "zh"], counterparty="Youku")
+    license_out(title, languages=["en"], counterparty="Netflix")  # English: no conflict
+    with pytest.raises(RightsError) as refused:
+        license_out(title, counterparty="Tencent Video")  # every language
+    assert refused.value.code == RightsErrorCode.RIGHTS_CONFLICT
+    assert f"#{youku.pk} Youku" in refused.value.detail["deals"]
+
+    def cn_free(languages):
+        q = queries.question(
+            media=["svod"], territory="CN", start_on=D(2027, 1, 1), end_on=D(2027, 12, 31),
+            exclusive=True, languages=languages,
+        )  # fmt: skip
+        return [c.free for c in queries.title_avails(title.pk, q).cells]
+
+    assert cn_free(["ja"]) == [((D(2027, 1, 1).toordinal(), D(2028, 1, 1).toordinal()),)]
+    assert cn_free(["en"]) == [()]  # Netflix took English
+    assert cn_free([]) == [()]
+
+
+def test_the_revenue_report_table(chart, title):
+    from marquee.rights import revenue
+
+    acquire(title, right("tvod", "WW"))
+    youku = license_out(
+        title, right("tvod", "CN"), exclusive=False, counterparty="Youku",
+        fee=FeeSpec("CNY", 3_000_000_00, kind="mg_share", revenue_share_bp=4000,
+                    instalments=[InstalmentSpec(D(2027, 1, 31), 3_000_000_00)]),
+    )  # fmt: skip
+    quarters = [
+        (D(2027, 1, 1), D(2027, 3, 31), 5_000_000_00),
+        (D(2027, 4, 1), D(2027, 6, 30), 4_000_000_00),
+        (D(2027, 7, 1), D(2027, 9, 30), 1_000_000_00),
+    ]
+    booked = [
+        revenue.record_revenue_report(
+            deal_id=youku.pk, period_start=a, period_end=b, gross_minor=g
+        ).overage_minor
+        for a, b, g in quarters
+    ]
+    assert booked == [0, 600_000_00, 400_000_00]

@@ -5,6 +5,10 @@ acquisition, the studio's own productions registered as held), then the
 licences out — exclusive SVOD windows with AVOD holdbacks, a free-TV licence
 to TVB, an airline licence for the films — each with its fee schedule, and the
 first instalments received so the ledger and the outbox show the flow.
+Youku's TVOD licence of *SCI* is a minimum guarantee plus 40 % of Youku's
+revenue, running since January; its quarters already ended are reported, and
+the third takes the cumulative share past the guarantee, so the overage shows
+as a receivable.
 Every deal is keyed (the demo rights account + a stable key), so loading the
 demo again signs nothing twice. Windows are cut from ``today``'s year.
 """
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from marquee.accounts.models import User
 from marquee.catalog.models import Title
 from marquee.finance.chart import ensure_chart
-from marquee.rights import services
+from marquee.rights import revenue, services
 from marquee.rights.errors import RightsError
 from marquee.rights.models import Deal, Instalment
 from marquee.rights.validation import FeeSpec, InstalmentSpec, RightSpec
@@ -31,6 +35,7 @@ class DemoRights:
     deals: int
     received: int
     accounts: list
+    reports: int = 0
 
 
 def _fee(total_wan: int, dues: list[tuple[dt.date, int]], *, mg_share_bp: int = 0) -> FeeSpec:
@@ -64,10 +69,9 @@ def load_demo_rights(*, today: dt.date) -> DemoRights:
         try:
             services.create_deal(
                 title_id=title.pk,
-                signed_on=signed,
                 created_by=user,
                 idempotency_key=f"demo-rights-{key}",
-                **kwargs,
+                **{"signed_on": signed, **kwargs},
             )
         except RightsError:
             continue  # a world edited by hand since: leave it be
@@ -77,12 +81,44 @@ def load_demo_rights(*, today: dt.date) -> DemoRights:
         first = Instalment.objects.filter(deal=deal, seq=1, received_on__isnull=True).first()
         if first is None:
             continue
+        on = min(first.due_on, signed)
         if deal.direction == "out":
-            services.record_fee_received(deal_id=deal.pk, seq=1, received_on=signed, by=user)
+            services.record_fee_received(deal_id=deal.pk, seq=1, received_on=on, by=user)
         else:
-            services.record_fee_paid(deal_id=deal.pk, seq=1, paid_on=signed, by=user)
+            services.record_fee_paid(deal_id=deal.pk, seq=1, paid_on=on, by=user)
         received += 1
-    return DemoRights(deals=signed_deals, received=received, accounts=[])
+    reports = _report_revenue(user, today)
+    return DemoRights(deals=signed_deals, received=received, accounts=[], reports=reports)
+
+
+#: Youku's reported TVOD gross for SCI, quarter by quarter (RMB 10,000s).
+YOUKU_GROSS_WAN = [280, 350, 420, 390]
+
+
+def _report_revenue(user: User, today: dt.date) -> int:
+    """Youku's statements for the quarters of this year already ended (each recorded once)."""
+    deal = Deal.objects.filter(created_by=user, idempotency_key="demo-rights-sci-youku").first()
+    if deal is None:
+        return 0
+    recorded = 0
+    for quarter, gross in enumerate(YOUKU_GROSS_WAN):
+        start = dt.date(today.year, 3 * quarter + 1, 1)
+        end = (
+            dt.date(today.year, 3 * quarter + 4, 1) - dt.timedelta(days=1)
+            if quarter < 3
+            else dt.date(today.year, 12, 31)
+        )
+        if end >= today:
+            break
+        try:
+            revenue.record_revenue_report(
+                deal_id=deal.pk, period_start=start, period_end=end, gross_minor=gross * WAN,
+                due_on=end + dt.timedelta(days=45), source="statement", by=user,
+            )  # fmt: skip
+        except RightsError:
+            continue  # reported already
+        recorded += 1
+    return recorded
 
 
 SLUGS = ["sci", "gossip-high", "dying-to-survive", "a-guilty-conscience", "the-last-dance"]
@@ -91,6 +127,7 @@ FIRST_PAID = [
     "demo-rights-sci-iqiyi",
     "demo-rights-gossip-youku",
     "demo-rights-gossip-in",
+    "demo-rights-sci-youku",
 ]
 
 
@@ -115,8 +152,9 @@ def _plan(year, held, signed, due) -> list[tuple[str, str, dict]]:
         }),
         ("sci-youku", "sci", {
             "direction": "out", "counterparty": "Youku", "exclusive": False, "reference": "YK-SCI-TVOD",
-            "rights": [RightSpec(["tvod"], ["CN"], y_start, y_end)],
-            "fee": _fee(300, [(due, 300)], mg_share_bp=4000),
+            "rights": [RightSpec(["tvod"], ["CN"], held[0], y_end)],
+            "signed_on": held[0] - dt.timedelta(days=20),
+            "fee": _fee(300, [(held[0] + dt.timedelta(days=30), 300)], mg_share_bp=4000),
         }),
         ("sci-tvb", "sci", {
             "direction": "out", "counterparty": "TVB", "exclusive": True, "reference": "TVB-SCI",

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from marquee.core.admin import ReadOnlyAdmin
-from marquee.rights.models import Deal, Instalment, RightLine
+from marquee.rights.models import Deal, DealChange, Instalment, RevenueReport, RightLine
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -29,7 +29,19 @@ class RightLineInline(_ReadOnlyInline):
 
 class InstalmentInline(_ReadOnlyInline):
     model = Instalment
-    fields = ["seq", "due_on", "amount_minor", "received_on", "entry"]
+    fields = ["seq", "due_on", "amount_minor", "received_on", "cancelled_on", "report", "entry"]
+    readonly_fields = fields
+
+
+class RevenueReportInline(_ReadOnlyInline):
+    model = RevenueReport
+    fields = ["period_start", "period_end", "gross_minor", "share_minor", "overage_minor", "entry"]
+    readonly_fields = fields
+
+
+class DealChangeInline(_ReadOnlyInline):
+    model = DealChange
+    fields = ["kind", "effective_on", "note", "reversed_minor", "changed_by", "changed_at"]
     readonly_fields = fields
 
 
@@ -39,4 +51,4 @@ class DealAdmin(ReadOnlyAdmin):
     list_filter = ["direction", "exclusive", "fee_kind"]
     search_fields = ["counterparty", "reference", "title__title_en"]
     list_select_related = ["title"]
-    inlines = [RightLineInline, InstalmentInline]
+    inlines = [RightLineInline, InstalmentInline, RevenueReportInline, DealChangeInline]

@@ -6,14 +6,15 @@ Rights staff and administrators only. Parse, call one service or query, serialis
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
 from marquee.accounts.auth import AUTH
 from marquee.catalog.models import Title
 from marquee.core.idempotency import IdempotencyKey, idempotent
-from marquee.rights import queries, services
+from marquee.rights import changes, queries, revenue, services
 from marquee.rights.errors import RightsErrorCode, RightsNotFound
 from marquee.rights.models import LineKind
 from marquee.rights.permissions import require_rights_staff
@@ -21,6 +22,9 @@ from marquee.rights.schemas import (
     MAX_ID,
     AvailsQuery,
     DealIn,
+    RightsAmendIn,
+    RightsCancelIn,
+    RightsReportIn,
     SearchQuery,
     SettleIn,
     answer_out,
@@ -56,6 +60,7 @@ def get_avails(request: HttpRequest, q: Query[AvailsQuery]):
         start_on=q.start_on,
         end_on=q.end_on,
         exclusive=q.exclusive,
+        languages=_split(q.languages),
     )
     return answer_out(q.title_id, queries.title_avails(q.title_id, question))
 
@@ -69,6 +74,7 @@ def search_avails(request: HttpRequest, q: Query[SearchQuery]):
         start_on=q.start_on,
         end_on=q.end_on,
         exclusive=q.exclusive,
+        languages=_split(q.languages),
     )
     return [
         {"title_id": t, "free_days": days, "free_cells": cells}
@@ -124,66 +130,114 @@ def _instalment_fingerprint(deal_id: int, seq: int, payload: SettleIn, **_: obje
     return {"deal_id": deal_id, "seq": seq, "on": payload.on.isoformat()}
 
 
-def _settle(request: HttpRequest, deal_id: int, record: Callable[[], object]):
-    """Settle one instalment of a deal (rights staff), then answer with the whole deal."""
-    require_rights_staff(request.user)
-    _deal(deal_id)
-    record()
-    return 200, deal_out(queries.deal(deal_id), detail=True)
+def _settle_endpoint(action: str, summary: str, record: Callable[..., object]) -> None:
+    """Register ``POST /deals/{id}/instalments/{seq}/<action>``: settle one instalment, once."""
+
+    def settle(
+        request: HttpRequest,
+        deal_id: int,
+        seq: int,
+        payload: SettleIn,
+        idempotency_key: IdempotencyKey = None,
+    ):
+        require_rights_staff(request.user)
+        _deal(deal_id)
+        record(deal_id=deal_id, seq=_seq(seq), on=payload.on, by=request.user)
+        return 200, deal_out(queries.deal(deal_id), detail=True)
+
+    settle.__name__ = settle.__qualname__ = f"{action}_fee"
+    guarded = idempotent(
+        scope=f"rights.{action}_fee", fingerprint=_instalment_fingerprint, guard=_guard
+    )(settle)
+    router.post(
+        f"/deals/{{deal_id}}/instalments/{{seq}}/{action}",
+        auth=AUTH,
+        response={200: dict},
+        summary=summary,
+    )(guarded)
 
 
-@router.post(
-    "/deals/{deal_id}/instalments/{seq}/receive",
-    auth=AUTH,
-    response={200: dict},
-    summary="Record an instalment of a deal out as received (send an Idempotency-Key)",
+_settle_endpoint(
+    "receive",
+    "Record an instalment of a deal out as received (send an Idempotency-Key)",
+    lambda *, on, **kw: services.record_fee_received(received_on=on, **kw),
 )
-@idempotent(
-    scope="rights.receive_fee",
-    fingerprint=_instalment_fingerprint,
-    guard=_guard,
+_settle_endpoint(
+    "pay",
+    "Record an instalment of a deal in as paid (send an Idempotency-Key)",
+    lambda *, on, **kw: services.record_fee_paid(paid_on=on, **kw),
 )
-def receive_fee(
-    request: HttpRequest,
-    deal_id: int,
-    seq: int,
-    payload: SettleIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    return _settle(
-        request,
-        deal_id,
-        lambda: services.record_fee_received(
-            deal_id=deal_id, seq=_seq(seq), received_on=payload.on, by=request.user
-        ),
+
+
+def _deal_fingerprint(deal_id: int, payload: Schema, **_: object) -> dict:
+    return {"deal_id": deal_id, **payload.model_dump(mode="json")}
+
+
+def _deal_action(
+    path: str,
+    *,
+    scope: str,
+    summary: str,
+    schema: type[Schema],
+    status: int,
+    act: Callable[[int, Any, Any], object],
+) -> None:
+    """Register ``POST /deals/{id}/<path>``: one service on the deal (idempotent), then the deal."""
+
+    def action(request: HttpRequest, deal_id: int, payload, idempotency_key: IdempotencyKey = None):
+        require_rights_staff(request.user)
+        _deal(deal_id)
+        act(deal_id, payload, request.user)
+        return status, deal_out(queries.deal(deal_id), detail=True)
+
+    action.__annotations__ = {**action.__annotations__, "payload": schema}
+    action.__name__ = action.__qualname__ = scope.removeprefix("rights.")
+    guarded = idempotent(scope=scope, fingerprint=_deal_fingerprint, guard=_guard)(action)
+    router.post(f"/deals/{{deal_id}}/{path}", auth=AUTH, response={status: dict}, summary=summary)(
+        guarded
     )
 
 
-@router.post(
-    "/deals/{deal_id}/instalments/{seq}/pay",
-    auth=AUTH,
-    response={200: dict},
-    summary="Record an instalment of a deal in as paid (send an Idempotency-Key)",
+_deal_action(
+    "reports",
+    scope="rights.record_report",
+    summary="Record a licensee's gross revenue for a period; books the share above the MG",
+    schema=RightsReportIn,
+    status=201,
+    act=lambda deal_id, p, by: revenue.record_revenue_report(
+        deal_id=deal_id,
+        period_start=p.period_start,
+        period_end=p.period_end,
+        gross_minor=p.gross_minor,
+        due_on=p.due_on,
+        source=p.source,
+        by=by,
+    ),
 )
-@idempotent(
-    scope="rights.pay_fee",
-    fingerprint=_instalment_fingerprint,
-    guard=_guard,
+_deal_action(
+    "cancel",
+    scope="rights.cancel_deal",
+    summary="Cancel a deal from a day: its rights end, future unpaid instalments are reversed",
+    schema=RightsCancelIn,
+    status=200,
+    act=lambda deal_id, p, by: changes.cancel_deal(deal_id=deal_id, on=p.on, note=p.note, by=by),
 )
-def pay_fee(
-    request: HttpRequest,
-    deal_id: int,
-    seq: int,
-    payload: SettleIn,
-    idempotency_key: IdempotencyKey = None,
-):
-    return _settle(
-        request,
-        deal_id,
-        lambda: services.record_fee_paid(
-            deal_id=deal_id, seq=_seq(seq), paid_on=payload.on, by=request.user
-        ),
-    )
+_deal_action(
+    "amend",
+    scope="rights.amend_deal",
+    summary="Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
+    schema=RightsAmendIn,
+    status=200,
+    act=lambda deal_id, p, by: changes.amend_deal(
+        deal_id=deal_id,
+        start_on=p.start_on,
+        end_on=p.end_on,
+        add=[r.spec(LineKind.GRANT) for r in p.add],
+        effective_on=p.effective_on,
+        note=p.note,
+        by=by,
+    ),
+)
 
 
 def _deal(deal_id: int):

@@ -14,6 +14,11 @@ Vocabulary:
   exclusive grant out covers it — whichever side is exclusive, they cannot share;
 - *free*: held (within the window asked) minus what blocks.
 
+Languages are a fourth dimension: a line names a set of languages, empty for
+every language of :data:`LANGUAGES`. A claim for some languages is held on a day
+when *each* of them is held that day, and a taken line blocks it only when their
+languages meet (an "every language" line meets every language).
+
 Days are ``date.toordinal()`` values; intervals are half-open ``[start, end)``
 and every list of them is kept sorted and merged.
 """
@@ -28,6 +33,12 @@ from dataclasses import dataclass
 from marquee.rights.territories import covering_nodes, leaves_of
 
 Interval = tuple[int, int]
+
+#: Languages a deal may name (ISO 639-1, plus yue for Cantonese); empty means every language.
+LANGUAGES: tuple[str, ...] = (
+    "zh", "yue", "en", "ja", "ko", "th", "vi", "id", "ms", "tl",
+    "fr", "de", "es", "it", "pt", "ru", "ar", "hi",
+)  # fmt: skip
 
 IN = "in"
 OUT = "out"
@@ -47,10 +58,16 @@ class Line:
     territory: str
     start: int  # first day (ordinal)
     end: int  # the day after the last (ordinal)
+    languages: frozenset[str] = frozenset()  # empty: every language
 
     @property
     def interval(self) -> Interval:
         return (self.start, self.end)
+
+
+def languages_meet(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Do two language sets share a language (empty being every language)?"""
+    return not a or not b or not a.isdisjoint(b)
 
 
 def days(first: dt.date, last: dt.date) -> Interval:
@@ -118,9 +135,13 @@ def blocks(taken: Line, *, exclusive: bool) -> bool:
 
 
 class Index:
-    """A title's lines filed by (medium, leaf) so each cell reads only its own."""
+    """A title's lines filed by (medium, leaf) so each cell reads only its own.
 
-    def __init__(self, lines: Iterable[Line]) -> None:
+    ``universe`` is every language ("every language" means each of these).
+    """
+
+    def __init__(self, lines: Iterable[Line], *, universe: Sequence[str] = LANGUAGES) -> None:
+        self.universe = tuple(universe)
         self.held: dict[tuple[str, str], list[Line]] = defaultdict(list)
         self.taken: dict[tuple[str, str], list[Line]] = defaultdict(list)
         for line in lines:
@@ -135,18 +156,42 @@ class Index:
             for leaf in leaves_of(line.territory):
                 target[(line.media, leaf)].append(line)
 
-    def held_days(self, media: str, leaf: str, *, exclusive: bool) -> list[Interval]:
-        return union(
-            line.interval
-            for line in self.held.get((media, leaf), ())
-            if line.exclusive or not exclusive
-        )
+    def held_days(
+        self, media: str, leaf: str, *, exclusive: bool, languages: frozenset[str] = frozenset()
+    ) -> list[Interval]:
+        """The days on which every language asked (empty: all of them) is held."""
+        lines = [
+            line for line in self.held.get((media, leaf), ()) if line.exclusive or not exclusive
+        ]
+        every = [line.interval for line in lines if not line.languages]
+        named = [line for line in lines if line.languages]
+        if not named:
+            return union(every)
+        held: list[Interval] | None = None
+        # A language no named line mentions is held by the "every language" lines alone.
+        for lang in sorted(languages or self.universe):
+            days = union([*every, *(ln.interval for ln in named if lang in ln.languages)])
+            held = days if held is None else intersect(held, days)
+            if not held:
+                break
+        return held or []
 
-    def blocking(self, media: str, leaf: str, window: Interval, *, exclusive: bool) -> list[Line]:
+    def blocking(
+        self,
+        media: str,
+        leaf: str,
+        window: Interval,
+        *,
+        exclusive: bool,
+        languages: frozenset[str] = frozenset(),
+    ) -> list[Line]:
         return [
             line
             for line in self.taken.get((media, leaf), ())
-            if line.start < window[1] and window[0] < line.end and blocks(line, exclusive=exclusive)
+            if line.start < window[1]
+            and window[0] < line.end
+            and blocks(line, exclusive=exclusive)
+            and languages_meet(line.languages, languages)
         ]
 
 
@@ -161,9 +206,19 @@ class Cell:
     not_held: tuple[Interval, ...]
 
 
-def cell(index: Index, media: str, leaf: str, window: Interval, *, exclusive: bool) -> Cell:
-    held = intersect(index.held_days(media, leaf, exclusive=exclusive), [window])
-    blockers = index.blocking(media, leaf, window, exclusive=exclusive)
+def cell(
+    index: Index,
+    media: str,
+    leaf: str,
+    window: Interval,
+    *,
+    exclusive: bool,
+    languages: frozenset[str] = frozenset(),
+) -> Cell:
+    held = intersect(
+        index.held_days(media, leaf, exclusive=exclusive, languages=languages), [window]
+    )
+    blockers = index.blocking(media, leaf, window, exclusive=exclusive, languages=languages)
     taken_days = union(b.interval for b in blockers)
     return Cell(
         media=media,
@@ -183,11 +238,12 @@ def avails(
     territory: str,
     window: Interval,
     exclusive: bool,
+    languages: frozenset[str] = frozenset(),
 ) -> list[Cell]:
     """Every (medium, leaf under ``territory``) cell of the question, in a stable order."""
     index = lines if isinstance(lines, Index) else Index(lines)
     return [
-        cell(index, m, leaf, window, exclusive=exclusive)
+        cell(index, m, leaf, window, exclusive=exclusive, languages=languages)
         for m in media
         for leaf in sorted(leaves_of(territory))
     ]
@@ -243,11 +299,16 @@ def check_claims(existing: Iterable[Line], claims: Sequence[Line]) -> ClaimCheck
         for leaf in sorted(leaves_of(claim.territory)):
             window = claim.interval
             if claim.kind == GRANT:
-                held = index.held_days(claim.media, leaf, exclusive=claim.exclusive)
+                held = index.held_days(
+                    claim.media, leaf, exclusive=claim.exclusive, languages=claim.languages
+                )
                 gap = subtract([window], held)
                 if gap:
                     missing.append(Cell(claim.media, leaf, (), (), tuple(gap)))
-            for line in index.blocking(claim.media, leaf, window, exclusive=exclusive):
+            found = index.blocking(
+                claim.media, leaf, window, exclusive=exclusive, languages=claim.languages
+            )
+            for line in found:
                 overlap = (max(line.start, window[0]), min(line.end, window[1]))
                 conflicts[line.deal_id].append((claim.media, leaf, overlap))
     return ClaimCheck(not_held=group(_merge_cells(missing), "not_held"), conflicts=dict(conflicts))

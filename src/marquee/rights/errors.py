@@ -49,6 +49,36 @@ class RightsErrorCode(ErrorCode):
         "wrong_direction",
         _("Fees are received on deals licensed out and paid on deals acquired in."),
     )
+    NOT_SHARE_DEAL = (
+        "not_share_deal",
+        _("Revenue reports belong to deals licensed out with a minimum guarantee and a share."),
+    )
+    INVALID_REVENUE = (
+        "invalid_revenue",
+        _("Reported revenue is a whole number of minor units, zero or more."),
+    )
+    DUPLICATE_PERIOD = (
+        "duplicate_report_period",
+        _("A report of this deal already covers %(start)s to %(end)s."),
+    )
+    PERIOD_OUTSIDE_WINDOW = (
+        "period_outside_window",
+        _("The period %(start)s to %(end)s is outside the deal's window (%(first)s to %(last)s)."),
+    )
+    DEAL_CANCELLED = "deal_cancelled", _("This deal was cancelled on %(on)s.")
+    INVALID_CANCELLATION = (
+        "invalid_cancellation",
+        _("A deal is cancelled on or after the day it was signed (%(signed_on)s)."),
+    )
+    DEPENDENT_DEALS = (
+        "dependent_deals",
+        _("Deals licensed out rely on these acquired rights: %(deals)s."),
+    )
+    INSTALMENT_CANCELLED = "instalment_cancelled", _("This instalment was cancelled.")
+    NOTHING_TO_AMEND = (
+        "nothing_to_amend",
+        _("Say what changes: a new window, or rights to add."),
+    )
 
 
 class RightsError(DomainError):

@@ -83,6 +83,8 @@ class Deal(models.Model):
     )
     idempotency_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
+    cancelled_on = models.DateField(null=True, blank=True)
+    share_booked_minor = models.BigIntegerField(default=0)
 
     fee = MoneyAttribute("fee_minor")
 
@@ -123,6 +125,7 @@ class RightLine(models.Model):
     territory = models.CharField(max_length=3)
     start_on = models.DateField()
     end_on = models.DateField()
+    languages = models.JSONField(default=list, blank=True)  # the deal's; empty = every language
 
     class Meta:
         ordering = ["deal_id", "pk"]
@@ -148,6 +151,14 @@ class Instalment(models.Model):
     due_on = models.DateField()
     amount_minor = models.BigIntegerField()
     received_on = models.DateField(null=True, blank=True)
+    cancelled_on = models.DateField(null=True, blank=True)
+    report = models.OneToOneField(
+        "rights.RevenueReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instalment",
+    )
     entry = models.ForeignKey(
         "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -161,7 +172,89 @@ class Instalment(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_minor__gt=0), name="rights_instalment_amount_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(cancelled_on__isnull=True),
+                name="rights_instalment_received_or_cancelled",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"instalment {self.seq} of deal #{self.deal_id}"
+
+
+class RevenueReport(models.Model):
+    """A licensee's reported gross revenue for one period of an MG + revenue share deal.
+
+    ``share_minor`` = ``gross_minor`` × the deal's basis points / 10000, rounded half
+    to even. ``overage_minor`` is what this report adds to the books: the part of the
+    cumulative share above the minimum guarantee not booked by earlier reports.
+    """
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    gross_minor = models.BigIntegerField()
+    share_minor = models.BigIntegerField()
+    overage_minor = models.BigIntegerField(default=0)
+    source = models.CharField(max_length=20, default="manual")
+    entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    gross = MoneyAttribute("gross_minor", currency="deal.currency")
+    share = MoneyAttribute("share_minor", currency="deal.currency")
+    overage = MoneyAttribute("overage_minor", currency="deal.currency")
+
+    class Meta:
+        ordering = ["deal_id", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "period_start"], name="rights_report_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="rights_report_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_minor__gte=0, share_minor__gte=0, overage_minor__gte=0),
+                name="rights_report_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.period_start}–{self.period_end} of deal #{self.deal_id}"
+
+
+class DealChange(models.Model):
+    """One amendment or cancellation of a deal: who, when, and its rights before and after."""
+
+    class Kind(models.TextChoices):
+        AMEND = "amend", _("Amended")
+        CANCEL = "cancel", _("Cancelled")
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    effective_on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=list)  # the deal's lines before the change
+    after = models.JSONField(default=list)  # … and after it
+    reversed_minor = models.BigIntegerField(default=0)
+    entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    reversed = MoneyAttribute("reversed_minor", currency="deal.currency")
+
+    class Meta:
+        ordering = ["deal_id", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of deal #{self.deal_id} on {self.effective_on}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from marquee.rights import avails
 from marquee.rights.models import Deal
@@ -64,6 +65,29 @@ class SettleIn(Schema):
     on: dt.date = Field(..., description="The day the money arrived (or left)")
 
 
+class RightsReportIn(Schema):
+    period_start: dt.date
+    period_end: dt.date = Field(..., description="Last day of the period (included)")
+    gross_minor: StrictInt = Field(
+        ..., description="The licensee's gross revenue for the period, in minor units"
+    )
+    due_on: dt.date | None = Field(None, description="When any share above the MG is due")
+    source: str = Field("manual", max_length=20, description="'manual' or 'statement'")
+
+
+class RightsCancelIn(Schema):
+    on: dt.date = Field(..., description="The first day the deal no longer holds")
+    note: str = Field("", max_length=200)
+
+
+class RightsAmendIn(Schema):
+    start_on: dt.date | None = Field(None, description="A new first day for every right")
+    end_on: dt.date | None = Field(None, description="A new last day for every right")
+    add: list[RightIn] = Field(default_factory=list, max_length=50)
+    effective_on: dt.date | None = None
+    note: str = Field("", max_length=200)
+
+
 class AvailsQuery(Schema):
     title_id: int = Field(..., ge=1, le=MAX_ID)
     media: list[str] = Field(..., min_length=1, max_length=9)
@@ -71,6 +95,7 @@ class AvailsQuery(Schema):
     start_on: dt.date
     end_on: dt.date
     exclusive: bool = False
+    languages: list[str] = Field(default_factory=list, max_length=20)
 
 
 class SearchQuery(Schema):
@@ -79,6 +104,7 @@ class SearchQuery(Schema):
     start_on: dt.date
     end_on: dt.date
     exclusive: bool = False
+    languages: list[str] = Field(default_factory=list, max_length=20)
     limit: int = Field(50, ge=1, le=500)
 
 
@@ -164,6 +190,8 @@ def deal_out(deal: Deal, *, detail: bool = False) -> dict:
         "revenue_share_bp": deal.revenue_share_bp,
         "signed_on": deal.signed_on.isoformat(),
         "journal_entry_id": deal.entry_id,
+        "cancelled_on": deal.cancelled_on.isoformat() if deal.cancelled_on else None,
+        "share_booked_minor": deal.share_booked_minor,
     }
     if detail:
         body["rights"] = [
@@ -182,8 +210,37 @@ def deal_out(deal: Deal, *, detail: bool = False) -> dict:
                 "due_on": i.due_on.isoformat(),
                 "amount_minor": i.amount_minor,
                 "settled_on": i.received_on.isoformat() if i.received_on else None,
+                "cancelled_on": i.cancelled_on.isoformat() if i.cancelled_on else None,
+                "revenue_report_id": i.report_id,
                 "journal_entry_id": i.entry_id,
             }
             for i in deal.instalments.all()
+        ]
+        body["reports"] = [
+            {
+                "id": r.pk,
+                "period_start": r.period_start.isoformat(),
+                "period_end": r.period_end.isoformat(),
+                "gross_minor": r.gross_minor,
+                "share_minor": r.share_minor,
+                "overage_minor": r.overage_minor,
+                "source": r.source,
+                "journal_entry_id": r.entry_id,
+            }
+            for r in deal.reports.all()
+        ]
+        body["changes"] = [
+            {
+                "kind": c.kind,
+                "effective_on": c.effective_on.isoformat(),
+                "note": c.note,
+                "before": c.before,
+                "after": c.after,
+                "reversed_minor": c.reversed_minor,
+                "journal_entry_id": c.entry_id,
+                "changed_by": c.changed_by.get_username() if c.changed_by else None,
+                "changed_at": c.changed_at.isoformat(),
+            }
+            for c in deal.changes.all()
         ]
     return body

@@ -99,16 +99,9 @@ def create_deal(
             done = Deal.objects.filter(created_by=created_by, idempotency_key=key).first()
             if done is not None:
                 return done
-        new_lines = [
-            avails.Line(
-                0, direction, spec.kind, exclusive, m, t, *avails.days(spec.start_on, spec.end_on)
-            )
-            for spec in [*grants, *held_back]
-            for m in spec.media
-            for t in spec.territories
-        ]
+        new_lines = expand_lines(direction, exclusive, langs, [*grants, *held_back])
         if direction == Direction.OUT:
-            _check_out(title_id, new_lines, langs)
+            check_out(title_id, new_lines, langs)
         now = timezone.now()
         deal = Deal.objects.create(
             title_id=title_id,
@@ -126,22 +119,7 @@ def create_deal(
             idempotency_key=key,
             created_at=now,
         )
-        RightLine.objects.bulk_create(
-            [
-                RightLine(
-                    deal=deal,
-                    title_id=title_id,
-                    direction=direction,
-                    kind=line.kind,
-                    exclusive=exclusive,
-                    media=line.media,
-                    territory=line.territory,
-                    start_on=dt.date.fromordinal(line.start),
-                    end_on=dt.date.fromordinal(line.end - 1),
-                )
-                for line in new_lines
-            ]
-        )
+        write_lines(deal, new_lines)
         Instalment.objects.bulk_create(
             [
                 Instalment(deal=deal, seq=n, due_on=i.due_on, amount_minor=i.amount_minor)
@@ -157,9 +135,71 @@ def create_deal(
     return deal
 
 
-def _check_out(title_id: int, new_lines: list[avails.Line], languages: list[str]) -> None:
-    """Refuse a deal out that is not held or that meets what is already promised."""
-    existing = lines_of_title(title_id)
+def expand_lines(
+    direction: str, exclusive: bool, languages: Sequence[str], specs: Sequence[RightSpec]
+) -> list[avails.Line]:
+    """Checked right specs as engine lines: one per medium × territory node."""
+    return [
+        avails.Line(
+            0,
+            direction,
+            spec.kind,
+            exclusive,
+            m,
+            t,
+            *avails.days(spec.start_on, spec.end_on),
+            frozenset(languages),
+        )
+        for spec in specs
+        for m in spec.media
+        for t in spec.territories
+    ]
+
+
+def write_lines(deal: Deal, lines: Sequence[avails.Line]) -> None:
+    """Store engine lines as the deal's rows (its title, direction, exclusivity, languages)."""
+    RightLine.objects.bulk_create(
+        [
+            RightLine(
+                deal=deal,
+                title_id=deal.title_id,
+                direction=deal.direction,
+                kind=line.kind,
+                exclusive=deal.exclusive,
+                media=line.media,
+                territory=line.territory,
+                start_on=dt.date.fromordinal(line.start),
+                end_on=dt.date.fromordinal(line.end - 1),
+                languages=list(deal.languages),
+            )
+            for line in lines
+        ]
+    )
+
+
+def check_out(
+    title_id: int,
+    new_lines: list[avails.Line],
+    languages: list[str],
+    *,
+    exclude_deal: int | None = None,
+) -> None:
+    """Refuse a deal out that is not held or that meets what is already promised.
+
+    ``exclude_deal``: the deal being amended (its own current lines are not in its way).
+    """
+    held_languages = _held_languages(title_id)
+    if held_languages is not None:
+        # A language no acquisition names at all: say so plainly, before the cell by cell check.
+        wanted = set(languages) if languages else {"*"}
+        missing_langs = sorted(wanted - held_languages)
+        if missing_langs:
+            raise RightsConflict(
+                RightsErrorCode.LANGUAGE_NOT_HELD,
+                f"Languages not held: {missing_langs}.",
+                languages=missing_langs,
+            )
+    existing = lines_of_title(title_id, exclude_deal=exclude_deal)
     check = avails.check_claims(existing, new_lines)
     if check.not_held:
         missing = [_describe(p.media, p.territories, p.intervals) for p in check.not_held]
@@ -201,16 +241,6 @@ def _check_out(title_id: int, new_lines: list[avails.Line], languages: list[str]
             deals=names,
             conflicts=conflicts,
         )
-    held_languages = _held_languages(title_id)
-    if held_languages is not None:
-        wanted = set(languages) if languages else {"*"}
-        missing_langs = sorted(wanted - held_languages)
-        if missing_langs:
-            raise RightsConflict(
-                RightsErrorCode.LANGUAGE_NOT_HELD,
-                f"Languages not held: {missing_langs}.",
-                languages=missing_langs,
-            )
 
 
 def _held_languages(title_id: int) -> set[str] | None:
@@ -235,23 +265,48 @@ def _describe(media: str, territories: Sequence[str], intervals: Sequence[avails
     return f"{media} in {'+'.join(territories)} {spans}"
 
 
+def post_pair(
+    deal: Deal,
+    *,
+    debit: str,
+    credit: str,
+    amount: int,
+    on: dt.date,
+    memo: str,
+    ref: str,
+    source_event_id: str,
+    by: Any,
+):
+    """One two-line posting of the deal's title in segment ``content``, keyed once."""
+    common = {"segment": SEGMENT, "currency": deal.currency, "title_id": deal.title_id}
+    return post_entry(
+        date=on,
+        memo=memo[:200],
+        lines=[
+            LineSpec(debit, debit_minor=amount, reference=ref, **common),
+            LineSpec(credit, credit_minor=amount, reference=ref, **common),
+        ],
+        source_event_id=source_event_id,
+        source="rights",
+        posted_by=by,
+    )
+
+
 def _post_signing(deal: Deal, by: Any):
     if deal.direction == Direction.OUT:
         debit, credit, memo = RECEIVABLE, REVENUE, "Licence fee"
     else:
         debit, credit, memo = ACQUIRED, PAYABLE, "Rights acquired"
-    common = {"segment": SEGMENT, "currency": deal.currency, "title_id": deal.title_id}
-    ref = f"rights-deal-{deal.pk}"
-    return post_entry(
-        date=deal.signed_on,
-        memo=f"{memo}: {deal.counterparty} (deal #{deal.pk})"[:200],
-        lines=[
-            LineSpec(debit, debit_minor=deal.fee_minor, reference=ref, **common),
-            LineSpec(credit, credit_minor=deal.fee_minor, reference=ref, **common),
-        ],
+    return post_pair(
+        deal,
+        debit=debit,
+        credit=credit,
+        amount=deal.fee_minor,
+        on=deal.signed_on,
+        memo=f"{memo}: {deal.counterparty} (deal #{deal.pk})",
+        ref=f"rights-deal-{deal.pk}",
         source_event_id=f"rights.deal_signed:{deal.pk}",
-        source="rights",
-        posted_by=by,
+        by=by,
     )
 
 
@@ -284,30 +339,33 @@ def _settle(*, deal_id: int, seq: int, on: dt.date, by: Any, direction: str) -> 
             raise RightsNotFound(
                 RightsErrorCode.INSTALMENT_NOT_FOUND, f"Deal #{deal_id} has no instalment {seq}."
             )
-        claimed = Instalment.objects.filter(pk=instalment.pk, received_on__isnull=True).update(
-            received_on=on
-        )
+        claimed = Instalment.objects.filter(
+            pk=instalment.pk, received_on__isnull=True, cancelled_on__isnull=True
+        ).update(received_on=on)
+        cancelled = Instalment.objects.filter(pk=instalment.pk, cancelled_on__isnull=False)
+        if claimed != 1 and cancelled.exists():
+            raise RightsConflict(
+                RightsErrorCode.INSTALMENT_CANCELLED, f"Instalment {seq} of #{deal_id} cancelled."
+            )
         if claimed != 1:
             raise RightsConflict(
                 RightsErrorCode.ALREADY_RECEIVED, f"Instalment {seq} of deal #{deal_id} is settled."
             )
-        common = {"segment": SEGMENT, "currency": deal.currency, "title_id": deal.title_id}
-        ref = f"rights-deal-{deal.pk}-{seq}"
         amount = instalment.amount_minor
         if direction == Direction.OUT:
             debit, credit, memo = CASH, RECEIVABLE, "Licence fee received"
         else:
             debit, credit, memo = PAYABLE, CASH, "Rights fee paid"
-        entry = post_entry(
-            date=on,
-            memo=f"{memo}: {deal.counterparty} (deal #{deal.pk}, {seq})"[:200],
-            lines=[
-                LineSpec(debit, debit_minor=amount, reference=ref, **common),
-                LineSpec(credit, credit_minor=amount, reference=ref, **common),
-            ],
+        entry = post_pair(
+            deal,
+            debit=debit,
+            credit=credit,
+            amount=amount,
+            on=on,
+            memo=f"{memo}: {deal.counterparty} (deal #{deal.pk}, {seq})",
+            ref=f"rights-deal-{deal.pk}-{seq}",
             source_event_id=f"rights.instalment_settled:{instalment.pk}",
-            source="rights",
-            posted_by=by,
+            by=by,
         )
         Instalment.objects.filter(pk=instalment.pk).update(entry=entry)
         instalment.received_on, instalment.entry = on, entry

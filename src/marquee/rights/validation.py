@@ -7,15 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from marquee.core.money import Money, get_currency
+from marquee.rights.avails import LANGUAGES
 from marquee.rights.errors import RightsError, RightsErrorCode
 from marquee.rights.models import Direction, FeeKind, LineKind, Medium
 from marquee.rights.territories import is_known
-
-#: Languages a deal may name (ISO 639-1, plus yue for Cantonese); empty means every language.
-LANGUAGES: tuple[str, ...] = (
-    "zh", "yue", "en", "ja", "ko", "th", "vi", "id", "ms", "tl",
-    "fr", "de", "es", "it", "pt", "ru", "ar", "hi",
-)  # fmt: skip
 
 MEDIA: tuple[str, ...] = tuple(Medium.values)
 

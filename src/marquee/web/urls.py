@@ -101,12 +101,22 @@ urlpatterns = [
 
 # rights: the avails grid and the deals (rights staff)
 from marquee.web.views import rights as rights_views  # noqa: E402
+from marquee.web.views import rights_changes  # noqa: E402
 
 urlpatterns += [
     path("rights/", rights_views.avails, name="rights"),
     path("rights/deals/", rights_views.deal_list, name="rights-deals"),
     path("rights/deals/new/", rights_views.deal_new, name="rights-deal-new"),
     path("rights/deals/<mqid:deal_id>/", rights_views.deal_detail, name="rights-deal"),
+    path(
+        "rights/deals/<mqid:deal_id>/reports/",
+        rights_changes.record_report,
+        name="rights-deal-report",
+    ),
+    path(
+        "rights/deals/<mqid:deal_id>/cancel/", rights_changes.cancel_deal, name="rights-deal-cancel"
+    ),
+    path("rights/deals/<mqid:deal_id>/amend/", rights_changes.amend_deal, name="rights-deal-amend"),
 ]
 
 # merch: the shop, the merchant portal, the licensor's pages

@@ -33,6 +33,7 @@ from marquee.rights.territories import choices as territory_choices
 from marquee.rights.territories import name_of
 from marquee.rights.validation import FeeSpec, InstalmentSpec, RightSpec
 from marquee.web.forms import ISODateInput
+from marquee.web.views import rights_changes
 from marquee.web.views.common import parse_date, parse_id
 
 
@@ -70,6 +71,7 @@ def avails(request: HttpRequest) -> HttpResponse:
     media = request.GET.getlist("media") or list(Medium.values)
     territory = request.GET.get("territory") or "GCN"
     exclusive = request.GET.get("exclusive") == "1"
+    languages = request.GET.get("languages", "")[:100]
     context: dict[str, Any] = {
         "titles": titles,
         "title_id": title_id,
@@ -81,6 +83,7 @@ def avails(request: HttpRequest) -> HttpResponse:
             "from": start_on.isoformat(),
             "to": end_on.isoformat(),
             "exclusive": exclusive,
+            "languages": languages,
         },
     }
     if title_id is not None:
@@ -91,12 +94,18 @@ def avails(request: HttpRequest) -> HttpResponse:
                 start_on=start_on,
                 end_on=end_on,
                 exclusive=exclusive,
+                languages=_codes(languages),
             )
         except DomainError as exc:
             context["error"] = exc.msg
         else:
             context["grid"] = _grid_rows(queries.grid(title_id, q))
     return _page(request, "avails.html", "avails", context)
+
+
+def _codes(text: str) -> list[str]:
+    """Language codes typed with commas or spaces between them."""
+    return [x.strip() for x in text.replace(",", " ").split() if x.strip()]
 
 
 def _grid_rows(grid: queries.Grid) -> dict:
@@ -163,8 +172,25 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
                 {"line": line, "territory": name_of(line.territory)} for line in deal.lines.all()
             ],
             "instalments": list(deal.instalments.all()),
+            "reports": list(deal.reports.all()),
+            "changes": list(deal.changes.all()),
+            "share": _share_summary(deal),
+            **rights_changes.forms_for(deal),
         },
     )
+
+
+def _share_summary(deal) -> dict | None:
+    """For an MG + share deal: the guarantee, the shares reported, what is booked above it."""
+    if deal.fee_kind != FeeKind.MG_SHARE:
+        return None
+    shares = sum(r.share_minor for r in deal.reports.all())
+    return {
+        "mg": deal.fee,
+        "shares": Money(shares, deal.currency),
+        "to_recoup": Money(max(0, deal.fee_minor - shares), deal.currency),
+        "booked": Money(deal.share_booked_minor, deal.currency),
+    }
 
 
 class DealForm(forms.Form):
@@ -259,7 +285,7 @@ class DealForm(forms.Form):
             "counterparty": d["counterparty"],
             "reference": d["reference"],
             "exclusive": d["exclusive"],
-            "languages": [x.strip() for x in d["languages"].replace(",", " ").split() if x.strip()],
+            "languages": _codes(d["languages"]),
             "rights": [RightSpec(d["media"], d["territories"], *window)],
             "holdbacks": holdbacks,
             "fee": FeeSpec(
