@@ -192,7 +192,8 @@ def test_the_overlap_sentence_needs_no_query() -> None:
 
 def test_a_sentence_missing_its_detail_falls_back_to_the_service_message() -> None:
     exc = DomainError(CoreErrorCode.NO_RATE, "No USD→CNY rate covers 2026-01-01.")
-    assert exc.msg == "There is no exchange rate for these currencies on that day."
+    with translation.override("en"):  # whatever language an earlier test left active
+        assert exc.msg == "There is no exchange rate for these currencies on that day."
     plain = DomainError("not_a_known_code", "Something specific.")
     assert plain.code == "not_a_known_code" and plain.msg == "Something specific."
 
