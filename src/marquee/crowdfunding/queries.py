@@ -227,3 +227,37 @@ def pool_candidate(user: AnyUser, participant_id: int) -> Participant:
     if found is None:
         raise NotFound(CrowdfundingErrorCode.INVALID_POOL, f"No participant {participant_id}.")
     return found
+
+
+def premiere_perk(user: AnyUser, grant_id: int) -> PerkGrant:
+    """``user``'s own premiere perk; :class:`NotFound` ``perk_not_found`` for anyone else's."""
+    found = next((g for g in premiere_perks_of(user) if g.pk == grant_id), None)
+    if found is None:
+        raise NotFound(CrowdfundingErrorCode.PERK_NOT_FOUND, f"No premiere perk {grant_id}.")
+    return found
+
+
+def premiere_candidates(offering: Offering, *, now: datetime) -> list[Any]:
+    """Upcoming published showtimes of the offering's film, soonest first (the premiere picker)."""
+    from marquee.ticketing.models import Showtime
+
+    if offering.project.title_id is None:
+        return []
+    return list(
+        Showtime.objects.filter(
+            title_id=offering.project.title_id,
+            status=Showtime.Status.PUBLISHED,
+            starts_at__gt=now,
+        )
+        .select_related("venue")
+        .order_by("starts_at", "pk")[:50]
+    )
+
+
+def pool_candidates(offering: Offering) -> list[Participant]:
+    """The project's crowdfunding-pool participants (the pool picker)."""
+    return list(
+        Participant.objects.filter(
+            project_id=offering.project_id, kind=Participant.Kind.CROWDFUNDING
+        ).order_by("name", "pk")
+    )

@@ -10,6 +10,7 @@ from marquee.web.views import (
     booking,
     console,
     crowdfunding,
+    crowdfunding_console,
     finance,
     investment,
     marketing,
@@ -89,7 +90,49 @@ urlpatterns = [
     ),
     # crowdfunding
     path("crowdfunding/", crowdfunding.index, name="crowdfunding"),
+    # crowdfunding: the console of investment staff
+    path("crowdfunding/console/", crowdfunding_console.index, name="crowdfunding-console"),
+    path(
+        "crowdfunding/console/<slug:slug>/",
+        crowdfunding_console.offering,
+        name="crowdfunding-console-offering",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/close/",
+        crowdfunding_console.close,
+        name="crowdfunding-console-close",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/returns/",
+        crowdfunding_console.pay,
+        name="crowdfunding-console-pay",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/payouts/<int:share_id>/retry/",
+        crowdfunding_console.retry,
+        name="crowdfunding-console-retry",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/premiere/",
+        crowdfunding_console.set_premiere,
+        name="crowdfunding-console-premiere",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/pool/",
+        crowdfunding_console.link_pool,
+        name="crowdfunding-console-pool",
+    ),
     path("crowdfunding/pledges/", crowdfunding.my_pledges, name="crowdfunding-pledges"),
+    path(
+        "crowdfunding/payout-account/",
+        crowdfunding.payout_account,
+        name="crowdfunding-payout-account",
+    ),
+    path(
+        "crowdfunding/perks/<int:grant_id>/premiere/",
+        crowdfunding.claim_premiere,
+        name="crowdfunding-premiere",
+    ),
     path("crowdfunding/<slug:slug>/", crowdfunding.offering, name="crowdfunding-offering"),
     path("crowdfunding/<slug:slug>/pledge/", crowdfunding.pledge, name="crowdfunding-pledge"),
 ]
