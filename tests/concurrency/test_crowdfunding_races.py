@@ -124,7 +124,7 @@ def _premiere_grant(quantity: int):
     from marquee.crowdfunding.models import PerkGrant
     from marquee.crowdfunding.services import premiere
     from tests.accounts.factories import UserFactory
-    from tests.crowdfunding.factories import ProjectFactory, investment_staff
+    from tests.crowdfunding.factories import funded_offering, investment_staff
     from tests.ticketing.conftest import build_world, make_showtime
 
     def make_user(role=None, org=None, username=None):
@@ -135,16 +135,10 @@ def _premiere_grant(quantity: int):
 
     world = build_world(make_user)
     showtime = make_showtime(world, starts_at=timezone.now() + dt.timedelta(days=20))
-    offering = make_offering(
-        project=ProjectFactory(title=world.title),
-        target_units=5,
-        premiere_min_units=5,
-        premiere_tickets=quantity,
-    )
     backer = fan()
-    s = pledges.place_pledge(offering=offering, user=backer, units=5)
-    authorize_sim_payment(payment_id=s.payment_id, user=backer, outcome="succeed")
-    closing.close_offering(offering=offering.pk, now=offering.closes_at)
+    offering = funded_offering(
+        world.title, [(backer, 5)], premiere_min_units=5, premiere_tickets=quantity
+    )
     premiere.set_premiere_showtime(actor=investment_staff(), offering=offering, showtime=showtime)
     seats = [code for code, seat in world.seats.items() if seat.kind == "standard"]
     return backer, PerkGrant.objects.get(backer=backer), premiere, seats

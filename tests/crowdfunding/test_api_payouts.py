@@ -8,15 +8,9 @@ import json
 from django.utils import timezone
 
 from marquee.crowdfunding.models import PerkGrant
-from marquee.crowdfunding.services import closing, returns
+from marquee.crowdfunding.services import returns
 from marquee.investment import services as investment
-from tests.crowdfunding.factories import (
-    ProjectFactory,
-    fan,
-    investment_staff,
-    make_offering,
-    pledge_and_pay,
-)
+from tests.crowdfunding.factories import fan, funded_offering, investment_staff
 from tests.ticketing.conftest import build_world, make_showtime
 
 API = "/api/v1/crowdfunding"
@@ -30,9 +24,7 @@ def _send(client, method, path, body=None, **headers):
 
 def _funded(make_user, backer, **kw):
     world = build_world(make_user)
-    offering = make_offering(project=ProjectFactory(title=world.title), target_units=5, **kw)
-    pledge_and_pay(offering, backer, 5)
-    return world, closing.close_offering(offering=offering, now=offering.closes_at)
+    return world, funded_offering(world.title, [(backer, 5)], **kw)
 
 
 def test_a_backer_claims_premiere_tickets_once_per_key(make_user, client_for):

@@ -10,26 +10,16 @@ from marquee.core.errors import DomainError
 from marquee.core.models import OutboxEvent
 from marquee.crowdfunding.consumers import post_return_payouts
 from marquee.crowdfunding.models import PayoutAccount, ReturnPayout
-from marquee.crowdfunding.services import closing, payouts, returns
+from marquee.crowdfunding.services import payouts, returns
 from marquee.finance.models import JournalEntry, JournalLine
 from marquee.payments import events as payment_events
 from marquee.payments.models import Payout
-from tests.crowdfunding.factories import (
-    ProjectFactory,
-    fan,
-    investment_staff,
-    make_offering,
-    pledge_and_pay,
-)
+from tests.crowdfunding.factories import fan, funded_offering, investment_staff
 from tests.ticketing.conftest import build_world
 
 
 def _funded(make_user, backers):
-    world = build_world(make_user)
-    offering = make_offering(project=ProjectFactory(title=world.title), target_units=5)
-    for user, units in backers:
-        pledge_and_pay(offering, user, units)
-    return closing.close_offering(offering=offering, now=offering.closes_at)
+    return funded_offering(build_world(make_user).title, backers)
 
 
 def _payable(reference_prefix: str = "") -> int:

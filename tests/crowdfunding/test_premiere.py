@@ -10,15 +10,13 @@ from django.utils import timezone
 from marquee.core import outbox
 from marquee.core.errors import DomainError
 from marquee.crowdfunding.models import PerkGrant, PremiereClaim
-from marquee.crowdfunding.services import closing, premiere
+from marquee.crowdfunding.services import premiere
 from marquee.finance.models import JournalEntry
 from marquee.ticketing.models import Order, SeatInventory, Ticket
 from tests.crowdfunding.factories import (
-    ProjectFactory,
     fan,
+    funded_offering,
     investment_staff,
-    make_offering,
-    pledge_and_pay,
 )
 from tests.ticketing.conftest import build_world, make_showtime
 
@@ -28,15 +26,8 @@ def premiere_world(make_user):
     """A funded offering with a premiere perk of 3 tickets and its film's premiere showtime."""
     world = build_world(make_user)
     showtime = make_showtime(world, starts_at=timezone.now() + dt.timedelta(days=20))
-    offering = make_offering(
-        project=ProjectFactory(title=world.title),
-        target_units=5,
-        premiere_min_units=5,
-        premiere_tickets=3,
-    )
     backer = fan()
-    pledge_and_pay(offering, backer, 5)
-    closing.close_offering(offering=offering, now=offering.closes_at)
+    offering = funded_offering(world.title, [(backer, 5)], premiere_min_units=5, premiere_tickets=3)
     premiere.set_premiere_showtime(actor=investment_staff(), offering=offering, showtime=showtime)
     grant = PerkGrant.objects.get(backer=backer, kind=PerkGrant.Kind.PREMIERE)
     return world, showtime, offering, backer, grant
@@ -103,15 +94,8 @@ def test_the_same_key_claims_once(premiere_world):
 
 def test_without_a_premiere_showtime_or_of_another_film_nothing_is_claimed(make_user):
     world = build_world(make_user)
-    offering = make_offering(
-        project=ProjectFactory(title=world.title),
-        target_units=5,
-        premiere_min_units=5,
-        premiere_tickets=2,
-    )
     backer = fan()
-    pledge_and_pay(offering, backer, 5)
-    closing.close_offering(offering=offering, now=offering.closes_at)
+    offering = funded_offering(world.title, [(backer, 5)], premiere_min_units=5, premiere_tickets=2)
     grant = PerkGrant.objects.get(backer=backer)
     with pytest.raises(DomainError) as exc:
         premiere.claim_premiere_tickets(user=backer, grant=grant.pk, count=1)

@@ -8,13 +8,14 @@ import re
 from django.utils import timezone
 
 from marquee.crowdfunding.models import Offering, PayoutAccount, PerkGrant, ReturnRun
-from marquee.crowdfunding.services import closing, payouts
+from marquee.crowdfunding.services import payouts
 from marquee.investment import services as investment
 from marquee.payments.models import Payout
 from marquee.ticketing.models import Ticket
 from tests.crowdfunding.factories import (
     ProjectFactory,
     fan,
+    funded_offering,
     investment_staff,
     make_offering,
     pledge_and_pay,
@@ -114,15 +115,8 @@ def test_a_backer_claims_premiere_tickets_and_a_wrong_payout_account_is_refused(
 ):
     world = build_world(make_user)
     showtime = make_showtime(world, starts_at=timezone.now() + dt.timedelta(days=12))
-    offering = make_offering(
-        project=ProjectFactory(title=world.title),
-        target_units=5,
-        premiere_min_units=5,
-        premiere_tickets=2,
-    )
     backer = fan()
-    pledge_and_pay(offering, backer, 5)
-    closing.close_offering(offering=offering, now=offering.closes_at)
+    offering = funded_offering(world.title, [(backer, 5)], premiere_min_units=5, premiere_tickets=2)
     Offering.objects.filter(pk=offering.pk).update(premiere_showtime=showtime)
     grant = PerkGrant.objects.get(backer=backer, kind="premiere")
     client = client_for(backer)

@@ -400,20 +400,22 @@ def _account_out(account) -> CrowdfundingPayoutAccountOut:
     summary="Your returns and whether they have been paid out",
 )
 def my_payouts(request: HttpRequest):
-    return [
-        CrowdfundingMyPayoutOut(
-            share_id=s.pk,
-            offering_id=s.run.offering_id,
-            offering_name=s.run.offering.name,
-            amount_minor=s.amount_minor,
-            currency=s.run.currency,
-            status=s.payout.status if s.payout else "requested",
-            destination=s.payout.destination if s.payout else None,
-            paid_at=s.payout.paid_at if s.payout else None,
-            failure_reason=s.payout.failure_reason if s.payout else "",
-        )
-        for s in queries.return_payouts_of(request.user)
-    ]
+    return [_my_payout_out(s) for s in queries.return_payouts_of(request.user)]
+
+
+def _my_payout_out(share) -> CrowdfundingMyPayoutOut:
+    payout = share.payout
+    return CrowdfundingMyPayoutOut(
+        share_id=share.pk,
+        offering_id=share.run.offering_id,
+        offering_name=share.run.offering.name,
+        amount_minor=share.amount_minor,
+        currency=share.run.currency,
+        status=payout.status if payout else "requested",
+        destination=payout.destination if payout else None,
+        paid_at=payout.paid_at if payout else None,
+        failure_reason=payout.failure_reason if payout else "",
+    )
 
 
 @router.post(
@@ -424,15 +426,4 @@ def my_payouts(request: HttpRequest):
 )
 def retry_payout(request: HttpRequest, share_id: Id):
     payouts.retry_return_payout(actor=request.user, share=share_id)
-    share = queries.return_payout(request.user, share_id)
-    return CrowdfundingMyPayoutOut(
-        share_id=share.pk,
-        offering_id=share.run.offering_id,
-        offering_name=share.run.offering.name,
-        amount_minor=share.amount_minor,
-        currency=share.run.currency,
-        status=share.payout.status,
-        destination=share.payout.destination,
-        paid_at=share.payout.paid_at,
-        failure_reason=share.payout.failure_reason,
-    )
+    return _my_payout_out(queries.return_payout(request.user, share_id))

@@ -191,6 +191,15 @@ def _settle(payout: Payout, *, outcome: str, provider_ref: str, reason: str, now
         _publish(events.PAYOUT_FAILED, payout, reason=payout.failure_reason)
 
 
+def _locked(payout: Payout | int) -> Payout:
+    """The payout's row, locked for the caller's transaction; :class:`NotFound` ``payout_not_found``."""
+    pk = payout if isinstance(payout, int) else payout.pk
+    locked = Payout.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise NotFound(PaymentsErrorCode.PAYOUT_NOT_FOUND, f"No payout {pk}.")
+    return locked
+
+
 def send_payout(*, payout: Payout | int) -> Payout:
     """Hand a ``requested`` payout to its provider (one transaction, the row locked).
 
@@ -199,11 +208,8 @@ def send_payout(*, payout: Payout | int) -> Payout:
     or nothing (it waits for the bank batch, still ``requested``). A
     ``ProviderError`` rolls back: the payout stays ``requested``.
     """
-    pk = payout if isinstance(payout, int) else payout.pk
     with transaction.atomic():
-        locked = Payout.objects.select_for_update().filter(pk=pk).first()
-        if locked is None:
-            raise NotFound(PaymentsErrorCode.PAYOUT_NOT_FOUND, f"No payout {pk}.")
+        locked = _locked(payout)
         if locked.status != Payout.Status.REQUESTED:
             return locked
         answer: ProviderPayout | None = get_provider(locked.provider).send_payout(locked)
@@ -325,12 +331,11 @@ def confirm_payout(
         raise DomainError(PaymentsErrorCode.INVALID_PAYOUT_OUTCOME, "Outcome is paid or failed.")
     ref = clean_text(bank_reference, field="bank_reference", max_length=100)
     why = clean_text(reason, field="reason", max_length=200)
-    pk = payout if isinstance(payout, int) else payout.pk
     with transaction.atomic():
-        locked = Payout.objects.select_for_update().filter(pk=pk).first()
-        if locked is None:
-            raise NotFound(PaymentsErrorCode.PAYOUT_NOT_FOUND, f"No payout {pk}.")
+        locked = _locked(payout)
         if locked.status != Payout.Status.SENT:
-            raise Conflict(PaymentsErrorCode.PAYOUT_NOT_SENT, f"Payout {pk} is {locked.status}.")
+            raise Conflict(
+                PaymentsErrorCode.PAYOUT_NOT_SENT, f"Payout {locked.pk} is {locked.status}."
+            )
         _settle(locked, outcome=outcome, provider_ref=ref, reason=why, now=timezone.now())
     return locked

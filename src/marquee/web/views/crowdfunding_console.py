@@ -7,6 +7,7 @@ message and nothing is written (the services are one transaction each).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -154,21 +155,29 @@ def offering(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _act(request: HttpRequest, slug: str, action: Callable[[], object], done: str) -> HttpResponse:
+    """Run one service call: its refusal is a flash error, its success ``done``; back to the page."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.msg)
+    else:
+        messages.success(request, done)
+    return _back(slug)
+
+
 @login_required
 @require_POST
 @domain_errors
 def close(request: HttpRequest, slug: str) -> HttpResponse:
     _require_staff(request)
-    try:
-        closed = closing.close_offering(offering=queries.offering_by_slug(slug))
-    except DomainError as exc:
-        messages.error(request, exc.msg)
-    else:
-        messages.success(
-            request,
-            _("The offering is closed: %(status)s.") % {"status": closed.get_status_display()},
-        )
-    return _back(slug)
+    current = queries.offering_by_slug(slug)
+    return _act(
+        request,
+        slug,
+        lambda: closing.close_offering(offering=current),
+        _("The offering has been closed."),
+    )
 
 
 @login_required
@@ -177,13 +186,13 @@ def close(request: HttpRequest, slug: str) -> HttpResponse:
 def pay(request: HttpRequest, slug: str) -> HttpResponse:
     """Pay the returns (a one-time form key: a double submit pays once)."""
     _require_staff(request)
-    try:
-        _pay(request, offering=queries.offering_by_slug(slug))
-    except DomainError as exc:
-        messages.error(request, exc.msg)
-    else:
-        messages.success(request, _("The returns were paid; the payouts are on their way."))
-    return _back(slug)
+    current = queries.offering_by_slug(slug)
+    return _act(
+        request,
+        slug,
+        lambda: _pay(request, offering=current),
+        _("The returns were paid; the payouts are on their way."),
+    )
 
 
 @idempotent(
@@ -202,13 +211,12 @@ def _pay(request: HttpRequest, *, offering: Offering) -> tuple[int, dict]:
 @domain_errors
 def retry(request: HttpRequest, slug: str, share_id: int) -> HttpResponse:
     _require_staff(request)
-    try:
-        payouts.retry_return_payout(actor=request.user, share=share_id)
-    except DomainError as exc:
-        messages.error(request, exc.msg)
-    else:
-        messages.success(request, _("The payout was sent again."))
-    return _back(slug)
+    return _act(
+        request,
+        slug,
+        lambda: payouts.retry_return_payout(actor=request.user, share=share_id),
+        _("The payout was sent again."),
+    )
 
 
 @login_required
@@ -222,15 +230,13 @@ def set_premiere(request: HttpRequest, slug: str) -> HttpResponse:
         (s for s in queries.premiere_candidates(current, now=timezone.now()) if s.pk == chosen),
         None,
     )
-    try:
+
+    def save() -> None:
         if showtime is None:
             raise DomainError(CrowdfundingErrorCode.INVALID_PREMIERE_SHOWTIME, "No such showtime.")
         premiere.set_premiere_showtime(actor=request.user, offering=current, showtime=showtime)
-    except DomainError as exc:
-        messages.error(request, exc.msg)
-    else:
-        messages.success(request, _("The premiere showtime was saved."))
-    return _back(slug)
+
+    return _act(request, slug, save, _("The premiere showtime was saved."))
 
 
 @login_required
@@ -239,15 +245,13 @@ def set_premiere(request: HttpRequest, slug: str) -> HttpResponse:
 def link_pool(request: HttpRequest, slug: str) -> HttpResponse:
     _require_staff(request)
     current = queries.offering_by_slug(slug)
-    try:
+
+    def link() -> None:
         participant = queries.pool_candidate(
             request.user, parse_id(request.POST.get("participant_id")) or 0
         )
         offerings.link_pool_participant(
             actor=request.user, offering=current, participant=participant
         )
-    except DomainError as exc:
-        messages.error(request, exc.msg)
-    else:
-        messages.success(request, _("The crowdfunding pool was linked."))
-    return _back(slug)
+
+    return _act(request, slug, link, _("The crowdfunding pool was linked."))
