@@ -142,3 +142,26 @@ def test_a_backer_claims_premiere_tickets_and_a_wrong_payout_account_is_refused(
     )
     assert "The payout destination is not valid" in saved.content.decode()
     assert not PayoutAccount.objects.filter(backer=backer).exists()
+
+
+def test_the_admin_lists_payouts_and_masks_the_account_numbers(client_for):
+    from tests.accounts.factories import UserFactory
+
+    backer = fan()
+    payouts.set_payout_account(
+        user=backer,
+        kind="bank",
+        account_name="陈静",
+        bank_name="ICBC",
+        account_number="62220212345",
+    )
+    admin = client_for(UserFactory(username="cf-admin", superuser=True))
+    accounts = admin.get("/admin/crowdfunding/payoutaccount/")
+    assert accounts.status_code == 200
+    html = accounts.content.decode()
+    assert "•••••••2345" in html and "62220212345" not in html
+    account = PayoutAccount.objects.get(backer=backer)
+    detail = admin.get(f"/admin/crowdfunding/payoutaccount/{account.pk}/change/")
+    assert detail.status_code == 200 and "62220212345" not in detail.content.decode()
+    assert admin.get("/admin/payments/payout/").status_code == 200
+    assert admin.get("/admin/crowdfunding/premiereclaim/").status_code == 200

@@ -21,6 +21,7 @@ from marquee.core.errors import DomainError
 from marquee.core.idempotency import form_key, idempotent, pair
 from marquee.crowdfunding import queries
 from marquee.crowdfunding.models import Offering, Pledge
+from marquee.crowdfunding.permissions import can_manage_offerings
 from marquee.crowdfunding.services import payouts, pledges, premiere
 from marquee.ticketing import seatmap as ticketing_seatmap
 from marquee.web import seatmap
@@ -41,6 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "upcoming": list(queries.offerings(phase="upcoming", now=now)),
             "closed": list(queries.offerings(phase="closed", now=now))[::-1][:12],
             "now": now,
+            "manages": can_manage_offerings(request.user),
         },
     )
 
