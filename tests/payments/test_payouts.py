@@ -147,3 +147,23 @@ def test_payout_api_for_finance_staff(make_user, client_for, batch_provider):
         "application/json",
     )
     assert ok.status_code == 200 and ok.json()["status"] == "paid"
+
+
+def test_finance_staff_download_the_batch_and_confirm_on_the_page(
+    make_user, client_for, batch_provider
+):
+    fan, finance = make_user(), make_user(role=Role.FINANCE)
+    payout = payouts.send_payout(payout=_request(fan, reference="page-1"))
+    assert client_for(fan).get("/finance/payouts/").status_code == 403
+    page = client_for(finance)
+    listing = page.get("/finance/payouts/").content.decode()
+    assert 'data-testid="payouts-requested"' in listing and "page-1" in listing
+    batch = page.post("/finance/payouts/batch/")
+    assert batch["Content-Disposition"].startswith("attachment")
+    assert "page-1" in batch.content.decode()
+    assert 'data-testid="payout-sent"' in page.get("/finance/payouts/").content.decode()
+    page.post(f"/finance/payouts/{payout.pk}/confirm/", {"outcome": "paid", "bank_reference": "TT"})
+    payout.refresh_from_db()
+    assert (payout.status, payout.provider_ref) == (Payout.Status.PAID, "TT")
+    again = page.post(f"/finance/payouts/{payout.pk}/confirm/", {"outcome": "failed"}, follow=True)
+    assert "Only a payout sent to the bank" in again.content.decode()

@@ -48,7 +48,7 @@ def get_visible_payment(user: User, payment_id: uuid.UUID) -> Payment:
 def payouts(*, status: str | None = None, limit: int = 100) -> QuerySet[Payout]:
     """Payouts newest first (finance staff's view; the caller checks the role)."""
     limit = max(1, min(int(limit), MAX_LIST))
-    rows = Payout.objects.all()
+    rows = Payout.objects.select_related("payee")
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-created_at", "-pk")[:limit]

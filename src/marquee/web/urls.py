@@ -15,6 +15,7 @@ from marquee.web.views import (
     investment,
     marketing,
     orders,
+    payouts,
     scanner,
     storefront,
     tickets,
@@ -77,6 +78,11 @@ urlpatterns = [
     path("finance/balance-sheet/", finance.balance_sheet, name="finance-balance-sheet"),
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
+    path("finance/payouts/", payouts.index, name="finance-payouts"),
+    path("finance/payouts/batch/", payouts.batch, name="finance-payouts-batch"),
+    path(
+        "finance/payouts/<int:payout_id>/confirm/", payouts.confirm, name="finance-payout-confirm"
+    ),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
     # investment: the slate, projects, partner statements
     path("investment/", investment.slate, name="investment-slate"),
