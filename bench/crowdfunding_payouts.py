@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from typing import Any
 
-from bench.flash import recreate_database, setup_django
+from bench.crowdfunding import fresh_database
 
 DATABASE = "marquee_bench_crowdfunding_payouts"
 
@@ -192,12 +191,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    url = recreate_database(DATABASE)
-    os.environ["MARQUEE_OUTBOX_MODE"] = "worker"
-    setup_django(url)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_database(DATABASE)
     offering_id, staff_id = seed(args)
     result = run(args, offering_id, staff_id)
     print(f"backers {result['backers']}: pay_returns {result['pay_returns_s']} s")
