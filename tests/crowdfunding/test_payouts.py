@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from marquee.core import outbox
 from marquee.core.errors import DomainError
@@ -22,10 +24,8 @@ def _funded(make_user, backers):
     return funded_offering(build_world(make_user).title, backers)
 
 
-def _payable(reference_prefix: str = "") -> int:
+def _payable() -> int:
     lines = JournalLine.objects.filter(account__code="2650")
-    if reference_prefix:
-        lines = lines.filter(reference__startswith=reference_prefix)
     return sum(x.credit_minor - x.debit_minor for x in lines)
 
 
@@ -103,3 +103,50 @@ def test_a_failed_payout_stays_payable_until_it_is_retried(make_user):
     with pytest.raises(DomainError) as exc:
         payouts.retry_return_payout(actor=staff, share=share.pk)
     assert exc.value.code == "payout_not_failed"
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    backers=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=10), st.booleans()), min_size=1, max_size=4
+    )
+)
+def test_the_payable_always_equals_the_shares_not_yet_paid(make_user, backers):
+    """Whatever the units and which accounts the bank refuses: 2650 holds exactly the unpaid shares."""
+    users = []
+    for _units, refused in backers:
+        user = fan()
+        if refused:
+            payouts.set_payout_account(
+                user=user, kind="bank", account_name="X", bank_name="B", account_number="40000001"
+            )
+        users.append(user)
+    pledged = [(u, n) for u, (n, _) in zip(users, backers, strict=True)]
+    offering = funded_offering(build_world(make_user).title, pledged, target_units=1)
+    run = returns.pay_returns(
+        actor=investment_staff(), offering=offering, as_of=timezone.now().date()
+    )
+    outbox.drain()
+    shares = list(ReturnPayout.objects.filter(run=run).select_related("payout"))
+    assert sum(s.amount_minor for s in shares) == run.total_minor
+    refused_ids = {u.pk for u, (_, refused) in zip(users, backers, strict=True) if refused}
+    unpaid = sum(s.amount_minor for s in shares if s.payout.status != Payout.Status.PAID)
+    assert unpaid == sum(s.amount_minor for s in shares if s.backer_id in refused_ids)
+    booked = sum(
+        x.credit_minor - x.debit_minor
+        for x in JournalLine.objects.filter(
+            account__code="2650", reference=f"crowdfunding-offering:{offering.pk}"
+        )
+    )
+    assert booked == run.total_minor
+    assert booked - _payable_cleared(run) == unpaid
+
+
+def _payable_cleared(run) -> int:
+    refs = [f"crowdfunding-return-payout:{s.pk}" for s in run.payouts.all()]
+    lines = JournalLine.objects.filter(account__code="2650", reference__in=refs)
+    return sum(x.debit_minor - x.credit_minor for x in lines)
