@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics bench-analytics-console
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics bench-analytics-console bench-crowdfunding-payouts
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -76,6 +76,9 @@ bench-statement: install
 ## make bench-crowdfunding: 5,000 backers racing for the last 10% of a cap, on PostgreSQL (docs/performance.md)
 bench-crowdfunding: install
 	$(BIN)/python -m bench.crowdfunding $(BENCH_ARGS)
+## make bench-crowdfunding-payouts: the returns of 2,000 backers paid out and booked, on PostgreSQL (docs/performance.md)
+bench-crowdfunding-payouts: install
+	$(BIN)/python -m bench.crowdfunding_payouts $(BENCH_ARGS)
 ## make bench-merch: a limited edition of 500 under 2,000 buyers on PostgreSQL (docs/performance.md)
 bench-merch: install
 	$(BIN)/python -m bench.merch $(BENCH_ARGS)

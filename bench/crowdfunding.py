@@ -205,14 +205,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    url = recreate_database(DATABASE)
+def fresh_database(name: str) -> None:
+    """Drop, create and migrate database ``name``; Django set up on it, the outbox in worker mode."""
+    url = recreate_database(name)
     os.environ["MARQUEE_OUTBOX_MODE"] = "worker"
     setup_django(url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    fresh_database(DATABASE)
     offering_id = seed(args)
     prefill = args.cap - args.cap // 10
     result = rush(args, offering_id)

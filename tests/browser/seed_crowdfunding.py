@@ -1,4 +1,6 @@
-"""Crowdfunding's part of the browser tests' world: one open offering per language journey."""
+"""Crowdfunding's part of the browser tests' world: one open offering per language journey,
+a funded offering whose backer claims premiere tickets and sees their payout, and a funded
+offering whose returns investment staff pay from the console."""
 
 from __future__ import annotations
 
@@ -7,8 +9,12 @@ import datetime as dt
 from django.utils import timezone
 
 from marquee.accounts.models import Organisation, Role
+from marquee.crowdfunding.models import Offering
+from marquee.crowdfunding.services import closing, premiere, returns
 from marquee.crowdfunding.services.offerings import create_offering
+from marquee.crowdfunding.services.pledges import place_pledge
 from marquee.investment.models import Project
+from marquee.payments.simulator.gateway import authorize_sim_payment
 from tests.accounts.factories import UserFactory
 
 #: (offering slug, names) — each journey pledges on its own offering.
@@ -23,6 +29,11 @@ OFFERINGS = {
         ("Back The Long Night III", "支持《漫长的夜》三", "支持《漫長的夜》三"),
     ),
 }
+
+#: Funded: its backer ``cf-backer`` claims 2 premiere tickets and sees the returns paid out.
+FUNDED_SLUG = "cf-long-night-funded"
+#: Funded, returns not yet paid: ``cf-console`` (investment staff) pays them.
+TO_PAY_SLUG = "cf-long-night-to-pay"
 
 
 def seed_crowdfunding(world) -> None:
@@ -54,3 +65,47 @@ def seed_crowdfunding(world) -> None:
             premiere_min_units=5,
             premiere_tickets=2,
         )
+    _funded(world, staff, project, now)
+
+
+def _funded(world, staff, project, now) -> None:
+    from tests.web.world import PASSWORD
+
+    backer = UserFactory(username="cf-backer", password=PASSWORD)
+    other = UserFactory(username="cf-backer-2", password=PASSWORD)
+    UserFactory(
+        username="cf-console", password=PASSWORD, role=Role.INVESTMENT, organisation=staff_org()
+    )
+    for slug, name, number in (
+        (FUNDED_SLUG, "Back The Long Night IV", "四"),
+        (TO_PAY_SLUG, "Back The Long Night V", "五"),
+    ):
+        offering = create_offering(
+            actor=staff,
+            project=project,
+            slug=slug,
+            names=(name, f"支持《漫长的夜》{number}", f"支持《漫長的夜》{number}"),
+            currency="CNY",
+            unit_price_minor=10_000,
+            target_units=5,
+            cap_units=30,
+            max_units_per_backer=10,
+            opens_at=now - dt.timedelta(days=2),
+            closes_at=now + dt.timedelta(days=20),
+            min_return_bp=500,
+            premiere_min_units=5,
+            premiere_tickets=2,
+        )
+        for user in (backer, other):
+            started = place_pledge(offering=offering, user=user, units=5)
+            authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
+        closing.close_offering(offering=offering.pk, now=offering.closes_at)
+    funded = Offering.objects.get(slug=FUNDED_SLUG)
+    premiere.set_premiere_showtime(
+        actor=staff, offering=funded, showtime=world.showtimes["long-night-13-d2"]
+    )
+    returns.pay_returns(actor=staff, offering=funded, as_of=now.date())
+
+
+def staff_org() -> Organisation:
+    return Organisation.objects.get(slug="marquee-pictures")

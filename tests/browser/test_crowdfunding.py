@@ -67,3 +67,49 @@ def test_a_pledge_past_the_per_backer_limit_is_refused_on_the_page(server, new_p
     page.fill("#id_units", "11")
     page.get_by_test_id("pledge").click()
     expect(page.locator(".flash, [role=alert]").first).to_contain_text("Each backer holds between")
+
+
+def test_a_backer_claims_premiere_tickets_and_sees_the_payout(server, new_page):
+    """繁體: the premiere perk becomes two tickets; the returns show as paid out."""
+    page = new_page(language="zh-hant")
+    login(page, server, "cf-backer")
+    page.goto(server.url + "/crowdfunding/pledges/")
+    returns = page.get_by_test_id("return-row")
+    expect(returns).to_have_count(1)
+    expect(returns.get_by_test_id("payout-status")).to_have_text("已付款")
+    assert no_horizontal_scroll(page)
+    perk = page.get_by_test_id("perk-premiere").filter(has_text="支持《漫長的夜》四")
+    perk.get_by_test_id("claim-premiere").click()
+    expect(page.get_by_test_id("premiere-left")).to_contain_text("2")
+    expect(page.get_by_test_id("seatmap-scroll")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    shot(page, "crowdfunding-premiere-zh-hant")
+    page.get_by_test_id("premiere-count").select_option("2")
+    page.get_by_test_id("claim-best").click()
+    page.wait_for_url(re.compile(r"/orders/"))
+    expect(page.locator(".flash, [role=status], [role=alert]").first).to_contain_text("首映票")
+    page.goto(server.url + "/crowdfunding/pledges/")
+    expect(perk).to_contain_text("已領取 2 張")
+    expect(perk.get_by_test_id("claim-premiere")).to_have_count(0)
+    assert not page.js_errors
+
+
+def test_staff_pay_the_returns_from_the_console(server, new_page):
+    """简体: investment staff open the offering in the console and pay its backers."""
+    from tests.browser.seed_crowdfunding import TO_PAY_SLUG
+
+    page = new_page(language="zh-hans")
+    login(page, server, "cf-console")
+    page.goto(server.url + "/crowdfunding/console/")
+    expect(page.locator("h1")).to_have_text("众筹管理台")
+    page.get_by_test_id(f"console-row-{TO_PAY_SLUG}").locator("a").click()
+    expect(page.get_by_test_id("returns-quote")).to_be_visible()
+    page.get_by_test_id("pay-returns").click()
+    expect(page.get_by_test_id("returns-paid")).to_be_visible()
+    rows = page.get_by_test_id("payout-row")
+    expect(rows).to_have_count(2)
+    for i in range(2):
+        expect(rows.nth(i).get_by_test_id("payout-status")).to_have_text("已支付")
+    assert no_horizontal_scroll(page)
+    shot(page, "crowdfunding-console-zh-hans")
+    assert not page.js_errors

@@ -116,3 +116,72 @@ def test_control_a_read_then_write_claim_oversells(monkeypatch):
     offering.refresh_from_db()
     assert _units_of(outcomes) > offering.cap_units
     assert Offering.objects.filter(pk=offering.pk, reserved_units__lt=F("cap_units") + 1).exists()
+
+
+def _premiere_grant(quantity: int):
+    """A backer's premiere perk of ``quantity`` tickets for an upcoming showtime of the film."""
+    from marquee.accounts.services import grant_role
+    from marquee.crowdfunding.models import PerkGrant
+    from marquee.crowdfunding.services import premiere
+    from tests.accounts.factories import UserFactory
+    from tests.crowdfunding.factories import funded_offering, investment_staff
+    from tests.ticketing.conftest import build_world, make_showtime
+
+    def make_user(role=None, org=None, username=None):
+        user = UserFactory(password=None)
+        if role:
+            grant_role(user=user, organisation=org, role=role)
+        return user
+
+    world = build_world(make_user)
+    showtime = make_showtime(world, starts_at=timezone.now() + dt.timedelta(days=20))
+    backer = fan()
+    offering = funded_offering(
+        world.title, [(backer, 5)], premiere_min_units=5, premiere_tickets=quantity
+    )
+    premiere.set_premiere_showtime(actor=investment_staff(), offering=offering, showtime=showtime)
+    seats = [code for code, seat in world.seats.items() if seat.kind == "standard"]
+    return backer, PerkGrant.objects.get(backer=backer), premiere, seats
+
+
+def _claims(backer, grant, premiere, seats, n: int):
+    """``n`` claims of one ticket each, on ``n`` different seats: only the grant's count contends."""
+    return race(
+        [
+            lambda code=code: premiere.claim_premiere_tickets(
+                user=backer, grant=grant.pk, seat_codes=[code]
+            )
+            for code in seats[:n]
+        ]
+    )
+
+
+def test_racing_premiere_claims_never_pass_the_grant():
+    from marquee.ticketing.models import Ticket
+
+    backer, grant, premiere, seats = _premiere_grant(3)
+    outcomes = _claims(backer, grant, premiere, seats, 8)
+    assert sum(o.ok for o in outcomes) == 3
+    assert {o.error.code for o in outcomes if not o.ok} == {"premiere_tickets_exhausted"}
+    grant.refresh_from_db()
+    assert grant.claimed == 3 == Ticket.objects.filter(order__user=backer).count()
+
+
+def test_control_a_read_then_write_grant_claim_gives_more_tickets_than_granted(monkeypatch):
+    from marquee.crowdfunding.models import PerkGrant
+    from marquee.ticketing.models import Ticket
+
+    def claim_on_a_read(*, grant_id: int, tickets: int) -> bool:
+        quantity, used = (
+            PerkGrant.objects.filter(pk=grant_id).values_list("quantity", "claimed").get()
+        )
+        time.sleep(0.01)
+        if used + tickets > quantity:
+            return False
+        PerkGrant.objects.filter(pk=grant_id).update(claimed=used + tickets)
+        return True
+
+    backer, grant, premiere, seats = _premiere_grant(3)
+    monkeypatch.setattr(premiere, "claim_grant", claim_on_a_read)
+    _claims(backer, grant, premiere, seats, 8)
+    assert Ticket.objects.filter(order__user=backer).count() > grant.quantity

@@ -83,3 +83,14 @@ def pledge_and_pay(offering: Offering, user: User, units: int, outcome: str = "s
     started = pledges.place_pledge(offering=offering, user=user, units=units)
     authorize_sim_payment(payment_id=started.payment_id, user=user, outcome=outcome)
     return Pledge.objects.get(pk=started.pledge.pk)
+
+
+def funded_offering(title, backers: list[tuple[User, int]], **kw: Any) -> Offering:
+    """A successful offering of ``title``'s project (target 5 units): the backers paid, it closed."""
+    from marquee.crowdfunding.services import closing
+
+    kw.setdefault("target_units", 5)
+    offering = make_offering(project=ProjectFactory(title=title), **kw)
+    for user, units in backers:
+        pledge_and_pay(offering, user, units)
+    return closing.close_offering(offering=offering, now=offering.closes_at)

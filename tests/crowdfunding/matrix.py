@@ -13,9 +13,11 @@ import itertools
 
 from django.utils import timezone
 
-from marquee.crowdfunding.models import Offering
-from marquee.crowdfunding.services import offerings, pledges
-from marquee.investment.models import Project
+from marquee.crowdfunding.models import Offering, PerkGrant, ReturnPayout, ReturnRun
+from marquee.crowdfunding.services import offerings, payouts, pledges
+from marquee.investment.models import Participant, Project
+from marquee.payments import payouts as payments_payouts
+from marquee.payments.models import Payout
 from tests.permission_world import Call, PermWorld
 
 API = "/api/v1"
@@ -37,6 +39,13 @@ ROWS: dict[tuple[str, str], str] = {
     ("GET", "/crowdfunding/pledges"):                                "no   ok ok ok ok ok ok ok ok ok ok ok",
     ("GET", "/crowdfunding/pledges/{pledge_id}"):                    "no   ok no no no no no no no no no ok",
     ("GET", "/crowdfunding/perks"):                                  "no   ok ok ok ok ok ok ok ok ok ok ok",
+    ("POST", "/crowdfunding/offerings/{offering_id}/premiere"):      "no   no no no no no ok no no no no ok",
+    ("POST", "/crowdfunding/offerings/{offering_id}/pool"):          "no   no no no no no ok no no no no ok",
+    ("POST", "/crowdfunding/perks/{grant_id}/claim"):                "no   ok no no no no no no no no no no",
+    ("GET", "/crowdfunding/payout-account"):                         "no   ok ok ok ok ok ok ok ok ok ok ok",
+    ("PUT", "/crowdfunding/payout-account"):                         "no   ok ok ok ok ok ok ok ok ok ok ok",
+    ("GET", "/crowdfunding/payouts"):                                "no   ok ok ok ok ok ok ok ok ok ok ok",
+    ("POST", "/crowdfunding/return-payouts/{share_id}/retry"):       "no   no no no no no ok no no no no ok",
 }
 # fmt: on
 
@@ -66,8 +75,55 @@ def _offering(w: PermWorld, *, closed: bool = False) -> Offering:
     )
 
 
+def _premiere_grant(w: PermWorld) -> PerkGrant:
+    """M1's premiere perk of a successful offering whose premiere is chain A's showtime."""
+    offering = _offering(w)
+    Offering.objects.filter(pk=offering.pk).update(
+        status=Offering.Status.SUCCEEDED, premiere_showtime=w.showtime_a
+    )
+    return PerkGrant.objects.create(
+        offering=offering, backer=w.users["moviegoer"], kind=PerkGrant.Kind.PREMIERE, quantity=2
+    )
+
+
+def _failed_share(w: PermWorld) -> ReturnPayout:
+    """M1's share of paid returns whose payout failed (their bank account now fixed)."""
+    backer = w.users["moviegoer"]
+    payouts.set_payout_account(
+        user=backer, kind="bank", account_name="M1", bank_name="Bank", account_number="12345678"
+    )
+    offering = _offering(w)
+    run = ReturnRun.objects.create(
+        offering=offering,
+        currency="CNY",
+        box_office_minor=0,
+        rate_bp=0,
+        principal_minor=1_000,
+        total_minor=1_000,
+        as_of=timezone.now().date(),
+    )
+    share = ReturnPayout.objects.create(run=run, backer=backer, units=1, amount_minor=1_000)
+    payout = payments_payouts.request_payout(
+        purpose=payouts.PAYOUT_PURPOSE,
+        reference=payouts.payout_reference(share),
+        payee=backer,
+        amount_minor=1_000,
+        currency="CNY",
+        destination=payouts.destination_for(share),
+    )
+    Payout.objects.filter(pk=payout.pk).update(status=Payout.Status.FAILED)
+    ReturnPayout.objects.filter(pk=share.pk).update(payout=payout)
+    return share
+
+
 def call(w: PermWorld, role: str, method: str, template: str) -> Call:
     """A valid request of the row for ``role``; objects created inside the cell's savepoint."""
+    if "{grant_id}" in template:
+        return Call(API + template.format(grant_id=_premiere_grant(w).pk), json={"count": 1})
+    if "{share_id}" in template:
+        return Call(API + template.format(share_id=_failed_share(w).pk), json={})
+    if template == "/crowdfunding/payout-account" and method == "PUT":
+        return Call(API + template, json={"kind": "original"})
     if template == "/crowdfunding/offerings" and method == "POST":
         now = timezone.now()
         return Call(
@@ -97,6 +153,16 @@ def call(w: PermWorld, role: str, method: str, template: str) -> Call:
     path = API + template.format(offering_id=offering.pk)
     if template.endswith("/presale-perk"):
         return Call(path, json={"round_id": w.invitation_round.pk})
+    if template.endswith("/premiere"):
+        return Call(path, json={"showtime_id": w.showtime_a.pk})
+    if template.endswith("/pool"):
+        pool = Participant.objects.create(
+            project=offering.project,
+            name="Fans' pool",
+            kind=Participant.Kind.CROWDFUNDING,
+            created_at=timezone.now(),
+        )
+        return Call(path, json={"participant_id": pool.pk})
     if method == "POST" and template.endswith("/pledges"):
         return Call(path, json={"units": 1})
     if method == "POST":

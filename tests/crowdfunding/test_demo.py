@@ -6,7 +6,7 @@ import datetime as dt
 
 from marquee.catalog.models import Title
 from marquee.core import outbox
-from marquee.crowdfunding.models import Offering, PerkGrant, Pledge
+from marquee.crowdfunding.models import Offering, PayoutAccount, PerkGrant, Pledge
 from marquee.demo.crowdfunding import FUNDED_SLUG, OPEN_SLUG, load_demo_crowdfunding
 from tests.accounts.factories import UserFactory
 from tests.crowdfunding.factories import distribution_staff, investment_staff
@@ -44,6 +44,8 @@ def test_the_demo_has_an_open_and_a_funded_offering_and_loads_once():
     assert "黃家明" in Pledge.objects.filter(offering=open_one).values_list(
         "backer__display_name", flat=True
     ).get(backer__username="backer-wong-ka-ming")
+    banked = PayoutAccount.objects.filter(kind="bank").values_list("backer__username", flat=True)
+    assert set(banked) == {"backer-chen-jing", "backer-wong-ka-ming"}
     outbox.drain()
     pledges = Pledge.objects.count()
     assert load_demo_crowdfunding(today=dt.date.today()).offerings == []  # noqa: DTZ011

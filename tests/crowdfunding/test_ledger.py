@@ -73,3 +73,12 @@ def test_the_counters_always_equal_the_pledges_and_stay_under_the_caps(steps):
         allowance = BackerAllowance.objects.filter(offering=offering, user=backer).first()
         assert (allowance.units if allowance else 0) == held <= offering.max_units_per_backer
     assert Offering.objects.filter(pk=offering.pk, status="active").exists()
+
+
+def test_the_gateway_fee_on_a_pledge_is_booked_to_the_content_segment():
+    """The fee of raising the film's money belongs to crowdfunding's segment, not corporate."""
+    offering = make_offering()
+    pledge = pledge_and_pay(offering, fan(), 5)
+    outbox.drain()
+    fee = JournalLine.objects.filter(account__code="5020", reference=f"payment:{pledge.payment_id}")
+    assert [(line.debit_minor, line.segment.code) for line in fee] == [(300, "content")]

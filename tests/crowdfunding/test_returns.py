@@ -77,7 +77,12 @@ def test_returns_follow_the_box_office_thresholds(film, make_user):
             line.debit_minor - line.credit_minor
         )
     # Released (Cr 2640 36663) then paid back (Dr 2640 36663): the funding nets to zero.
-    assert by_account == {"2630": principal, "2640": 0, "5130": 39_413 - principal, "1010": -39_413}
+    assert by_account == {"2630": principal, "2640": 0, "5130": 39_413 - principal, "2650": -39_413}
+    # Each backer's payout was paid by the (simulated) bank: the payable is cleared against cash.
+    paid = JournalLine.objects.filter(reference__startswith="crowdfunding-return-payout:")
+    assert sum(x.debit_minor for x in paid if x.account.code == "2650") == 39_413
+    assert sum(x.credit_minor for x in paid if x.account.code == "1010") == 39_413
+    assert {x.segment.code for x in paid} == {"content"}
 
 
 def test_returns_are_paid_once_and_only_after_success(film):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from marquee.core.admin import ReadOnlyAdmin
-from marquee.crowdfunding.models import BonusTier, Offering, PerkGrant, Pledge, ReturnRun
+from marquee.crowdfunding.models import (
+    BonusTier,
+    Offering,
+    PayoutAccount,
+    PerkGrant,
+    Pledge,
+    PremiereClaim,
+    ReturnRun,
+)
 
 
 class BonusTierInline(admin.TabularInline):
@@ -47,10 +55,24 @@ class PledgeAdmin(ReadOnlyAdmin):
 
 @admin.register(PerkGrant)
 class PerkGrantAdmin(ReadOnlyAdmin):
-    list_display = ["offering", "backer", "kind", "quantity", "invitation"]
+    list_display = ["offering", "backer", "kind", "quantity", "claimed", "invitation"]
     list_filter = ["kind"]
 
 
 @admin.register(ReturnRun)
 class ReturnRunAdmin(ReadOnlyAdmin):
     list_display = ["offering", "as_of", "rate_bp", "principal_minor", "total_minor", "currency"]
+
+
+@admin.register(PremiereClaim)
+class PremiereClaimAdmin(ReadOnlyAdmin):
+    list_display = ["grant", "order", "tickets", "created_at"]
+    list_select_related = ["grant", "order"]
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(ReadOnlyAdmin):
+    # The number stays masked here too: the admin is no place to read bank details.
+    list_display = ["backer", "kind", "account_name", "bank_name", "masked_number", "updated_at"]
+    list_filter = ["kind"]
+    exclude = ["account_number"]

@@ -18,6 +18,14 @@ from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.crowdfunding import queries
 from marquee.crowdfunding.schemas import (
+    CrowdfundingClaimIn,
+    CrowdfundingClaimOut,
+    CrowdfundingMyPayoutOut,
+    CrowdfundingPayoutAccountIn,
+    CrowdfundingPayoutAccountOut,
+    CrowdfundingPoolIn,
+    CrowdfundingPoolOut,
+    CrowdfundingPremiereIn,
     OfferingFilters,
     OfferingIn,
     OfferingOut,
@@ -34,7 +42,7 @@ from marquee.crowdfunding.schemas import (
     pledge_out,
     returns_out,
 )
-from marquee.crowdfunding.services import closing, offerings, pledges, returns
+from marquee.crowdfunding.services import closing, offerings, payouts, pledges, premiere, returns
 
 router = Router(tags=["crowdfunding"])
 
@@ -170,7 +178,9 @@ def get_returns(request: HttpRequest, offering_id: Id):
     if run is not None:
         return _run_out(run)
     quote = returns.quote_returns(offering=offering, as_of=timezone.now().date())
-    return returns_out(quote, paid=False)
+    out = returns_out(quote, paid=False)
+    out.pool = _pool_out(offering)
+    return out
 
 
 @router.post(
@@ -200,8 +210,20 @@ def pay_returns(
     return 201, _run_out(run).model_dump(mode="json")
 
 
+def _pool_out(offering) -> CrowdfundingPoolOut | None:
+    pool = queries.pool_receipts(offering)
+    if pool is None:
+        return None
+    return CrowdfundingPoolOut(
+        participant_id=pool.participant_id,
+        name=pool.name,
+        currency=pool.currency,
+        received_minor=pool.received_minor,
+    )
+
+
 def _run_out(run) -> ReturnsOut:
-    payouts = list(run.payouts.order_by("backer_id"))
+    shares = list(run.payouts.select_related("payout").order_by("backer_id"))
     reached = [
         t.threshold_minor
         for t in run.offering.bonus_tiers.all()
@@ -219,9 +241,16 @@ def _run_out(run) -> ReturnsOut:
         total_minor=run.total_minor,
         paid=True,
         payouts=[
-            PayoutOut(backer_id=p.backer_id, units=p.units, amount_minor=p.amount_minor)
-            for p in payouts
+            PayoutOut(
+                backer_id=p.backer_id,
+                units=p.units,
+                amount_minor=p.amount_minor,
+                share_id=p.pk,
+                payout_status=p.payout.status if p.payout else None,
+            )
+            for p in shares
         ],
+        pool=_pool_out(run.offering),
     )
 
 
@@ -247,3 +276,154 @@ def get_pledge(request: HttpRequest, pledge_id: Id):
 @router.get("/perks", response=list[PerkOut], auth=AUTH, summary="Your perks")
 def my_perks(request: HttpRequest):
     return [perk_out(g) for g in queries.perks_of(request.user)]
+
+
+@router.post(
+    "/offerings/{offering_id}/premiere",
+    response=OfferingOut,
+    auth=AUTH,
+    summary="Pick the premiere showtime of the premiere-ticket perk (investment staff)",
+)
+def set_premiere(request: HttpRequest, payload: CrowdfundingPremiereIn, offering_id: Id):
+    from marquee.ticketing.queries import get_showtime
+
+    premiere.set_premiere_showtime(
+        actor=request.user,
+        offering=queries.offering(offering_id),
+        showtime=get_showtime(user=request.user, showtime_id=payload.showtime_id),
+    )
+    return offering_out(queries.offering(offering_id), now=timezone.now())
+
+
+@router.post(
+    "/offerings/{offering_id}/pool",
+    response=OfferingOut,
+    auth=AUTH,
+    summary="Link the project's crowdfunding-pool participant of the waterfall (investment staff)",
+)
+def link_pool(request: HttpRequest, payload: CrowdfundingPoolIn, offering_id: Id):
+    offerings.link_pool_participant(
+        actor=request.user,
+        offering=queries.offering(offering_id),
+        participant=queries.pool_candidate(request.user, payload.participant_id),
+    )
+    return offering_out(queries.offering(offering_id), now=timezone.now())
+
+
+@router.post(
+    "/perks/{grant_id}/claim",
+    response={201: CrowdfundingClaimOut},
+    auth=AUTH,
+    summary="Claim premiere tickets on your perk: picked seats or best available",
+)
+@idempotent(
+    scope="crowdfunding.claim_premiere",
+    fingerprint=lambda grant_id, payload, **_: {
+        "grant_id": grant_id,
+        "count": payload.count,
+        "seats": payload.seats,
+    },
+)
+def claim_premiere(
+    request: HttpRequest,
+    payload: CrowdfundingClaimIn,
+    grant_id: Id,
+    idempotency_key: IdempotencyKey = None,
+):
+    claim = premiere.claim_premiere_tickets(
+        user=request.user,
+        grant=grant_id,
+        count=payload.count,
+        seat_codes=payload.seats or None,
+        idempotency_key=idempotency_key,
+    )
+    return 201, _claim_out(claim).model_dump(mode="json")
+
+
+def _claim_out(claim) -> CrowdfundingClaimOut:
+    claim.grant.refresh_from_db(fields=["claimed"])
+    return CrowdfundingClaimOut(
+        id=claim.pk,
+        grant_id=claim.grant_id,
+        tickets=claim.tickets,
+        order_id=claim.order_id,
+        showtime_id=claim.order.showtime_id,
+        claimed=claim.grant.claimed,
+        quantity=claim.grant.quantity,
+    )
+
+
+@router.get(
+    "/payout-account",
+    response={200: CrowdfundingPayoutAccountOut},
+    auth=AUTH,
+    summary="Where your returns are paid (default: the method you paid with)",
+)
+def get_payout_account(request: HttpRequest):
+    return _account_out(payouts.payout_account(request.user))
+
+
+@router.put(
+    "/payout-account",
+    response=CrowdfundingPayoutAccountOut,
+    auth=AUTH,
+    summary="Set where your returns are paid: a bank account, or the original method",
+)
+def put_payout_account(request: HttpRequest, payload: CrowdfundingPayoutAccountIn):
+    account = payouts.set_payout_account(
+        user=request.user,
+        kind=payload.kind,
+        account_name=payload.account_name,
+        bank_name=payload.bank_name,
+        account_number=payload.account_number,
+    )
+    return _account_out(account)
+
+
+def _account_out(account) -> CrowdfundingPayoutAccountOut:
+    if account is None or account.kind == "original":
+        return CrowdfundingPayoutAccountOut(
+            kind="original", account_name="", bank_name="", account_number_masked=""
+        )
+    return CrowdfundingPayoutAccountOut(
+        kind=account.kind,
+        account_name=account.account_name,
+        bank_name=account.bank_name,
+        account_number_masked=account.masked_number,
+    )
+
+
+@router.get(
+    "/payouts",
+    response=list[CrowdfundingMyPayoutOut],
+    auth=AUTH,
+    summary="Your returns and whether they have been paid out",
+)
+def my_payouts(request: HttpRequest):
+    return [_my_payout_out(s) for s in queries.return_payouts_of(request.user)]
+
+
+def _my_payout_out(share) -> CrowdfundingMyPayoutOut:
+    payout = share.payout
+    return CrowdfundingMyPayoutOut(
+        share_id=share.pk,
+        offering_id=share.run.offering_id,
+        offering_name=share.run.offering.name,
+        amount_minor=share.amount_minor,
+        currency=share.run.currency,
+        status=payout.status if payout else "requested",
+        destination=payout.destination if payout else None,
+        paid_at=payout.paid_at if payout else None,
+        failure_reason=payout.failure_reason if payout else "",
+    )
+
+
+@router.post(
+    "/return-payouts/{share_id}/retry",
+    response=CrowdfundingMyPayoutOut,
+    auth=AUTH,
+    summary="Send a failed payout of returns again (investment staff)",
+)
+def retry_payout(request: HttpRequest, share_id: Id):
+    payouts.retry_return_payout(actor=request.user, share=share_id)
+    return _my_payout_out(queries.return_payout(request.user, share_id))

@@ -19,3 +19,8 @@ class CrowdfundingConfig(AppConfig):
         register_purpose(
             PAYMENT_PURPOSE, on_succeeded=confirm_paid_pledge, on_failed=fail_pledge_payment
         )
+        # The gateway's fee on a pledge is a cost of raising the film's money: content segment.
+        from marquee.crowdfunding.ledger import SEGMENT
+        from marquee.finance.services.ticketing import register_fee_segment
+
+        register_fee_segment(PAYMENT_PURPOSE, SEGMENT)

@@ -61,6 +61,38 @@ class CrowdfundingErrorCode(ErrorCode):
         "invalid_presale_round",
         _("The pre-sale round must be an invitation round of this project's film."),
     )
+    PERK_NOT_FOUND = "perk_not_found", _("No such perk of yours.")
+    NO_PREMIERE_SHOWTIME = (
+        "premiere_showtime_missing",
+        _("The premiere showtime has not been chosen yet; come back when it has."),
+    )
+    INVALID_PREMIERE_SHOWTIME = (
+        "invalid_premiere_showtime",
+        _("The premiere must be an upcoming published showtime of this project's film."),
+    )
+    PREMIERE_NOT_AVAILABLE = (
+        "premiere_not_available",
+        _("The premiere showtime no longer takes seats."),
+    )
+    PREMIERE_TICKETS_LEFT = (
+        "premiere_tickets_exhausted",
+        _("You have %(left)s premiere tickets left to claim."),
+    )
+    INVALID_TICKET_COUNT = (
+        "invalid_premiere_count",
+        _("Claim a whole number of premiere tickets, at least one."),
+    )
+    NO_FREE_SEATS = (
+        "premiere_sold_out",
+        _("Not enough seats are free at the premiere; choose fewer or pick them on the map."),
+    )
+    INVALID_POOL = (
+        "invalid_pool_participant",
+        _(
+            "The pool must be a crowdfunding-pool participant of this project, not linked elsewhere."
+        ),
+    )
+    RETURN_PAYOUT_NOT_FOUND = "return_payout_not_found", _("No such payout of returns.")
 
 
 class CrowdfundingError(DomainError):

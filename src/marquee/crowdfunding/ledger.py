@@ -5,7 +5,8 @@
 | ``pledge_paid`` | Dr 1020 gateway receivable / Cr 2630 crowdfunding escrow |
 | ``pledge_refunded`` | Dr 2630 escrow / Cr 1020 (the gateway pays the backer back) |
 | ``offering_succeeded`` | Dr 2630 escrow / Cr 2640 crowdfunding funding raised (the project's) |
-| ``returns_paid`` | Dr 2640 (principal) + Dr 5130 returns to backers (the return) / Cr 1010 bank |
+| ``returns_paid`` | Dr 2640 (principal) + Dr 5130 returns to backers (the return) / Cr 2650 payable |
+| ``payments.payout_paid`` (a backer's share) | Dr 2650 returns payable / Cr 1010 bank |
 
 Each entry carries the outbox event's id as ``source_event_id``: posted once.
 """
@@ -23,6 +24,7 @@ GATEWAY = "1020"
 BANK = "1010"
 ESCROW = "2630"
 FUNDING = "2640"
+PAYABLE = "2650"
 RETURNS = "5130"
 
 
@@ -62,7 +64,7 @@ def entry_for(*, event_type: str, event_id: int, day: dt.date, payload: dict) ->
         lines = [_line(FUNDING, payload, debit=payload["principal_minor"])]
         if payload["return_minor"]:
             lines.append(_line(RETURNS, payload, debit=payload["return_minor"]))
-        lines.append(_line(BANK, payload, credit=payload["total_minor"]))
+        lines.append(_line(PAYABLE, payload, credit=payload["total_minor"]))
     else:
         raise ValueError(f"{event_type} moves no money")
     return EntryRequest(
@@ -71,4 +73,39 @@ def entry_for(*, event_type: str, event_id: int, day: dt.date, payload: dict) ->
         lines=lines,
         source_event_id=str(event_id),
         source=event_type,
+    )
+
+
+def payout_paid_entry(
+    *, event_id: int, day: dt.date, payload: dict, project: str, title_id: int | None, share_id: int
+) -> EntryRequest:
+    """A backer's share left the bank: Dr 2650 returns payable / Cr 1010 bank."""
+    ref = f"crowdfunding-return-payout:{share_id}"
+    amount = payload["amount_minor"]
+    lines = [
+        LineSpec(
+            PAYABLE,
+            SEGMENT,
+            payload["currency"],
+            debit_minor=amount,
+            title_id=title_id,
+            project=project,
+            reference=ref,
+        ),
+        LineSpec(
+            BANK,
+            SEGMENT,
+            payload["currency"],
+            credit_minor=amount,
+            title_id=title_id,
+            project=project,
+            reference=ref,
+        ),
+    ]
+    return EntryRequest(
+        date=day,
+        memo=f"Crowdfunding returns paid out to a backer (payout {payload['payout_id']})",
+        lines=lines,
+        source_event_id=str(event_id),
+        source="crowdfunding.return_payout_paid",
     )

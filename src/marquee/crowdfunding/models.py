@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from marquee.core.localized import Localized
 from marquee.core.money import MoneyAttribute
-from marquee.investment.models import Project
-from marquee.ticketing.models import InvitationCode, PresaleRound
+from marquee.investment.models import Participant, Project
+from marquee.payments.models import Payout
+from marquee.ticketing.models import InvitationCode, Order, PresaleRound, Showtime
 
 
 class Offering(models.Model):
@@ -53,6 +54,18 @@ class Offering(models.Model):
     #: Perk: backers holding at least this many units get ``premiere_tickets`` premiere tickets.
     premiere_min_units = models.PositiveIntegerField(null=True, blank=True)
     premiere_tickets = models.PositiveSmallIntegerField(default=0)
+    #: The showtime the premiere tickets are for (investment staff pick one of the title's).
+    premiere_showtime = models.ForeignKey(
+        Showtime, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: The project's "crowdfunding pool" participant in its waterfall: what the pool earns.
+    pool_participant = models.OneToOneField(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="crowdfunding_offering",
+    )
     #: Perk: every backer of a successful offering is invited to this pre-sale round.
     presale_round = models.ForeignKey(
         PresaleRound, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -242,6 +255,8 @@ class PerkGrant(models.Model):
     invitation = models.ForeignKey(
         InvitationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: Premiere tickets claimed so far: raised by one conditional UPDATE, never past ``quantity``.
+    claimed = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -249,11 +264,18 @@ class PerkGrant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["offering", "backer", "kind"], name="perk_grant_once_per_kind"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed__lte=F("quantity")), name="perk_grant_claimed_within"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} ×{self.quantity} for {self.backer_id} ({self.offering_id})"
+
+    @property
+    def unclaimed(self) -> int:
+        return self.quantity - self.claimed
 
 
 class ReturnRun(models.Model):
@@ -293,6 +315,10 @@ class ReturnPayout(models.Model):
     backer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     units = models.PositiveIntegerField()
     amount_minor = models.PositiveBigIntegerField()
+    #: The money sent (``payments.Payout``, purpose ``crowdfunding_return``).
+    payout = models.OneToOneField(
+        Payout, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     amount = MoneyAttribute("amount_minor", currency="run.currency")
 
@@ -302,3 +328,63 @@ class ReturnPayout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.backer_id}: {self.amount_minor}"
+
+
+class PremiereClaim(models.Model):
+    """Complimentary premiere tickets a backer claimed on a :class:`PerkGrant`: one zero-priced order.
+
+    ``idempotency_key`` (unique per grant when given) claims once per key.
+    """
+
+    grant = models.ForeignKey(PerkGrant, on_delete=models.PROTECT, related_name="claims")
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="+")
+    tickets = models.PositiveSmallIntegerField()
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["grant_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="premiere_claim_idempotency",
+            ),
+            models.CheckConstraint(condition=Q(tickets__gt=0), name="premiere_claim_tickets"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tickets} premiere tickets on grant {self.grant_id}"
+
+
+class PayoutAccount(models.Model):
+    """Where a backer's returns are paid: a bank account, or back to the method they paid with."""
+
+    class Kind(models.TextChoices):
+        BANK = "bank", _("Bank account")
+        ORIGINAL = "original", _("Original payment method")
+
+    backer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    account_name = models.CharField(max_length=100, blank=True)
+    bank_name = models.CharField(max_length=100, blank=True)
+    account_number = models.CharField(max_length=34, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="original") | Q(account_number__gt=""),
+                name="payout_account_bank_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.backer_id}: {self.kind}"
+
+    @property
+    def masked_number(self) -> str:
+        """The account number with all but its last four characters hidden."""
+        return "•" * max(len(self.account_number) - 4, 0) + self.account_number[-4:]

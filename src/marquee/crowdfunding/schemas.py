@@ -74,6 +74,8 @@ class OfferingOut(Schema):
     premiere_min_units: int | None
     premiere_tickets: int
     presale_round_id: int | None
+    premiere_showtime_id: int | None
+    pool_participant_id: int | None
 
 
 def offering_out(offering: Offering, *, now: datetime) -> OfferingOut:
@@ -111,6 +113,8 @@ def offering_out(offering: Offering, *, now: datetime) -> OfferingOut:
         premiere_min_units=offering.premiere_min_units,
         premiere_tickets=offering.premiere_tickets,
         presale_round_id=offering.presale_round_id,
+        premiere_showtime_id=offering.premiere_showtime_id,
+        pool_participant_id=offering.pool_participant_id,
     )
 
 
@@ -168,21 +172,25 @@ class PledgeStartOut(Schema):
 
 
 class PerkOut(Schema):
+    id: int
     offering_id: int
     kind: str
     quantity: int
     invitation_code: str | None
     presale_round_id: int | None
+    claimed: int = Field(0, description="Premiere tickets claimed so far")
 
 
 def perk_out(grant: PerkGrant) -> PerkOut:
     invitation = grant.invitation
     return PerkOut(
+        id=grant.pk,
         offering_id=grant.offering_id,
         kind=grant.kind,
         quantity=grant.quantity,
         invitation_code=invitation.code if invitation else None,
         presale_round_id=invitation.round_id if invitation else None,
+        claimed=grant.claimed,
     )
 
 
@@ -190,6 +198,17 @@ class PayoutOut(Schema):
     backer_id: int
     units: int
     amount_minor: int
+    share_id: int | None = Field(None, description="The paid share (null in a quote)")
+    payout_status: str | None = Field(
+        None, description="requested, sent, paid or failed (null in a quote)"
+    )
+
+
+class CrowdfundingPoolOut(Schema):
+    participant_id: int
+    name: str
+    currency: str
+    received_minor: int = Field(..., description="What the waterfall has paid the pool so far")
 
 
 class ReturnsOut(Schema):
@@ -204,6 +223,9 @@ class ReturnsOut(Schema):
     total_minor: int
     paid: bool = Field(..., description="True once the returns were paid (then final)")
     payouts: list[PayoutOut]
+    pool: CrowdfundingPoolOut | None = Field(
+        None, description="The offering's crowdfunding pool in the project's waterfall"
+    )
 
 
 def returns_out(quote: ReturnQuote, *, paid: bool) -> ReturnsOut:
@@ -226,3 +248,54 @@ def returns_out(quote: ReturnQuote, *, paid: bool) -> ReturnsOut:
 
 class PayReturnsIn(Schema):
     as_of: date | None = Field(None, description="The box office counted up to (default today)")
+
+
+class CrowdfundingPremiereIn(Schema):
+    showtime_id: int = Field(..., ge=1, le=2**62)
+
+
+class CrowdfundingPoolIn(Schema):
+    participant_id: int = Field(..., ge=1, le=2**62)
+
+
+class CrowdfundingClaimIn(Schema):
+    count: StrictInt | None = Field(None, ge=-BIG, le=BIG, description="Best available seats")
+    seats: list[str] = Field(
+        default_factory=list, max_length=20, description="Seat codes picked on the map"
+    )
+
+
+class CrowdfundingClaimOut(Schema):
+    id: int
+    grant_id: int
+    tickets: int
+    order_id: int
+    showtime_id: int
+    claimed: int
+    quantity: int
+
+
+class CrowdfundingPayoutAccountIn(Schema):
+    kind: str = Field(..., max_length=10, description="bank or original (the pledge's method)")
+    account_name: str = Field("", max_length=100)
+    bank_name: str = Field("", max_length=100)
+    account_number: str = Field("", max_length=60)
+
+
+class CrowdfundingPayoutAccountOut(Schema):
+    kind: str
+    account_name: str
+    bank_name: str
+    account_number_masked: str
+
+
+class CrowdfundingMyPayoutOut(Schema):
+    share_id: int
+    offering_id: int
+    offering_name: str
+    amount_minor: int
+    currency: str
+    status: str = Field(..., description="requested, sent, paid or failed")
+    destination: str | None
+    paid_at: datetime | None
+    failure_reason: str

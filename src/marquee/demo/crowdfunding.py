@@ -18,7 +18,7 @@ from django.utils import timezone
 from marquee.accounts.models import Role, User
 from marquee.catalog.models import Title
 from marquee.crowdfunding.models import Offering
-from marquee.crowdfunding.services import closing, offerings, pledges
+from marquee.crowdfunding.services import closing, offerings, payouts, pledges, premiere
 from marquee.demo.accounts import DEMO_PASSWORD, DemoAccount
 from marquee.investment.models import Project
 from marquee.payments.simulator.gateway import authorize_sim_payment
@@ -146,7 +146,45 @@ def _funded_offering(staff: User, backers: list[User], now) -> int:
     for i, (user, n) in enumerate(zip(backers, units, strict=False)):
         _pledge(offering, user, n, opened + dt.timedelta(days=3 * i + 1))
     closing.close_offering(offering=offering, now=now)
+    _premiere(staff, offering, now)
     return len(units)
+
+
+#: Backers who chose to be paid by bank transfer (the others: back to how they paid).
+BANK_ACCOUNTS = (
+    ("backer-chen-jing", "陈静", "中国工商银行 ICBC", "6222 0212 3456 7890"),
+    ("backer-wong-ka-ming", "黃家明", "HSBC Hong Kong", "004-123-456789-001"),
+)
+
+
+def _payout_accounts() -> None:
+    users = {u.username: u for u in User.objects.filter(username__in=[b[0] for b in BANK_ACCOUNTS])}
+    for username, name, bank, number in BANK_ACCOUNTS:
+        if username in users:
+            payouts.set_payout_account(
+                user=users[username],
+                kind="bank",
+                account_name=name,
+                bank_name=bank,
+                account_number=number,
+            )
+
+
+def _premiere(staff: User, offering: Offering, now: dt.datetime) -> None:
+    """The premiere perk's showtime: the film's first upcoming published showtime, if any."""
+    from marquee.ticketing.models import Showtime
+
+    showtime = (
+        Showtime.objects.filter(
+            title_id=offering.project.title_id,
+            status=Showtime.Status.PUBLISHED,
+            starts_at__gt=now + dt.timedelta(days=1),
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if showtime is not None:
+        premiere.set_premiere_showtime(actor=staff, offering=offering, showtime=showtime)
 
 
 def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
@@ -166,6 +204,7 @@ def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
         loaded.pledges += _open_offering(staff, backers, now)
         loaded.offerings.append(OPEN_SLUG)
     if not Offering.objects.filter(slug=FUNDED_SLUG).exists():
+        _payout_accounts()
         loaded.pledges += _funded_offering(staff, backers[::-1], now)
         loaded.offerings.append(FUNDED_SLUG)
     return loaded

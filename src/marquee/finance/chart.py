@@ -158,6 +158,14 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "眾籌募集資金（內容投資）",
     ),
     (
+        "2650",
+        "liability",
+        "",
+        "Crowdfunding returns payable to backers",
+        "应付众筹支持者回报",
+        "應付眾籌支持者回報",
+    ),
+    (
         "5130",
         "expense",
         "cost_of_sales",

@@ -13,6 +13,7 @@ from marquee.payments.models import (
     CallbackLog,
     Payment,
     PaymentAttempt,
+    Payout,
     Refund,
     SimulatedCallback,
 )
@@ -110,3 +111,11 @@ class IdempotencyRecordAdmin(ReadOnlyFinanceAdmin):
     list_display = ["created_at", "user", "scope", "key", "state", "response_status", "expires_at"]
     list_filter = ["scope", "state"]
     search_fields = ["key", "user__username"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyFinanceAdmin):
+    list_display = ["pk", "purpose", "reference", "payee", "amount_minor", "currency", "status"]
+    list_filter = ["status", "purpose", "destination", "provider"]
+    search_fields = ["reference", "payee__username", "provider_ref"]
+    list_select_related = ["payee"]

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from marquee.accounts.auth import AUTH
 from marquee.accounts.models import Role
@@ -22,7 +22,7 @@ from marquee.accounts.permissions import require_role
 from marquee.core.errors import DomainError
 from marquee.core.idempotency import IdempotencyKey, idempotent
 from marquee.core.ratelimit import enforce_rate_limits
-from marquee.payments import queries, services
+from marquee.payments import payouts, queries, services
 from marquee.payments.errors import PaymentsErrorCode
 from marquee.payments.models import Payment, Refund
 from marquee.payments.registry import get_provider, simulator_allowed
@@ -102,6 +102,70 @@ def _payment_out(payment: Payment) -> PaymentOut:
 @router.get("/", response=list[PaymentOut], auth=AUTH, summary="My payments, newest first")
 def list_payments(request: HttpRequest, limit: int = 50):
     return [_payment_out(p) for p in queries.payments_of(request.user, limit=limit)]
+
+
+class PaymentsPayoutOut(Schema):
+    id: int
+    purpose: str
+    reference: str
+    payee_id: int
+    amount_minor: int
+    currency: str
+    status: str
+    destination: str
+    provider: str
+    provider_ref: str
+    attempts: int
+    failure_reason: str
+    created_at: datetime
+    sent_at: datetime | None
+    paid_at: datetime | None
+
+
+class PaymentsPayoutConfirmIn(Schema):
+    outcome: str = Field(..., pattern="^(paid|failed)$")
+    bank_reference: str = Field("", max_length=100)
+    reason: str = Field("", max_length=200)
+
+
+@router.get(
+    "/payouts",
+    response=list[PaymentsPayoutOut],
+    auth=AUTH,
+    summary="Payouts, newest first (finance staff)",
+)
+def list_payouts(request: HttpRequest, status: str | None = None, limit: int = 100):
+    require_role(request.user, Role.FINANCE)
+    return list(queries.payouts(status=status, limit=limit))
+
+
+@router.post(
+    "/payouts/batch",
+    auth=AUTH,
+    response={200: None},
+    summary="Download the bank-transfer batch of requested payouts (CSV; marks them sent)",
+)
+def payout_batch(request: HttpRequest):
+    body = payouts.batch_csv(actor=request.user)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="payouts-batch.csv"'
+    return response
+
+
+@router.post(
+    "/payouts/{payout_id}/confirm",
+    response=PaymentsPayoutOut,
+    auth=AUTH,
+    summary="Confirm what the bank did with a sent payout: paid or failed (finance staff)",
+)
+def confirm_payout(request: HttpRequest, payout_id: int, payload: PaymentsPayoutConfirmIn):
+    return payouts.confirm_payout(
+        actor=request.user,
+        payout=payout_id,
+        outcome=payload.outcome,
+        bank_reference=payload.bank_reference,
+        reason=payload.reason,
+    )
 
 
 @router.get("/{payment_id}", response=PaymentOut, auth=AUTH, summary="One payment")

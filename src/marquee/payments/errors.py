@@ -60,3 +60,18 @@ class PaymentsErrorCode(ErrorCode):
         "invalid_idempotency_key",
         _("An idempotency key is 1 to 255 printable characters."),
     )
+    INVALID_PAYOUT_DESTINATION = (
+        "invalid_payout_destination",
+        _("The payout destination is not valid: check %(field)s."),
+    )
+    PAYOUT_REFERENCE_REUSED = (
+        "payout_reference_reused",
+        _("This payout was requested before with another amount or payee."),
+    )
+    PAYOUT_NOT_FOUND = "payout_not_found", _("No such payout.")
+    PAYOUT_NOT_SENT = (
+        "payout_not_sent",
+        _("Only a payout sent to the bank can be confirmed paid or failed."),
+    )
+    PAYOUT_NOT_FAILED = "payout_not_failed", _("Only a failed payout can be sent again.")
+    INVALID_PAYOUT_OUTCOME = "invalid_payout_outcome", _("A payout is confirmed paid or failed.")

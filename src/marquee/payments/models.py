@@ -206,3 +206,68 @@ class SimulatedCallback(models.Model):
     def __str__(self) -> str:
         state = "delivered" if self.delivered_at else "pending"
         return f"{self.event_id} for {self.payment_id} ({state})"
+
+
+class Payout(models.Model):
+    """Money sent out to someone (a backer's returns, …): once per (purpose, reference).
+
+    ``requested`` → ``sent`` (the provider or the bank batch has it) → ``paid``
+    | ``failed``; a failed payout may be requested again (``retry_payout``),
+    which keeps the row, so (purpose, reference) pays at most once. A provider
+    that settles at once (the simulator) moves it straight through ``sent``.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SENT = "sent", _("Sent")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    class Destination(models.TextChoices):
+        BANK = "bank", _("Bank account")
+        ORIGINAL = "original", _("Original payment method")
+
+    purpose = models.CharField(max_length=50)
+    reference = models.CharField(max_length=100)
+    payee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts"
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    destination = models.CharField(max_length=10, choices=Destination.choices)
+    #: Bank transfers: the account holder, the bank and the account number.
+    account_name = models.CharField(max_length=100, blank=True)
+    bank_name = models.CharField(max_length=100, blank=True)
+    account_number = models.CharField(max_length=34, blank=True)
+    #: The original method: the payment whose method is paid back into.
+    original_payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provider = models.CharField(max_length=30)
+    provider_ref = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    amount = MoneyAttribute("amount_minor")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "provider"])]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "reference"], name="payout_once"),
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(destination="original", original_payment__isnull=False)
+                | Q(destination="bank", account_number__gt=""),
+                name="payout_destination_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"payout {self.purpose}:{self.reference} {self.amount_minor} {self.currency}"

@@ -10,7 +10,7 @@ from marquee.accounts.models import Role, User
 from marquee.accounts.permissions import has_role
 from marquee.core.errors import NotFound
 from marquee.payments.errors import PaymentsErrorCode
-from marquee.payments.models import Payment
+from marquee.payments.models import Payment, Payout
 
 MAX_LIST = 200
 
@@ -43,3 +43,12 @@ def get_visible_payment(user: User, payment_id: uuid.UUID) -> Payment:
     if payment is None:
         raise NotFound(PaymentsErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id}.")
     return payment
+
+
+def payouts(*, status: str | None = None, limit: int = 100) -> QuerySet[Payout]:
+    """Payouts newest first (finance staff's view; the caller checks the role)."""
+    limit = max(1, min(int(limit), MAX_LIST))
+    rows = Payout.objects.select_related("payee")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-pk")[:limit]

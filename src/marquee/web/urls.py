@@ -10,10 +10,12 @@ from marquee.web.views import (
     booking,
     console,
     crowdfunding,
+    crowdfunding_console,
     finance,
     investment,
     marketing,
     orders,
+    payouts,
     scanner,
     storefront,
     tickets,
@@ -76,6 +78,11 @@ urlpatterns = [
     path("finance/balance-sheet/", finance.balance_sheet, name="finance-balance-sheet"),
     path("finance/summary/", finance.summary, name="finance-summary"),
     path("finance/programmes/", finance.programmes, name="finance-programmes"),
+    path("finance/payouts/", payouts.index, name="finance-payouts"),
+    path("finance/payouts/batch/", payouts.batch, name="finance-payouts-batch"),
+    path(
+        "finance/payouts/<int:payout_id>/confirm/", payouts.confirm, name="finance-payout-confirm"
+    ),
     path("finance/plotly.min.js", finance.plotly_js, name="finance-plotly"),
     # investment: the slate, projects, partner statements
     path("investment/", investment.slate, name="investment-slate"),
@@ -94,7 +101,49 @@ urlpatterns = [
     ),
     # crowdfunding
     path("crowdfunding/", crowdfunding.index, name="crowdfunding"),
+    # crowdfunding: the console of investment staff
+    path("crowdfunding/console/", crowdfunding_console.index, name="crowdfunding-console"),
+    path(
+        "crowdfunding/console/<slug:slug>/",
+        crowdfunding_console.offering,
+        name="crowdfunding-console-offering",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/close/",
+        crowdfunding_console.close,
+        name="crowdfunding-console-close",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/returns/",
+        crowdfunding_console.pay,
+        name="crowdfunding-console-pay",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/payouts/<int:share_id>/retry/",
+        crowdfunding_console.retry,
+        name="crowdfunding-console-retry",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/premiere/",
+        crowdfunding_console.set_premiere,
+        name="crowdfunding-console-premiere",
+    ),
+    path(
+        "crowdfunding/console/<slug:slug>/pool/",
+        crowdfunding_console.link_pool,
+        name="crowdfunding-console-pool",
+    ),
     path("crowdfunding/pledges/", crowdfunding.my_pledges, name="crowdfunding-pledges"),
+    path(
+        "crowdfunding/payout-account/",
+        crowdfunding.payout_account,
+        name="crowdfunding-payout-account",
+    ),
+    path(
+        "crowdfunding/perks/<int:grant_id>/premiere/",
+        crowdfunding.claim_premiere,
+        name="crowdfunding-premiere",
+    ),
     path("crowdfunding/<slug:slug>/", crowdfunding.offering, name="crowdfunding-offering"),
     path("crowdfunding/<slug:slug>/pledge/", crowdfunding.pledge, name="crowdfunding-pledge"),
 ]

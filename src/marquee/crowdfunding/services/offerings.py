@@ -17,7 +17,7 @@ from marquee.core.text import clean_text
 from marquee.crowdfunding.errors import CrowdfundingError, CrowdfundingErrorCode
 from marquee.crowdfunding.models import BonusTier, Offering
 from marquee.crowdfunding.permissions import can_grant_presale, can_manage_offerings
-from marquee.investment.models import Project
+from marquee.investment.models import Participant, Project
 from marquee.ticketing.models import PresaleRound
 
 #: Bounds that keep every product (units × price, principal × rate) far inside 64 bits.
@@ -184,4 +184,31 @@ def link_presale_round(*, actor: User, offering: Offering, presale: PresaleRound
             presale_round=presale, presale_granted_by=actor, updated_at=timezone.now()
         )
     offering.refresh_from_db()
+    return offering
+
+
+def link_pool_participant(*, actor: User, offering: Offering, participant: Participant) -> Offering:
+    """Make ``participant`` (the project's crowdfunding pool in its waterfall) ``offering``'s pool.
+
+    What the waterfall pays the pool then shows beside the returns promised
+    to the backers. Raises :class:`PermissionDenied` ``not_investment_staff``
+    and :class:`CrowdfundingError` ``invalid_pool_participant`` (another
+    project's, not a crowdfunding pool, or the pool of another offering).
+    """
+    require_manager(actor)
+    taken = Offering.objects.filter(pool_participant=participant).exclude(pk=offering.pk).exists()
+    if (
+        participant.project_id != offering.project_id
+        or participant.kind != Participant.Kind.CROWDFUNDING
+        or taken
+    ):
+        raise CrowdfundingError(
+            CrowdfundingErrorCode.INVALID_POOL,
+            "The pool must be a crowdfunding-pool participant of the project, not linked elsewhere.",
+        )
+    with transaction.atomic():
+        Offering.objects.filter(pk=offering.pk).update(
+            pool_participant=participant, updated_at=timezone.now()
+        )
+    offering.pool_participant = participant
     return offering

@@ -25,6 +25,7 @@ from marquee.crowdfunding.errors import CrowdfundingErrorCode
 from marquee.crowdfunding.models import Offering, ReturnPayout, ReturnRun
 from marquee.crowdfunding.services.closing import backer_units
 from marquee.crowdfunding.services.offerings import require_manager
+from marquee.crowdfunding.services.payouts import request_return_payouts, send_return_payouts
 
 
 def box_office(*, title_id: int, currency: str, on: dt.date) -> Money:
@@ -121,8 +122,10 @@ def pay_returns(*, actor: User, offering: Offering | int, as_of: dt.date) -> Ret
     """Pay the backers of a successful offering their returns, once (investment staff).
 
     One transaction under the offering's row lock: the quote of ``as_of``
-    becomes a :class:`ReturnRun` with one :class:`ReturnPayout` per backer and
-    ``crowdfunding.returns_paid`` (the ledger pays principal and return).
+    becomes a :class:`ReturnRun` with one :class:`ReturnPayout` per backer,
+    each with its ``payments`` payout requested, and ``crowdfunding.returns_paid``
+    (the ledger books principal and return as payable to the backers). Then
+    each payout is sent, one transaction each (:mod:`.payouts`).
     Raises :class:`PermissionDenied` ``not_investment_staff``,
     :class:`Conflict` ``offering_not_succeeded``, ``project_has_no_title``,
     ``returns_already_paid``.
@@ -156,6 +159,7 @@ def pay_returns(*, actor: User, offering: Offering | int, as_of: dt.date) -> Ret
                 for b, u, m in quote.payouts
             ]
         )
+        request_return_payouts(run=run)
         events.publish(
             events.RETURNS_PAID,
             aggregate="offering",
@@ -174,4 +178,5 @@ def pay_returns(*, actor: User, offering: Offering | int, as_of: dt.date) -> Ret
                 "as_of": as_of.isoformat(),
             },
         )
+    send_return_payouts(run=run)
     return run

@@ -42,6 +42,20 @@ CORPORATE = "corporate"
 #: The payment purpose ticket orders are paid under (payments' ``purpose``).
 TICKET_PURPOSE = "ticket_order"
 
+#: The segment whose gateway fees a payment purpose bears (anything else: corporate).
+#: The pillars above the ledger add theirs from their ``AppConfig.ready``.
+_FEE_SEGMENTS: dict[str, str] = {TICKET_PURPOSE: PLATFORM}
+
+
+def register_fee_segment(purpose: str, segment: str) -> None:
+    """Book the gateway fee of ``purpose`` payments to ``segment``."""
+    _FEE_SEGMENTS[purpose] = segment
+
+
+def fee_segment(purpose: str | None) -> str:
+    """The segment the gateway fee of a ``purpose`` payment posts to."""
+    return _FEE_SEGMENTS.get(purpose or "", CORPORATE)
+
 
 def event_day(created_at: dt.datetime) -> dt.date:
     """The UTC day an event happened: the books keep UTC days."""
@@ -168,7 +182,7 @@ def gateway_fee_entry(
     captured amount, rounded half-to-even once.
     """
     fee = round_half_even(payload["amount_minor"] * gateway_fee_rate())
-    segment = PLATFORM if payload.get("purpose") == TICKET_PURPOSE else CORPORATE
+    segment = fee_segment(payload.get("purpose"))
     ref = f"payment:{payload['payment_id']}"
     currency = payload["currency"]
     lines = [

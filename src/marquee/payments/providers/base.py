@@ -23,7 +23,7 @@ from marquee.payments.errors import PaymentsErrorCode
 if TYPE_CHECKING:
     import uuid
 
-    from marquee.payments.models import Payment
+    from marquee.payments.models import Payment, Payout
 
 SIGNATURE_HEADER = "X-Marquee-Signature"
 #: Callbacks signed longer ago (or further in the future) than this are refused.
@@ -88,6 +88,15 @@ class ProviderRefund:
     provider_ref: str
 
 
+@dataclass(frozen=True)
+class ProviderPayout:
+    """What the gateway did with a payout: ``sent`` (settles later), ``paid`` or ``failed``."""
+
+    provider_ref: str
+    outcome: Literal["sent", "paid", "failed"]
+    reason: str = ""
+
+
 class PaymentProvider(abc.ABC):
     """A payment gateway adapter. Subclasses set ``name``.
 
@@ -115,6 +124,17 @@ class PaymentProvider(abc.ABC):
     @abc.abstractmethod
     def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
         """Give ``amount_minor`` of ``payment`` back; raises :class:`ProviderError` on failure."""
+
+    def send_payout(self, payout: Payout) -> ProviderPayout | None:
+        """Send ``payout`` to its destination, or ``None``: it goes out in the bank batch.
+
+        The default is the studio's route with Alipay, WeChat Pay and Stripe
+        alike: finance staff download the requested payouts as a bank-transfer
+        batch (``payments.payouts.batch_csv``), upload it to the bank and
+        confirm each transfer paid or failed. A gateway with a payout API
+        overrides this; a refusal is a :class:`ProviderError`.
+        """
+        return None
 
     def acknowledgement(self) -> tuple[str, bytes] | None:
         """The body a gateway expects for a processed callback, as (content type, bytes).

@@ -28,6 +28,7 @@ from marquee.payments.providers.base import (
     CallbackEvent,
     InvalidCallback,
     PaymentProvider,
+    ProviderPayout,
     ProviderRefund,
     StartedPayment,
     header,
@@ -35,9 +36,11 @@ from marquee.payments.providers.base import (
 )
 
 if TYPE_CHECKING:
-    from marquee.payments.models import Payment
+    from marquee.payments.models import Payment, Payout
 
 PROVIDER_NAME = "sim"
+#: Bank accounts whose number starts with this are refused by the simulated bank (tests, demo).
+FAILING_ACCOUNT_PREFIX = "4000"
 
 
 def webhook_secret() -> bytes:
@@ -100,3 +103,12 @@ class SimProvider(PaymentProvider):
 
     def refund(self, *, payment: Payment, amount_minor: int, refund_id: int) -> ProviderRefund:
         return ProviderRefund(provider_ref=f"simrf_{secrets.token_hex(10)}")
+
+    def send_payout(self, payout: Payout) -> ProviderPayout:
+        """Settle at once: paid, unless the bank account number starts with ``4000``."""
+        ref = f"simpo_{secrets.token_hex(10)}"
+        if payout.destination == "bank" and payout.account_number.startswith(
+            FAILING_ACCOUNT_PREFIX
+        ):
+            return ProviderPayout(provider_ref=ref, outcome="failed", reason="account_closed")
+        return ProviderPayout(provider_ref=ref, outcome="paid")
