@@ -58,6 +58,7 @@ def test_the_analytics_snapshot_job_is_registered_by_its_app(periodic_jobs, monk
     [
         ("ticketing", "ticketing.waitlist_sweep", 60, "sweep_waitlists"),
         ("merch", "merch.expire_orders", 60, "expire_all_stale_orders"),
+        ("crowdfunding", "crowdfunding.close_offerings", 60, "close_due_offerings"),
     ],
 )
 def test_the_sweeps_that_needed_cron_are_registered_by_their_apps(

@@ -24,3 +24,10 @@ class CrowdfundingConfig(AppConfig):
         from marquee.finance.services.ticketing import register_fee_segment
 
         register_fee_segment(PAYMENT_PURPOSE, SEGMENT)
+        from marquee.core import periodic
+
+        # Offerings past their closing time close by themselves (`marquee worker`, docs/outbox.md).
+        periodic.register("crowdfunding.close_offerings", every=60, call=CLOSE_JOB)
+
+
+CLOSE_JOB = "marquee.crowdfunding.services.closing.close_due_offerings"

@@ -1,4 +1,4 @@
-"""Close every crowdfunding offering past its closing time (run from cron or beside the worker)."""
+"""Close every crowdfunding offering past its closing time (once; `marquee worker` runs it every minute)."""
 
 from __future__ import annotations
 
