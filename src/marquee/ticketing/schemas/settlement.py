@@ -34,6 +34,12 @@ class SettlementLineOut(Schema):
     film_fund_rate: str | None = Field(None, description='Exact fraction, e.g. "0.05"')
     tax_rate: str | None = None
     cinema_share_rate: str | None = None
+    voucher_platform_minor: int = Field(0, description="Voucher discounts the platform funds")
+    voucher_distributor_minor: int = Field(0, description="Voucher discounts the distributor funds")
+    voucher_cinema_minor: int = Field(0, description="Voucher discounts the cinema funds")
+    paid_by_buyers_minor: int = Field(0, description="Gross less every voucher discount")
+    cinema_net_minor: int = Field(0, description="Cinema share less cinema-funded discounts")
+    distributor_net_minor: int = Field(0, description="Distributor share less its discounts")
 
 
 class SettlementOut(Schema):
@@ -69,6 +75,12 @@ def _settlement_line_out(line: SettlementLine) -> SettlementLineOut:
         film_fund_rate=_rate(rates.film_fund_rate) if rates else None,
         tax_rate=_rate(rates.tax_rate) if rates else None,
         cinema_share_rate=_rate(rates.cinema_share) if rates else None,
+        voucher_platform_minor=line.voucher_platform.minor,
+        voucher_distributor_minor=line.voucher_distributor.minor,
+        voucher_cinema_minor=line.voucher_cinema.minor,
+        paid_by_buyers_minor=line.paid_by_buyers.minor,
+        cinema_net_minor=line.cinema_net.minor,
+        distributor_net_minor=line.distributor_net.minor,
     )
 
 
