@@ -21,6 +21,7 @@ from marquee.marketing.schemas import (
     AudienceSegmentOut,
     CampaignIn,
     CampaignOut,
+    MarketingInvitationOut,
     PreviewOut,
     ProfileIn,
     ProfileOut,
@@ -170,6 +171,16 @@ def campaign_report(request: HttpRequest, slug: str):
 def my_vouchers(request: HttpRequest):
     now = timezone.now()
     return [voucher_out(v, now) for v in queries.vouchers_of(request.user)[:200]]
+
+
+@router.get(
+    "/me/invitations",
+    response=list[MarketingInvitationOut],
+    auth=AUTH,
+    summary="Your own pre-sale invitations",
+)
+def my_invitations(request: HttpRequest):
+    return queries.invitations_of(request.user)
 
 
 @router.get("/profile", response=ProfileOut, auth=AUTH, summary="Your audience profile")

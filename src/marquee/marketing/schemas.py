@@ -197,6 +197,20 @@ def voucher_out(v: Voucher, now: datetime) -> VoucherOut:
     )
 
 
+class MarketingInvitationOut(Schema):
+    """A pre-sale invitation sent to the account by an invitation campaign."""
+
+    code: str = Field(..., description="Type it on the seat map of the round's showtimes")
+    campaign: str
+    round_name: str
+    title_slug: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    sent_at: datetime
+    state: str = Field(..., description="upcoming, open, closed or accepted (code redeemed)")
+
+
 class ProfileIn(Schema):
     age_band: str = Field("", max_length=10, description="'' or under_18, 18_24 … 55_plus")
     gender: str = Field("", max_length=10, description="'' or female, male, other")
