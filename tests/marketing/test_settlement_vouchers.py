@@ -15,7 +15,7 @@ from marquee.accounts.models import Role
 from marquee.finance.models import JournalLine
 from marquee.marketing.models import Campaign
 from marquee.marketing.services.campaigns import issue_vouchers
-from marquee.marketing.services.redemption import VoucherDiscounts
+from marquee.marketing.services.provider import VoucherDiscounts
 from marquee.ticketing.discounts import PAYERS, Discount, register_discount_provider
 from marquee.ticketing.models import Order
 from marquee.ticketing.services.settlement import (

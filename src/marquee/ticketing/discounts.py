@@ -16,6 +16,11 @@ back only what was paid (``services/refunds.py``). ``discount_payer`` names
 who funds the discount (``platform``, ``distributor`` or ``cinema``); the
 finance ledger books the discount to a clearing account and the provider's
 domain books who pays it.
+
+An exchange of tickets bought with a discount asks the provider again
+(``quote_exchange`` before, ``carry_exchange`` inside the exchange's
+transaction): the discount moves to the new seats if it covers the new
+showtime, or the provider refuses and the exchange with it.
 """
 
 from __future__ import annotations
@@ -57,6 +62,36 @@ class DiscountProvider(Protocol):
         :class:`~marquee.core.errors.DomainError` to refuse: the order is then
         rolled back with everything the provider wrote.
         """
+        ...
+
+    def quote_exchange(
+        self,
+        *,
+        order: object,
+        old_lines: Sequence[object],
+        new_prices: Sequence[int],
+        showtime: object,
+        now: datetime,
+    ) -> Discount:
+        """What ``order``'s discount takes off the new seats of an exchange; writes nothing.
+
+        ``old_lines`` are the lines of the tickets given up, ``new_prices`` the
+        new seats' list prices. Raise a :class:`~marquee.core.errors.DomainError`
+        naming why when the discount does not cover ``showtime``.
+        """
+        ...
+
+    def carry_exchange(
+        self,
+        *,
+        order: object,
+        old_lines: Sequence[object],
+        new_prices: Sequence[int],
+        showtime: object,
+        now: datetime,
+    ) -> Discount:
+        """:meth:`quote_exchange`, claiming or giving back the change, in the exchange's
+        transaction (the voucher's use is not claimed again)."""
         ...
 
 
