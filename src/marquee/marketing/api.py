@@ -21,7 +21,6 @@ from marquee.marketing.schemas import (
     AudienceSegmentOut,
     CampaignIn,
     CampaignOut,
-    MarketingInvitationOut,
     PreviewOut,
     ProfileIn,
     ProfileOut,
@@ -35,6 +34,9 @@ from marquee.marketing.schemas import (
     profile_out,
     segment_out,
     voucher_out,
+)
+from marquee.marketing.schemas import (
+    MarketingInvitationOut as InvitationOut,
 )
 from marquee.marketing.services import campaigns as campaign_services
 from marquee.marketing.services import profiles, segments
@@ -173,12 +175,7 @@ def my_vouchers(request: HttpRequest):
     return [voucher_out(v, now) for v in queries.vouchers_of(request.user)[:200]]
 
 
-@router.get(
-    "/me/invitations",
-    response=list[MarketingInvitationOut],
-    auth=AUTH,
-    summary="Your own pre-sale invitations",
-)
+@router.get("/me/invitations", response=list[InvitationOut], auth=AUTH, summary="Your invitations")
 def my_invitations(request: HttpRequest):
     return queries.invitations_of(request.user)
 

@@ -226,17 +226,11 @@ def invitations_of(
             state = "upcoming"
         else:
             state = "open" if now < presale.closes_at else "closed"
+        title = presale.title
         out.append(
             Invitation(
-                code=row.code,
-                campaign=row.campaign.slug,
-                round_name=presale.name,
-                title_slug=presale.title.slug,
-                title=presale.title.title,
-                opens_at=presale.opens_at,
-                closes_at=presale.closes_at,
-                sent_at=row.sent_at,
-                state=state,
+                *(row.code, row.campaign.slug, presale.name, title.slug, title.title),
+                *(presale.opens_at, presale.closes_at, row.sent_at, state),
             )
         )
     return out

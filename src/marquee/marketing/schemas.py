@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from marquee.marketing.models import Campaign, Segment, Voucher
-from marquee.marketing.queries import CampaignReport, Profile, voucher_state
+from marquee.marketing.queries import CampaignReport, Invitation, Profile, voucher_state
 
 
 class SegmentIn(Schema):
@@ -143,11 +143,10 @@ class DayOut(Schema):
     cost_minor: int
 
 
-def _figures_of(report: type) -> dict[str, Any]:
-    """The report's figures as pydantic fields: declared once, on the query's dataclass."""
-    hints = get_type_hints(report)
-    skip = {"campaign", "days"}
-    return {f.name: (hints[f.name], ...) for f in fields(report) if f.name not in skip}
+def _fields_of(cls: type, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A query's frozen dataclass as pydantic fields: the fields are declared once, there."""
+    hints = get_type_hints(cls)
+    return {f.name: (hints[f.name], ...) for f in fields(cls) if f.name not in skip}
 
 
 #: A campaign report: the campaign's slug, currency and budget beside its figures.
@@ -158,7 +157,12 @@ ReportOut = create_model(
     currency=(str, ...),
     budget_minor=(int, ...),
     days=(list[DayOut], ...),
-    **_figures_of(CampaignReport),
+    **_fields_of(CampaignReport, skip=("campaign", "days")),
+)
+
+#: A pre-sale invitation of the account (``state``: upcoming, open, closed or accepted).
+MarketingInvitationOut = create_model(
+    "MarketingInvitationOut", __base__=Schema, **_fields_of(Invitation)
 )
 
 
@@ -195,20 +199,6 @@ def voucher_out(v: Voucher, now: datetime) -> VoucherOut:
         starts_at=c.starts_at,
         ends_at=c.ends_at,
     )
-
-
-class MarketingInvitationOut(Schema):
-    """A pre-sale invitation sent to the account by an invitation campaign."""
-
-    code: str = Field(..., description="Type it on the seat map of the round's showtimes")
-    campaign: str
-    round_name: str
-    title_slug: str
-    title: str
-    opens_at: datetime
-    closes_at: datetime
-    sent_at: datetime
-    state: str = Field(..., description="upcoming, open, closed or accepted (code redeemed)")
 
 
 class ProfileIn(Schema):

@@ -18,8 +18,7 @@ finance ledger books the discount to a clearing account and the provider's
 domain books who pays it.
 
 An exchange of tickets bought with a discount asks the provider again
-(``quote_exchange`` before, ``carry_exchange`` inside the exchange's
-transaction): the discount moves to the new seats if it covers the new
+(``exchange``: a quote before, the claim inside the exchange's transaction): the discount moves to the new seats if it covers the new
 showtime, or the provider refuses and the exchange with it.
 """
 
@@ -64,7 +63,7 @@ class DiscountProvider(Protocol):
         """
         ...
 
-    def quote_exchange(
+    def exchange(
         self,
         *,
         order: object,
@@ -72,26 +71,17 @@ class DiscountProvider(Protocol):
         new_prices: Sequence[int],
         showtime: object,
         now: datetime,
+        claim: bool,
     ) -> Discount:
-        """What ``order``'s discount takes off the new seats of an exchange; writes nothing.
+        """What ``order``'s discount takes off the new seats of an exchange.
 
         ``old_lines`` are the lines of the tickets given up, ``new_prices`` the
-        new seats' list prices. Raise a :class:`~marquee.core.errors.DomainError`
-        naming why when the discount does not cover ``showtime``.
+        new seats' list prices. With ``claim`` false nothing is written (the
+        quote the exchange checks its values with); with ``claim`` true, inside
+        the exchange's transaction, the provider claims or gives back the
+        change. Raise a :class:`~marquee.core.errors.DomainError` naming why
+        when the discount does not cover ``showtime``.
         """
-        ...
-
-    def carry_exchange(
-        self,
-        *,
-        order: object,
-        old_lines: Sequence[object],
-        new_prices: Sequence[int],
-        showtime: object,
-        now: datetime,
-    ) -> Discount:
-        """:meth:`quote_exchange`, claiming or giving back the change, in the exchange's
-        transaction (the voucher's use is not claimed again)."""
         ...
 
 

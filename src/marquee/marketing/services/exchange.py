@@ -26,6 +26,7 @@ redemption's amount follows, so a later refund returns what the seat carries.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -97,37 +98,36 @@ def _quote(
     return redemption, per_line, sum(per_line) - sum(old)
 
 
-def quote_exchange(
-    *, order: Order, old_lines: Sequence[OrderLine], new_prices: Sequence[int], showtime: Showtime
+def exchange_discount(
+    *,
+    order: Order,
+    old_lines: Sequence[OrderLine],
+    new_prices: Sequence[int],
+    showtime: Showtime,
+    now: datetime,
+    claim: bool,
 ) -> Discount:
-    """What the voucher of ``order`` takes off the new seats; raises when it does not cover them."""
-    redemption, per_line, _ = _quote(order, old_lines, new_prices, showtime)
-    return Discount(
-        per_line_minor=tuple(per_line), code=order.discount_code, payer=redemption.campaign.payer
-    )
+    """What the voucher of ``order`` takes off the new seats of an exchange.
 
-
-def carry_exchange(
-    *, order: Order, old_lines: Sequence[OrderLine], new_prices: Sequence[int], showtime: Showtime
-) -> Discount:
-    """:func:`quote_exchange`, claiming (or giving back) the change inside the caller's transaction.
-
-    Raises ``campaign_over_budget`` (409) when the new seats would carry more
-    than the budget has left; the caller rolls the exchange back.
+    Raises ``exchange_voucher_not_valid`` (409, ``reasons``) when the new
+    showtime breaks one of the campaign's rules. With ``claim`` (inside the
+    exchange's transaction) the change is claimed from the budget or given
+    back: ``campaign_over_budget`` (409) when the budget cannot cover it, and
+    the caller rolls the exchange back. Without, nothing is written.
     """
     redemption, per_line, change = _quote(order, old_lines, new_prices, showtime)
     campaign = redemption.campaign
-    if change > 0 and not redemptions.claim_budget(
-        campaign_id=campaign.pk, amount=change, redemptions=0
-    ):
-        raise VoucherRefused(
-            MarketingErrorCode.CAMPAIGN_OVER_BUDGET,
-            "The campaign's budget cannot cover the new seats' discount.",
-        )
-    if change < 0:
+    if claim and change > 0:
+        redemptions.release_lapsed(campaign_id=campaign.pk, now=now)
+        if not redemptions.claim_budget(campaign_id=campaign.pk, amount=change, redemptions=0):
+            raise VoucherRefused(
+                MarketingErrorCode.CAMPAIGN_OVER_BUDGET,
+                "The campaign's budget cannot cover the new seats' discount.",
+            )
+    if claim and change < 0:
         Campaign.objects.filter(pk=campaign.pk).update(
             committed_minor=F("committed_minor") + change
         )
-    if change:
+    if claim and change:
         Redemption.objects.filter(pk=redemption.pk).update(amount_minor=F("amount_minor") + change)
     return Discount(per_line_minor=tuple(per_line), code=order.discount_code, payer=campaign.payer)

@@ -6,41 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from marquee.marketing.services import exchange, redemption
+from marquee.marketing.services import redemption
+from marquee.marketing.services.exchange import exchange_discount
 from marquee.ticketing.discounts import Discount
-from marquee.ticketing.models import Order, OrderLine, Showtime
+from marquee.ticketing.models import Order, OrderLine
 
 
 class VoucherDiscounts:
     """Ticketing's :class:`~marquee.ticketing.discounts.DiscountProvider`, for vouchers."""
 
+    exchange = staticmethod(exchange_discount)
+
     def apply(
         self, *, code: str, order: Order, lines: Sequence[OrderLine], now: datetime
     ) -> Discount:
         return redemption.redeem_voucher(code=code, order=order, lines=lines, now=now)
-
-    def quote_exchange(
-        self,
-        *,
-        order: Order,
-        old_lines: Sequence[OrderLine],
-        new_prices: Sequence[int],
-        showtime: Showtime,
-        now: datetime,
-    ) -> Discount:
-        return exchange.quote_exchange(
-            order=order, old_lines=old_lines, new_prices=new_prices, showtime=showtime
-        )
-
-    def carry_exchange(
-        self,
-        *,
-        order: Order,
-        old_lines: Sequence[OrderLine],
-        new_prices: Sequence[int],
-        showtime: Showtime,
-        now: datetime,
-    ) -> Discount:
-        return exchange.carry_exchange(
-            order=order, old_lines=old_lines, new_prices=new_prices, showtime=showtime
-        )

@@ -28,6 +28,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -182,18 +183,16 @@ def _check_exchange(
 
 def _voucher_exchange(
     order: Order, tickets: list[Ticket], new_lines: list[OrderLine], showtime: Showtime, now
-) -> Callable[[str], Discount] | None:
+) -> Callable[[bool], Discount] | None:
     """For an order bought with a voucher: ask the discount provider about the new seats."""
     if not order.discount_code:
         return None
-    provider = discount_provider()
-    old_lines = [t.line for t in tickets]
+    old = [t.line for t in tickets]
     prices = [line.price_minor for line in new_lines]
+    exchange = partial(discount_provider().exchange, order=order, old_lines=old, showtime=showtime)
 
-    def ask(method: str) -> Discount:
-        discount = getattr(provider, method)(
-            order=order, old_lines=old_lines, new_prices=prices, showtime=showtime, now=now
-        )
+    def ask(claim: bool) -> Discount:
+        discount = exchange(new_prices=prices, now=now, claim=claim)
         check_discount(discount, line_prices=prices)
         return discount
 
@@ -281,7 +280,7 @@ def exchange_tickets(
     new_lines = price_lines(showtime=new_showtime, presale=terms.round, seats=seats)
     voucher = _voucher_exchange(order, tickets, new_lines, new_showtime, now)
     if voucher is not None:
-        _discount_lines(new_lines, voucher("quote_exchange"))
+        _discount_lines(new_lines, voucher(False))
     old_value = sum(ticket_value(t) for t in tickets)
     new_value = sum(line.price_minor - line.discount_minor + line.fee_minor for line in new_lines)
     if new_value > old_value:
@@ -346,7 +345,7 @@ def exchange_tickets(
                     rounds.give_back_allowance(
                         round_id=locked.round_id, user_id=locked.user_id, seats=len(old_ids)
                     )
-            discount = _discount_lines(new_lines, voucher("carry_exchange")) if voucher else None
+            discount = _discount_lines(new_lines, voucher(True)) if voucher else None
             subtotal = sum(line.price_minor for line in new_lines)
             fees = sum(line.fee_minor for line in new_lines)
             off = discount.total_minor if discount else 0
