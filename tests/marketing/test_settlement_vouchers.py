@@ -171,3 +171,34 @@ def test_buyers_subsidy_and_funded_discounts_add_up_to_the_list_gross(showtime, 
             raise _Rollback
     finally:
         register_discount_provider(VoucherDiscounts())
+
+
+def test_the_operator_reads_the_voucher_lines_on_the_settlement_page_and_api(
+    world, showtime, staff, everyone, three_buyers
+):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    campaigns = _vouchers(staff, everyone, ["cinema"])
+    buy(
+        showtime,
+        three_buyers[0],
+        ["2-1"],
+        campaigns["cinema"].vouchers.get(user=three_buyers[0]).code,
+    )
+    client = Client()
+    assert client.login(username=world.operator.username, password=PASSWORD)
+    day = _day(showtime).isoformat()
+    page = client.get(f"/console/{showtime.venue.slug}/settlement/?date={day}").content.decode()
+    assert 'data-testid="settlement-vouchers"' in page
+    cell = page.split('data-testid="voucher-cinema">', 1)[1].split("<", 1)[0]
+    assert "5.00" in cell
+    total = compute_settlement(venue=showtime.venue, day=_day(showtime)).total
+    assert total.voucher_cinema.minor == 500
+    body = client.get(
+        f"/api/v1/ticketing/settlements?venue_id={showtime.venue_id}&date={day}"
+    ).json()
+    assert body["total"]["voucher_cinema_minor"] == 500
+    assert body["total"]["cinema_net_minor"] == total.cinema_share.minor - 500
+    assert body["total"]["paid_by_buyers_minor"] == 4500 - 500
