@@ -172,3 +172,28 @@ def test_dearer_seats_at_a_set_price_claim_the_change_from_the_budget(
     campaign.refresh_from_db()
     assert (campaign.committed_minor, campaign.redeemed_count) == (3500, 1)
     assert _net("6050") == 3500 and _net("2690") == 0
+
+
+def test_a_claim_that_differs_from_the_quote_refuses_and_changes_nothing(
+    showtime, later, buyer, staff, everyone, monkeypatch
+):
+    from marquee.marketing.services import exchange as voucher_exchange
+
+    campaign = _campaign(staff, everyone)
+    order = buy(showtime, buyer, ["2-3", "2-4"], _code(campaign, buyer))
+    real = voucher_exchange.carried_lines
+    calls = []
+
+    def drifting(campaign, old, prices):
+        calls.append(prices)
+        lines = real(campaign, old, prices)
+        return lines if len(calls) == 1 else [off - 1 for off in lines]
+
+    monkeypatch.setattr(voucher_exchange, "carried_lines", drifting)
+    with pytest.raises(DomainError) as exc:
+        _exchange(order, later, ["2-3"], ["2-1"])
+    assert exc.value.code == "tickets_changed" and len(calls) == 2
+    assert set(Ticket.objects.filter(order=order).values_list("status", flat=True)) == {"valid"}
+    campaign.refresh_from_db()
+    assert campaign.committed_minor == 1000
+    assert Redemption.objects.get(order=order).amount_minor == 1000

@@ -191,9 +191,17 @@ def _voucher_exchange(
     prices = [line.price_minor for line in new_lines]
     exchange = partial(discount_provider().exchange, order=order, old_lines=old, showtime=showtime)
 
+    quoted: list[Discount] = []
+
     def ask(claim: bool) -> Discount:
         discount = exchange(new_prices=prices, now=now, claim=claim)
         check_discount(discount, line_prices=prices)
+        if quoted and discount.per_line_minor != quoted[0].per_line_minor:
+            # The values were checked against the quote: a claim that differs refunds wrong.
+            raise Conflict(
+                TicketingErrorCode.TICKETS_CHANGED, "The voucher changed meanwhile; try again."
+            )
+        quoted.append(discount)
         return discount
 
     return ask
