@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PORT
 
-.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics bench-analytics-console bench-crowdfunding-payouts
+.PHONY: install run serve test lint format test-postgres test-browser messages clean bench-flash bench-ledger bench-ledger-report bench-waterfall bench-statement bench-crowdfunding bench-rights bench-merch bench-analytics bench-analytics-console bench-crowdfunding-payouts bench-marketing
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -82,6 +82,9 @@ bench-crowdfunding-payouts: install
 ## make bench-merch: a limited edition of 500 under 2,000 buyers on PostgreSQL (docs/performance.md)
 bench-merch: install
 	$(BIN)/python -m bench.merch $(BENCH_ARGS)
+## make bench-marketing: 2,000 buyers racing to redeem a voucher limited to 500, on PostgreSQL (docs/performance.md)
+bench-marketing: install
+	$(BIN)/python -m bench.marketing $(BENCH_ARGS)
 ## make bench-analytics: DuckDB over Parquet, a synthetic year of 10 million tickets (docs/performance.md)
 bench-analytics: install
 	$(BIN)/python -m bench.analytics $(BENCH_ARGS)

@@ -3,6 +3,8 @@
 Three moviegoers (``voucher-fan-en``, ``-zh-hans``, ``-zh-hant``: one per language
 journey, so their holds never meet) each hold a voucher of ¥10 off, funded by
 the platform; ``distribution`` (the web world's marketing staff) owns it all.
+``invited-fan`` (the only account that answered gender "other") is sent a
+pre-sale invitation to a round of *Iron River* (out in 40 days) that opens in 20.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tests.accounts.factories import UserFactory
 
 FANS = {lang: f"voucher-fan-{lang}" for lang in ("en", "zh-hans", "zh-hant")}
 CAMPAIGN = "web-tenner"
+INVITED = "invited-fan"
 
 
 def seed_marketing(world) -> None:
@@ -47,3 +50,37 @@ def seed_marketing(world) -> None:
         ),
     )
     issue_vouchers(actor=staff, campaign=campaign)
+    _seed_invitation(world, staff)
+
+
+def _seed_invitation(world, staff) -> None:
+    from marquee.marketing.models import AudienceProfile, Campaign
+    from marquee.marketing.services.campaigns import send_invitations
+    from marquee.ticketing.models import PresaleRound
+    from marquee.ticketing.services.rounds import create_presale_round
+    from tests.marketing.factories import CampaignFactory
+    from tests.web.world import PASSWORD
+
+    invited = UserFactory(username=INVITED, password=PASSWORD, preferred_language="zh-hant")
+    world.users[INVITED] = invited
+    AudienceProfile.objects.create(user=invited, gender="other")
+    segment = create_segment(
+        actor=staff, slug="web-invited", name="Invited", rule_text="profile(gender=other)"
+    )
+    now = timezone.now()
+    presale = create_presale_round(
+        actor=staff,
+        title=world.titles["iron-river"],
+        name="Insiders",
+        opens_at=now + timedelta(days=20),
+        closes_at=now + timedelta(days=25),
+        audience=PresaleRound.Audience.INVITATION,
+    )
+    campaign = CampaignFactory(
+        actor=staff,
+        segment=segment,
+        slug="web-insiders",
+        kind=Campaign.Kind.INVITATION,
+        presale_round=presale.pk,
+    )
+    send_invitations(actor=staff, campaign=campaign)

@@ -2,7 +2,8 @@
 
 Staff define a segment (live count as they type) and a voucher campaign and
 send it; a moviegoer finds the voucher under "My vouchers", types it on the
-seat map and sees the discount on the checkout page.
+seat map and sees the discount on the checkout page. A Hong Kong fan finds
+the pre-sale invitation a campaign sent them under "我的邀請", on a phone.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, shot
-from tests.browser.seed_marketing import FANS
+from tests.browser.conftest import PHONE, login, no_horizontal_scroll, shot
+from tests.browser.seed_marketing import FANS, INVITED
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +83,21 @@ def test_a_moviegoer_redeems_a_voucher_at_checkout(server, new_page, language):
     expect(discount).to_contain_text(f"{words['voucher']} {code}")
     expect(discount).to_contain_text("10.00")
     shot(page, f"marketing-checkout-{language}", tour=language == "en")
+
+
+def test_an_invited_fan_finds_the_invitation_on_a_phone(server, new_page):
+    page = new_page(viewport=PHONE, language="zh-hant")
+    login(page, server, INVITED)
+    page.goto(server.url + "/account/")
+    page.get_by_test_id("account-invitations").click()
+    page.wait_for_url(re.compile(r"/account/invitations/$"))
+    expect(page.locator("h1")).to_have_text("我的邀請")
+    card = page.locator("[data-invitation]")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Insiders")
+    expect(page.get_by_test_id("invitation-state")).to_have_text("預售尚未開始")
+    code = page.get_by_test_id("invitation-code").inner_text()
+    assert code and card.get_attribute("data-invitation") == code
+    assert no_horizontal_scroll(page)
+    assert not page.js_errors
+    shot(page, "marketing-invitations-zh-hant")

@@ -33,6 +33,7 @@ ROWS: dict[tuple[str, str], str] = {
     ("POST", "/marketing/campaigns/{slug}/send"):     STAFF,
     ("GET", "/marketing/campaigns/{slug}/report"):    STAFF,
     ("GET", "/marketing/vouchers"):                   OWN,
+    ("GET", "/marketing/me/invitations"):             OWN,
     ("GET", "/marketing/profile"):                    OWN,
     ("PUT", "/marketing/profile"):                    OWN,
 }

@@ -35,6 +35,9 @@ from marquee.marketing.schemas import (
     segment_out,
     voucher_out,
 )
+from marquee.marketing.schemas import (
+    MarketingInvitationOut as InvitationOut,
+)
 from marquee.marketing.services import campaigns as campaign_services
 from marquee.marketing.services import profiles, segments
 
@@ -170,6 +173,11 @@ def campaign_report(request: HttpRequest, slug: str):
 def my_vouchers(request: HttpRequest):
     now = timezone.now()
     return [voucher_out(v, now) for v in queries.vouchers_of(request.user)[:200]]
+
+
+@router.get("/me/invitations", response=list[InvitationOut], auth=AUTH, summary="Your invitations")
+def my_invitations(request: HttpRequest):
+    return queries.invitations_of(request.user)
 
 
 @router.get("/profile", response=ProfileOut, auth=AUTH, summary="Your audience profile")

@@ -8,7 +8,7 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         # Vouchers at checkout: ticketing asks the registered provider (ticketing/discounts.py).
-        from marquee.marketing.services.redemption import VoucherDiscounts
+        from marquee.marketing.services.provider import VoucherDiscounts
         from marquee.ticketing.discounts import register_discount_provider
 
         register_discount_provider(VoucherDiscounts())

@@ -24,8 +24,20 @@ RULE_EXPECTED = (
 RULE_SYNTAX_SENTENCE = gettext_noop(
     "The rule does not parse at character %(position)s: %(expected)s expected."
 )
+#: Why a voucher does not cover an exchange's new showtime (``detail["reasons"]``).
+EXCHANGE_REASONS = {
+    "currency": gettext_noop("the currency"),
+    "title": gettext_noop("the film"),
+    "cinema": gettext_noop("the cinema"),
+    "showtime": gettext_noop("the showtime"),
+    "day": gettext_noop("the day of the week"),
+}
+EXCHANGE_SENTENCE = gettext_noop(
+    "Your voucher does not cover the showtime you chose (%(reasons)s): choose another "
+    "showtime, or refund these tickets."
+)
 #: The sentences and pieces the rule error is built from (tests/web/test_error_messages.py).
-PIECES = (RULE_SYNTAX_SENTENCE, *RULE_EXPECTED)
+PIECES = (RULE_SYNTAX_SENTENCE, *RULE_EXPECTED, EXCHANGE_SENTENCE, *EXCHANGE_REASONS.values())
 
 
 def _rule_syntax(detail: Mapping[str, Any]) -> str:
@@ -34,6 +46,12 @@ def _rule_syntax(detail: Mapping[str, Any]) -> str:
         "position": detail["position"],
         "expected": _now(str(detail["expected"])),
     }
+
+
+def _exchange_not_covered(detail: Mapping[str, Any]) -> str:
+    """Which of the voucher's rules the new showtime breaks, each named in the visitor's language."""
+    reasons = ", ".join(_now(EXCHANGE_REASONS[r]) for r in detail["reasons"])
+    return _now(EXCHANGE_SENTENCE) % {"reasons": reasons}
 
 
 class MarketingErrorCode(ErrorCode):
@@ -75,6 +93,7 @@ class MarketingErrorCode(ErrorCode):
         "campaign_over_budget",
         _("This campaign's budget is spent; the voucher cannot be used now."),
     )
+    EXCHANGE_VOUCHER_NOT_VALID = "exchange_voucher_not_valid", _exchange_not_covered
     VOUCHER_NOTHING_OFF = "voucher_nothing_off", _("This voucher takes nothing off these seats.")
     INVALID_PROFILE = (
         "invalid_profile",

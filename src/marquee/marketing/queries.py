@@ -15,7 +15,14 @@ from django.utils import timezone
 from marquee.accounts.models import User
 from marquee.core.money import round_half_even
 from marquee.marketing.errors import MarketingErrorCode, NotFound
-from marquee.marketing.models import AudienceProfile, Campaign, Redemption, Segment, Voucher
+from marquee.marketing.models import (
+    AudienceProfile,
+    Campaign,
+    CampaignInvitation,
+    Redemption,
+    Segment,
+    Voucher,
+)
 from marquee.marketing.rules import rule_q
 
 PREVIEW_SIZE = 20
@@ -172,6 +179,61 @@ def voucher_state(voucher: Voucher, now: datetime) -> str:
     if now < campaign.starts_at:
         return "not_started"
     return "usable"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One pre-sale invitation of the account: its code, the round, and where it stands.
+
+    ``state``: ``accepted`` (the code was redeemed), ``upcoming`` (the round
+    has not opened), ``open`` or ``closed``.
+    """
+
+    code: str
+    campaign: str
+    round_name: str
+    title_slug: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    sent_at: datetime
+    state: str
+
+
+def invitations_of(
+    user: User, *, now: datetime | None = None, limit: int = 200
+) -> list[Invitation]:
+    """``user``'s own pre-sale invitations, newest first (nobody else's, ever). Two queries."""
+    from marquee.ticketing.models import InvitationCode
+
+    now = now or timezone.now()
+    rows = list(
+        CampaignInvitation.objects.filter(user=user)
+        .select_related("campaign__presale_round__title")
+        .order_by("-sent_at", "-pk")[:limit]
+    )
+    used = set(
+        InvitationCode.objects.filter(
+            code__in=[r.code for r in rows], user=user, uses__gt=0
+        ).values_list("code", flat=True)
+    )
+    out = []
+    for row in rows:
+        presale = row.campaign.presale_round
+        if row.code in used:
+            state = "accepted"
+        elif now < presale.opens_at:
+            state = "upcoming"
+        else:
+            state = "open" if now < presale.closes_at else "closed"
+        title = presale.title
+        out.append(
+            Invitation(
+                *(row.code, row.campaign.slug, presale.name, title.slug, title.title),
+                *(presale.opens_at, presale.closes_at, row.sent_at, state),
+            )
+        )
+    return out
 
 
 # --- campaigns ---------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, get_type_hints
 
 from ninja import Field, Schema
+from pydantic import create_model
 
 from marquee.marketing.models import Campaign, Segment, Voucher
-from marquee.marketing.queries import Profile, voucher_state
+from marquee.marketing.queries import CampaignReport, Invitation, Profile, voucher_state
 
 
 class SegmentIn(Schema):
@@ -141,20 +143,27 @@ class DayOut(Schema):
     cost_minor: int
 
 
-class ReportOut(Schema):
-    campaign: str
-    currency: str
-    reached: int
-    redeemed: int
-    reserved: int
-    tickets: int
-    gross_minor: int
-    cost_minor: int
-    cost_per_ticket_minor: int | None
-    budget_minor: int
-    budget_left_minor: int
-    ledger_cost_minor: int
-    days: list[DayOut]
+def _fields_of(cls: type, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A query's frozen dataclass as pydantic fields: the fields are declared once, there."""
+    hints = get_type_hints(cls)
+    return {f.name: (hints[f.name], ...) for f in fields(cls) if f.name not in skip}
+
+
+#: A campaign report: the campaign's slug, currency and budget beside its figures.
+ReportOut = create_model(
+    "ReportOut",
+    __base__=Schema,
+    campaign=(str, ...),
+    currency=(str, ...),
+    budget_minor=(int, ...),
+    days=(list[DayOut], ...),
+    **_fields_of(CampaignReport, skip=("campaign", "days")),
+)
+
+#: A pre-sale invitation of the account (``state``: upcoming, open, closed or accepted).
+MarketingInvitationOut = create_model(
+    "MarketingInvitationOut", __base__=Schema, **_fields_of(Invitation)
+)
 
 
 class VoucherOut(Schema):

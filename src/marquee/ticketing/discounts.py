@@ -16,6 +16,10 @@ back only what was paid (``services/refunds.py``). ``discount_payer`` names
 who funds the discount (``platform``, ``distributor`` or ``cinema``); the
 finance ledger books the discount to a clearing account and the provider's
 domain books who pays it.
+
+An exchange of tickets bought with a discount asks the provider again
+(``exchange``: a quote before, the claim inside the exchange's transaction): the discount moves to the new seats if it covers the new
+showtime, or the provider refuses and the exchange with it.
 """
 
 from __future__ import annotations
@@ -56,6 +60,27 @@ class DiscountProvider(Protocol):
         ``lines`` are the order's saved lines in seat order. Raise a
         :class:`~marquee.core.errors.DomainError` to refuse: the order is then
         rolled back with everything the provider wrote.
+        """
+        ...
+
+    def exchange(
+        self,
+        *,
+        order: object,
+        old_lines: Sequence[object],
+        new_prices: Sequence[int],
+        showtime: object,
+        now: datetime,
+        claim: bool,
+    ) -> Discount:
+        """What ``order``'s discount takes off the new seats of an exchange.
+
+        ``old_lines`` are the lines of the tickets given up, ``new_prices`` the
+        new seats' list prices. With ``claim`` false nothing is written (the
+        quote the exchange checks its values with); with ``claim`` true, inside
+        the exchange's transaction, the provider claims or gives back the
+        change. Raise a :class:`~marquee.core.errors.DomainError` naming why
+        when the discount does not cover ``showtime``.
         """
         ...
 

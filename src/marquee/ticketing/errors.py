@@ -326,7 +326,3 @@ class TicketingErrorCode(ErrorCode):
     )
     # discounts (the hook of ticketing/discounts.py)
     VOUCHER_NOT_ACCEPTED = "voucher_not_accepted", _("Vouchers cannot be used at the moment.")
-    EXCHANGE_DISCOUNTED = (
-        "exchange_discounted",
-        _("Tickets bought with a voucher cannot be exchanged; refund them instead."),
-    )

@@ -199,6 +199,7 @@ urlpatterns += [
         name="marketing-campaign-download",
     ),
     path("account/vouchers/", marketing.my_vouchers, name="account-vouchers"),
+    path("account/invitations/", marketing.my_invitations, name="account-invitations"),
     path("account/profile/", marketing.profile, name="account-profile"),
     # issue 14: the icon browsers ask for on every page
     path("favicon.ico", assets.favicon, name="favicon"),

@@ -27,6 +27,7 @@ from marquee.finance.services.posting import EntryRequest, LineSpec
 # Account codes (see marquee.finance.chart).
 BANK = "1010"
 GATEWAY_RECEIVABLE = "1020"
+TRADE_RECEIVABLES = "1100"
 DISTRIBUTION_RECEIVABLE = "1110"
 CINEMA_PAYABLE = "2010"
 SERVICE_FEES = "4010"
@@ -154,10 +155,14 @@ def ticket_exchanged_entry(
     line = _platform_line(payload, f"ticket:{payload['ticket_id']}")
     price = payload["old_price_minor"] - payload["new_price_minor"]
     fee = payload["old_fee_minor"] - payload["new_fee_minor"]
+    # A voucher that stays on the new seat: the clearing account takes the change of its
+    # discount (marketing moves it on to the funder); the buyer gets back only what they paid.
+    off = payload.get("old_discount_minor", 0) - payload.get("new_discount_minor", 0)
     lines = [
         line(SERVICE_FEES, fee),
         line(CINEMA_PAYABLE, price),
-        line(GATEWAY_RECEIVABLE, -(price + fee)),
+        line(GATEWAY_RECEIVABLE, -(price + fee - off)),
+        line(VOUCHER_CLEARING, -off),
     ]
     return _entry(
         lines,
@@ -203,36 +208,28 @@ def settlement_paid_entry(
 ) -> EntryRequest | None:
     """A cinema's day settled: Dr payable to the cinema / Cr bank, plus the studio's share.
 
-    For every title the studio distributes in the venue's territory, the
+    The voucher discounts the cinema and the distributor fund were charged
+    to them as trade receivables (marketing); they are settled here by
+    paying out that much less: Cr trade receivables, Cr bank the rest
+    (``paid_out_minor``). For every title the studio distributes in the venue's territory, the
     distributor's share of that day's box office is content revenue, owed by
     the cinema: Dr distribution receivable / Cr distribution revenue.
     """
     currency = payload["currency"]
     venue = payload["venue_id"]
     ref = f"settlement:{venue}:{payload['day']}"
+    line = partial(signed, currency=currency, segment=PLATFORM, venue_id=venue, reference=ref)
     lines: list[LineSpec | None] = [
-        signed(
-            CINEMA_PAYABLE,
-            payload["amount_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            venue_id=venue,
-            reference=ref,
-        ),
-        signed(
-            BANK,
-            -payload["amount_minor"],
-            currency=currency,
-            segment=PLATFORM,
-            venue_id=venue,
-            reference=ref,
-        ),
+        line(CINEMA_PAYABLE, payload["amount_minor"]),
+        line(BANK, -payload.get("paid_out_minor", payload["amount_minor"])),
+        line(TRADE_RECEIVABLES, -payload.get("voucher_cinema_minor", 0)),
+        line(TRADE_RECEIVABLES, -payload.get("voucher_distributor_minor", 0)),
     ]
-    for line in payload.get("titles", []):
-        if line["title_id"] not in studio_titles:
+    for title in payload.get("titles", []):
+        if title["title_id"] not in studio_titles:
             continue
-        share = line["distributor_share_minor"]
-        party = {"venue_id": venue, "title_id": line["title_id"], "reference": ref}
+        share = title["distributor_share_minor"]
+        party = {"venue_id": venue, "title_id": title["title_id"], "reference": ref}
         lines.append(
             signed(DISTRIBUTION_RECEIVABLE, share, currency=currency, segment=CONTENT, **party)
         )

@@ -246,8 +246,13 @@ def send_invitations(*, actor: User, campaign: Campaign, now: datetime | None = 
     """Send each account of the segment without one an invitation code of the campaign's round.
 
     The codes are the ticketing round's own (``create_invitation_codes``, one
-    per account, for that account only). Returns how many were sent.
+    per account, for that account only). Each new invitee is mailed their
+    code in their language after the commit (``services/invitations.py``);
+    the invitation shows on their "my invitations" list. Idempotent: an
+    account gets one invitation per campaign (a unique constraint), so
+    sending again reaches and mails only newcomers. Returns how many were sent.
     """
+    from marquee.marketing.services.invitations import mail_after_commit
     from marquee.ticketing.services.rounds import create_invitation_codes
 
     require_marketing_staff(actor)
@@ -266,4 +271,5 @@ def send_invitations(*, actor: User, campaign: Campaign, now: datetime | None = 
             (code,) = create_invitation_codes(actor=actor, presale=presale, count=1, user=user)
             sent.append(CampaignInvitation(campaign=campaign, user=user, code=code.code))
         CampaignInvitation.objects.bulk_create(sent)
+        mail_after_commit(campaign, sent)
     return len(sent)

@@ -30,7 +30,7 @@ from marquee.core.money import Money, round_half_even
 from marquee.marketing.errors import MarketingError, MarketingErrorCode, VoucherRefused
 from marquee.marketing.models import Campaign, Redemption, Voucher
 from marquee.ticketing.discounts import Discount
-from marquee.ticketing.models import Order, OrderLine
+from marquee.ticketing.models import Order, OrderLine, Showtime
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +57,14 @@ def discount_lines(campaign: Campaign, prices: Sequence[int]) -> list[int]:
     else:
         total = round_half_even(Fraction(subtotal * campaign.percent_bp, 10_000))
         total = min(total, campaign.cap_minor, subtotal)
-    if total == 0 or subtotal == 0:
+    return spread(total, prices, campaign.currency)
+
+
+def spread(total: int, prices: Sequence[int], currency: str) -> list[int]:
+    """``total`` over the seats by price, largest remainder (the parts add up; none above its price)."""
+    if total == 0 or sum(prices) == 0:
         return [0] * len(prices)
-    parts = Money(total, campaign.currency).allocate(list(prices))
-    return [part.minor for part in parts]
+    return [part.minor for part in Money(total, currency).allocate(list(prices))]
 
 
 def check_valid_for(campaign: Campaign, order: Order, now: datetime) -> None:
@@ -71,9 +75,19 @@ def check_valid_for(campaign: Campaign, order: Order, now: datetime) -> None:
         raise _refuse(MarketingErrorCode.VOUCHER_NOT_STARTED, "The campaign has not started.")
     if now >= campaign.ends_at:
         raise _refuse(MarketingErrorCode.VOUCHER_EXPIRED, "The campaign has ended.")
-    showtime = order.showtime
+    reasons = reasons_not_valid(campaign, order.currency, order.showtime)
+    if reasons:
+        raise _refuse(
+            MarketingErrorCode.VOUCHER_NOT_VALID_HERE,
+            f"This voucher is not valid for this showtime ({', '.join(reasons)}).",
+            reasons=reasons,
+        )
+
+
+def reasons_not_valid(campaign: Campaign, currency: str, showtime: Showtime) -> list[str]:
+    """Which of ``campaign``'s rules ``showtime`` breaks: currency, title, cinema, showtime, day."""
     reasons = []
-    if order.currency != campaign.currency:
+    if currency != campaign.currency:
         reasons.append("currency")
     if campaign.titles.exists() and not campaign.titles.filter(pk=showtime.title_id).exists():
         reasons.append("title")
@@ -83,12 +97,7 @@ def check_valid_for(campaign: Campaign, order: Order, now: datetime) -> None:
         reasons.append("showtime")
     if campaign.weekdays and showtime.local_starts_at.isoweekday() not in campaign.weekdays:
         reasons.append("day")
-    if reasons:
-        raise _refuse(
-            MarketingErrorCode.VOUCHER_NOT_VALID_HERE,
-            f"This voucher is not valid for this showtime ({', '.join(reasons)}).",
-            reasons=reasons,
-        )
+    return reasons
 
 
 def redeem_voucher(
@@ -143,29 +152,22 @@ def redeem_voucher(
     return Discount(per_line_minor=tuple(per_line), code=voucher.code, payer=campaign.payer)
 
 
-def claim_budget(*, campaign_id: int, amount: int) -> bool:
-    """Add ``amount`` and one redemption to the campaign if both stay within its limits.
+def claim_budget(*, campaign_id: int, amount: int, redemptions: int = 1) -> bool:
+    """Add ``amount`` and ``redemptions`` (1, or 0 for an exchange) to the campaign if both
+    stay within its limits.
 
     One conditional UPDATE; its row count decides (the check constraints
     ``campaign_within_budget`` and ``campaign_within_total_limit`` stand behind it).
     """
+    claim = Campaign.objects.filter(pk=campaign_id, committed_minor__lte=F("budget_minor") - amount)
+    if redemptions:
+        claim = claim.filter(Q(total_limit=0) | Q(redeemed_count__lt=F("total_limit")))
     return bool(
-        Campaign.objects.filter(pk=campaign_id, committed_minor__lte=F("budget_minor") - amount)
-        .filter(Q(total_limit=0) | Q(redeemed_count__lt=F("total_limit")))
-        .update(
+        claim.update(
             committed_minor=F("committed_minor") + amount,
-            redeemed_count=F("redeemed_count") + 1,
+            redeemed_count=F("redeemed_count") + redemptions,
         )
     )
-
-
-class VoucherDiscounts:
-    """The discount provider marketing registers with ticketing (apps.py)."""
-
-    def apply(
-        self, *, code: str, order: Order, lines: Sequence[OrderLine], now: datetime
-    ) -> Discount:
-        return redeem_voucher(code=code, order=order, lines=lines, now=now)
 
 
 def _give_back(redemption: Redemption, *, to: str, now: datetime) -> bool:

@@ -94,11 +94,9 @@ def _post(
 
 
 def _redemption_of(order_id: Any) -> Redemption | None:
-    return (
-        Redemption.objects.select_related("campaign").filter(order_id=order_id).first()
-        if isinstance(order_id, int)
-        else None
-    )
+    from marquee.marketing.services.exchange import redemption_of_order
+
+    return redemption_of_order(order_id)
 
 
 def order_paid(*, event_id: int, day: dt.date, payload: dict[str, Any], now: dt.datetime) -> None:
@@ -163,3 +161,20 @@ def ticket_refunded(
             redeemed_count=F("redeemed_count") - 1, committed_minor=F("committed_minor") - rest
         )
     _post(event_id=event_id, day=day, redemption=redemption, payload=payload, amount=-back)
+
+
+def ticket_exchanged(*, event_id: int, day: dt.date, payload: dict[str, Any]) -> None:
+    """A voucher ticket was exchanged: the change of its discount moves to (or from) the funder.
+
+    The budget and the redemption's amount changed in the exchange's own
+    transaction (``services/exchange.py``); this posts the ledger's side.
+    """
+    change = int(payload.get("new_discount_minor") or 0) - int(
+        payload.get("old_discount_minor") or 0
+    )
+    if change == 0:
+        return
+    redemption = _redemption_of(payload.get("order_id"))
+    if redemption is None or not _record(event_id, redemption, "exchanged", abs(change), 0):
+        return
+    _post(event_id=event_id, day=day, redemption=redemption, payload=payload, amount=change)

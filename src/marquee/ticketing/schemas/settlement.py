@@ -34,6 +34,13 @@ class SettlementLineOut(Schema):
     film_fund_rate: str | None = Field(None, description='Exact fraction, e.g. "0.05"')
     tax_rate: str | None = None
     cinema_share_rate: str | None = None
+    # Vouchers by who funds them (docs/marketing.md, "In the cinema's settlement").
+    voucher_platform_minor: int = 0
+    voucher_distributor_minor: int = 0
+    voucher_cinema_minor: int = 0
+    paid_by_buyers_minor: int = Field(0, description="Gross less every voucher discount")
+    cinema_net_minor: int = Field(0, description="Cinema share less cinema-funded discounts")
+    distributor_net_minor: int = Field(0, description="Distributor share less its discounts")
 
 
 class SettlementOut(Schema):
@@ -45,6 +52,17 @@ class SettlementOut(Schema):
     currency: str
     lines: list[SettlementLineOut]
     total: SettlementLineOut
+
+
+#: The settlement line's voucher figures, each as ``<name>_minor``.
+VOUCHER_LINES = (
+    "voucher_platform",
+    "voucher_distributor",
+    "voucher_cinema",
+    "paid_by_buyers",
+    "cinema_net",
+    "distributor_net",
+)
 
 
 def _rate(value: Decimal | None) -> str | None:
@@ -69,6 +87,7 @@ def _settlement_line_out(line: SettlementLine) -> SettlementLineOut:
         film_fund_rate=_rate(rates.film_fund_rate) if rates else None,
         tax_rate=_rate(rates.tax_rate) if rates else None,
         cinema_share_rate=_rate(rates.cinema_share) if rates else None,
+        **{f"{name}_minor": getattr(line, name).minor for name in VOUCHER_LINES},
     )
 
 

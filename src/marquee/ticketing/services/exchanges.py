@@ -9,6 +9,12 @@ and are as many as the tickets given up. The new seats may cost the same or
 less (the difference is refunded); if they cost more the exchange is refused
 with ``exchange_costs_more``.
 
+Tickets bought with a voucher keep it if it covers the new showtime: the
+discount provider (``ticketing/discounts.py``) quotes what the new seats
+carry, or refuses naming why, and claims the change inside the exchange's
+transaction; the values compared and refunded are what the buyer pays
+(price − discount + fee).
+
 Atomicity: one transaction claims the new seats with the very conditional
 UPDATE a hold uses (``free`` or expired ``held`` → ``sold``, the row count
 must be the number of seats) and only then frees the old ones. If any new
@@ -19,8 +25,10 @@ seats stay sold.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +37,7 @@ from marquee.accounts.models import User
 from marquee.core.errors import Conflict, DomainError
 from marquee.core.money import Money
 from marquee.ticketing import events
+from marquee.ticketing.discounts import Discount, check_discount, discount_provider
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     Hold,
@@ -143,11 +152,6 @@ def _check_exchange(
             "Only valid tickets can be exchanged; used, refunded or exchanged ones cannot.",
             tickets=[{"id": t.pk, "status": t.status} for t in not_valid],
         )
-    if order.discount_minor:
-        raise Conflict(
-            TicketingErrorCode.EXCHANGE_DISCOUNTED,
-            "Tickets bought with a voucher cannot be exchanged; refund them instead.",
-        )
     if not venue.exchange_allowed:
         raise Conflict(
             TicketingErrorCode.EXCHANGE_NOT_ALLOWED,
@@ -175,6 +179,38 @@ def _check_exchange(
             TicketingErrorCode.EXCHANGE_OTHER_VENUE,
             "Tickets are exchanged for another showtime at the same cinema only.",
         )
+
+
+def _voucher_exchange(
+    order: Order, tickets: list[Ticket], new_lines: list[OrderLine], showtime: Showtime, now
+) -> Callable[[bool], Discount] | None:
+    """For an order bought with a voucher: ask the discount provider about the new seats."""
+    if not order.discount_code:
+        return None
+    old = [t.line for t in tickets]
+    prices = [line.price_minor for line in new_lines]
+    exchange = partial(discount_provider().exchange, order=order, old_lines=old, showtime=showtime)
+
+    quoted: list[Discount] = []
+
+    def ask(claim: bool) -> Discount:
+        discount = exchange(new_prices=prices, now=now, claim=claim)
+        check_discount(discount, line_prices=prices)
+        if quoted and discount.per_line_minor != quoted[0].per_line_minor:
+            # The values were checked against the quote: a claim that differs refunds wrong.
+            raise Conflict(
+                TicketingErrorCode.TICKETS_CHANGED, "The voucher changed meanwhile; try again."
+            )
+        quoted.append(discount)
+        return discount
+
+    return ask
+
+
+def _discount_lines(lines: list[OrderLine], discount: Discount) -> Discount:
+    for line, off in zip(lines, discount.per_line_minor, strict=True):
+        line.discount_minor = off
+    return discount
 
 
 def exchange_tickets(
@@ -208,7 +244,9 @@ def exchange_tickets(
     ``exchange_not_allowed``, ``exchange_window_closed``, ``showtime_not_on_sale``,
     ``showtime_started``, ``in_waiting_room`` (429, a new showtime with a waiting
     room whose line the buyer has not reached the front of), ``seats_unavailable`` (naming the seats; nothing
-    changed), ``tickets_changed``, ``round_limit_exceeded``; the sale-terms
+    changed), ``tickets_changed``, ``round_limit_exceeded``; for tickets bought with a
+    voucher, the provider's refusals (marketing: ``exchange_voucher_not_valid`` naming
+    the broken rules, ``campaign_over_budget``); the sale-terms
     errors of the new showtime (``sales_not_open``, ``not_eligible``); and
     ``idempotency_key_reused`` (422) for a key used for another exchange.
     """
@@ -248,8 +286,11 @@ def exchange_tickets(
         )
     terms = rounds.sale_terms(showtime=new_showtime, user=order.user, invitation_code=None, now=now)
     new_lines = price_lines(showtime=new_showtime, presale=terms.round, seats=seats)
+    voucher = _voucher_exchange(order, tickets, new_lines, new_showtime, now)
+    if voucher is not None:
+        _discount_lines(new_lines, voucher(False))
     old_value = sum(ticket_value(t) for t in tickets)
-    new_value = sum(line.price_minor + line.fee_minor for line in new_lines)
+    new_value = sum(line.price_minor - line.discount_minor + line.fee_minor for line in new_lines)
     if new_value > old_value:
         raise DomainError(
             TicketingErrorCode.EXCHANGE_COSTS_MORE,
@@ -312,8 +353,10 @@ def exchange_tickets(
                     rounds.give_back_allowance(
                         round_id=locked.round_id, user_id=locked.user_id, seats=len(old_ids)
                     )
+            discount = _discount_lines(new_lines, voucher(True)) if voucher else None
             subtotal = sum(line.price_minor for line in new_lines)
             fees = sum(line.fee_minor for line in new_lines)
+            off = discount.total_minor if discount else 0
             new_order = Order.objects.create(
                 user=order.user,
                 showtime=new_showtime,
@@ -323,7 +366,10 @@ def exchange_tickets(
                 currency=new_showtime.currency,
                 subtotal_minor=subtotal,
                 fees_minor=fees,
-                total_minor=subtotal + fees,
+                discount_minor=off,
+                discount_code=discount.code if discount else "",
+                discount_payer=discount.payer if discount else "",
+                total_minor=subtotal + fees - off,
                 payment_id=locked.payment_id,
                 paid_at=now,
             )
@@ -381,6 +427,8 @@ def exchange_tickets(
                         "new_seat": new.seat.code,
                         "new_price_minor": new.line.price_minor,
                         "new_fee_minor": new.line.fee_minor,
+                        "old_discount_minor": old.line.discount_minor,
+                        "new_discount_minor": new.line.discount_minor,
                         "currency": locked.currency,
                         "exchange_id": exchange.pk,
                         "difference_refunded_minor": difference,

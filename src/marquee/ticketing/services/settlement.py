@@ -9,7 +9,12 @@ title shown that day (cancelled showtimes left out):
 * **net box office** N = G − fund − taxes, shared: **cinema share** (``cinema_share`` of N)
   and **distributor share** (the rest);
 * **service fees**: the platform's fees on those tickets, kept apart (not box office);
-* **refund fees**: venue refund fees kept on that day's refunded tickets, outside the split.
+* **refund fees**: venue refund fees kept on that day's refunded tickets, outside the split;
+* **vouchers** by who funds them (``Order.discount_payer``): the seat price stays the list
+  price, so the split is of the gross at list price; a **cinema**-funded discount then comes
+  off the cinema's share, a **distributor**-funded one off the distributor's, and a
+  **platform**-funded one off neither (the platform pays it as a subsidy). The buyers paid
+  G − all discounts; buyers + platform subsidy + cinema- and distributor-funded discounts = G.
 
 The split is one exact allocation (:meth:`marquee.core.money.Money.allocate`,
 largest remainder) of G in the ratios ``fund : tax : (1 − fund − tax)·share :
@@ -40,6 +45,7 @@ from marquee.core.models import OutboxEvent
 from marquee.core.money import Money, sum_money
 from marquee.places.models import Territory
 from marquee.ticketing import events
+from marquee.ticketing.discounts import PAYERS
 from marquee.ticketing.errors import TicketingErrorCode
 from marquee.ticketing.models import (
     OrderRefund,
@@ -123,6 +129,24 @@ class SettlementLine:
     service_fees: Money
     refund_fees: Money
     rates: Rates | None
+    voucher_platform: Money
+    voucher_distributor: Money
+    voucher_cinema: Money
+
+    @property
+    def paid_by_buyers(self) -> Money:
+        """The seat prices the buyers paid: the gross less every voucher discount."""
+        return self.gross - self.voucher_platform - self.voucher_distributor - self.voucher_cinema
+
+    @property
+    def cinema_net(self) -> Money:
+        """The cinema's share less the discounts it funds."""
+        return self.cinema_share - self.voucher_cinema
+
+    @property
+    def distributor_net(self) -> Money:
+        """The distributor's share less the discounts it funds."""
+        return self.distributor_share - self.voucher_distributor
 
     def amounts(self) -> dict[str, Money]:
         return {
@@ -134,6 +158,11 @@ class SettlementLine:
             "distributor_share": self.distributor_share,
             "service_fees": self.service_fees,
             "refund_fees": self.refund_fees,
+            "voucher_platform": self.voucher_platform,
+            "voucher_distributor": self.voucher_distributor,
+            "voucher_cinema": self.voucher_cinema,
+            "cinema_net": self.cinema_net,
+            "distributor_net": self.distributor_net,
         }
 
 
@@ -226,6 +255,15 @@ def compute_settlement(*, venue: Venue, day: date) -> Settlement:
         .annotate(k=Sum("fee_minor"))
         .values_list("order__showtime__title_id", "k")
     )
+    vouchers: dict[tuple[int, str], int] = {
+        (row["showtime__title_id"], row["order__discount_payer"]): row["off"]
+        for row in Ticket.objects.filter(
+            showtime__in=showtimes, status__in=Ticket.ACTIVE_STATUSES, line__discount_minor__gt=0
+        )
+        .order_by()
+        .values("showtime__title_id", "order__discount_payer")
+        .annotate(off=Sum("line__discount_minor"))
+    }
     title_ids = sorted(set(shows) | set(sold))
     titles = {t.pk: t for t in Title.objects.filter(pk__in=title_ids)}
     _, rates = rates_for(territory=territory, title_ids=title_ids)
@@ -249,6 +287,10 @@ def compute_settlement(*, venue: Venue, day: date) -> Settlement:
                 service_fees=Money(int(row.get("fees") or 0), currency),
                 refund_fees=Money(int(kept.get(title_id) or 0), currency),
                 rates=rates[title_id],
+                **{
+                    f"voucher_{payer}": Money(vouchers.get((title_id, payer), 0), currency)
+                    for payer in PAYERS
+                },
             )
         )
     return Settlement(
@@ -285,9 +327,18 @@ def total_line(lines: list[SettlementLine], currency: str) -> SettlementLine:
         service_fees=add("service_fees"),
         refund_fees=add("refund_fees"),
         rates=None,
+        **{f"voucher_{payer}": add(f"voucher_{payer}") for payer in PAYERS},
     )
 
 
+#: The voucher columns (the CSV's last ones, so readers of the older columns are unchanged).
+VOUCHER_COLUMNS = [
+    "voucher_platform",
+    "voucher_distributor",
+    "voucher_cinema",
+    "cinema_net",
+    "distributor_net",
+]
 CSV_COLUMNS = [
     "date",
     "venue",
@@ -306,6 +357,7 @@ CSV_COLUMNS = [
     "film_fund_rate",
     "tax_rate",
     "cinema_share_rate",
+    *VOUCHER_COLUMNS,
 ]
 
 
@@ -350,6 +402,7 @@ def settlement_csv(settlement: Settlement) -> str:
             _rate_text(rates.film_fund_rate) if rates else "",
             _rate_text(rates.tax_rate) if rates else "",
             _rate_text(rates.cinema_share) if rates else "",
+            *(str(amounts[k].to_decimal()) for k in VOUCHER_COLUMNS),
         ]
 
     for line in settlement.lines:
@@ -472,9 +525,11 @@ SETTLEMENT_AGGREGATE = "settlement"
 def mark_settlement_paid(*, venue: Venue, day: date, actor: User) -> dict[str, Any]:
     """Record that ``venue``'s box office for the local ``day`` was paid out to the cinema.
 
-    What is paid is the cinema's money the platform collected as its agent:
-    the gross box office of the day's tickets that still admit plus the
-    refund fees the cinema kept. Publishes ``ticketing.settlement_paid``
+    What is owed is the cinema's money the platform collected as its agent:
+    the gross box office (list prices) of the day's tickets that still admit
+    plus the refund fees the cinema kept (``amount_minor``). What is paid out
+    (``paid_out_minor``) is that less the voucher discounts the cinema and the
+    distributor fund, which settle their receivables in the ledger. Publishes ``ticketing.settlement_paid``
     (the finance ledger posts it) with the per-title split, so the
     distributor's share can be booked. Finance staff and admins only
     (:class:`PermissionDenied` ``not_settlement_payer``); a day is paid once
@@ -506,12 +561,21 @@ def mark_settlement_paid(*, venue: Venue, day: date, actor: User) -> dict[str, A
             "amount_minor": total.gross.minor + total.refund_fees.minor,
             "gross_minor": total.gross.minor,
             "refund_fees_minor": total.refund_fees.minor,
+            "voucher_cinema_minor": total.voucher_cinema.minor,
+            "voucher_distributor_minor": total.voucher_distributor.minor,
+            "voucher_platform_minor": total.voucher_platform.minor,
+            "paid_out_minor": total.gross.minor
+            + total.refund_fees.minor
+            - total.voucher_cinema.minor
+            - total.voucher_distributor.minor,
             "titles": [
                 {
                     "title_id": line.title_id,
                     "gross_minor": line.gross.minor,
                     "cinema_share_minor": line.cinema_share.minor,
-                    "distributor_share_minor": line.distributor_share.minor,
+                    # Net of the discounts the distributor funds: what it is owed.
+                    "distributor_share_minor": line.distributor_net.minor,
+                    "voucher_distributor_minor": line.voucher_distributor.minor,
                 }
                 for line in settlement.lines
             ],

@@ -257,6 +257,14 @@ def my_vouchers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def my_invitations(request: HttpRequest) -> HttpResponse:
+    """The signed-in account's own pre-sale invitations (nobody else's)."""
+    context = {"invitations": queries.invitations_of(request.user)}
+    return render(request, "web/marketing/invitations.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """What purchases say about the account, and the age band and gender it may give."""
