@@ -1,21 +1,35 @@
-"""Shared fixtures: users per role, organisations, API clients."""
+"""Shared fixtures: compiled catalogs, users per role, organisations, API clients."""
 
 from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from marquee.accounts import services as account_services
 from marquee.accounts.models import Organisation, Role, User
+from marquee.demo.management.commands.setup import compile_translations
 
 _seq = itertools.count(1)
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """The .mo files are build products (gitignored): compile them as `marquee setup` does."""
+    written = compile_translations([Path(p) for p in settings.LOCALE_PATHS])
+    # Django caches loaded catalogs per process; start from the fresh files.
+    translation.trans_real._translations = {}
+    translation.trans_real._active = translation.trans_real.Local()
+    return written
 
 
 @pytest.fixture(autouse=True)

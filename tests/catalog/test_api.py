@@ -9,6 +9,7 @@ from marquee.accounts.models import Role
 from marquee.accounts.services import create_api_token
 from marquee.catalog import services
 from marquee.catalog.models import Title
+from tests.ticketing.api_calls import problem
 
 from .helpers import image_bytes
 
@@ -58,14 +59,6 @@ def series(make_title):
     )
 
 
-def _problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code
-    return body
-
-
 # --- reads ---------------------------------------------------------------------------
 
 
@@ -107,12 +100,12 @@ def test_list_filters(client, guilty, series, query, expected):
     ["kind=opera", "territory=XX", "lang=fr", "limit=0", "limit=1000", "offset=-1", "on=yesterday"],
 )
 def test_list_bad_filters_are_problems(client, guilty, query):
-    body = _problem(client.get(f"{BASE}/titles?{query}"), 422, "validation_error")
+    body = problem(client.get(f"{BASE}/titles?{query}"), 422, "validation_error")
     assert body["errors"]
 
 
-def test_unknown_city_filter_is_a_problem(client, guilty):
-    _problem(client.get(f"{BASE}/titles?city=atlantis"), 404, "city_not_found")
+def test_unknown_city_filter_is_aproblem(client, guilty):
+    problem(client.get(f"{BASE}/titles?city=atlantis"), 404, "city_not_found")
 
 
 @pytest.mark.parametrize(
@@ -158,9 +151,9 @@ def test_language_defaults_to_the_request_language(client, guilty):
     assert listing["items"][0]["title"] == "毒舌大状"
 
 
-def test_unknown_title_is_a_problem(client):
-    _problem(client.get(f"{BASE}/titles/nothing-here"), 404, "title_not_found")
-    _problem(client.get(f"{BASE}/titles/NOT%20A%20SLUG"), 404, "title_not_found")
+def test_unknown_title_is_aproblem(client):
+    problem(client.get(f"{BASE}/titles/nothing-here"), 404, "title_not_found")
+    problem(client.get(f"{BASE}/titles/NOT%20A%20SLUG"), 404, "title_not_found")
 
 
 def test_companies_and_genres(client, guilty):
@@ -170,7 +163,7 @@ def test_companies_and_genres(client, guilty):
     assert companies[0]["roles"] == ["distributor", "studio"]
     distributors = client.get(f"{BASE}/companies?role=distributor").json()
     assert [c["slug"] for c in distributors] == ["marquee-pictures"]
-    _problem(client.get(f"{BASE}/companies?role=baker"), 422, "validation_error")
+    problem(client.get(f"{BASE}/companies?role=baker"), 422, "validation_error")
 
     studio = client.get(f"{BASE}/companies/marquee-pictures?lang=zh-hant").json()
     assert studio["names"]["en"] == "Marquee Pictures"
@@ -178,7 +171,7 @@ def test_companies_and_genres(client, guilty):
         ("a-guilty-conscience", "毒舌大狀", "co_financier"),
         ("a-guilty-conscience", "毒舌大狀", "distributor"),
     }
-    _problem(client.get(f"{BASE}/companies/nobody"), 404, "company_not_found")
+    problem(client.get(f"{BASE}/companies/nobody"), 404, "company_not_found")
 
     genres = client.get(f"{BASE}/genres?lang=zh-hant").json()
     assert [(g["code"], g["name"]) for g in genres] == [
@@ -214,7 +207,7 @@ NEW_TITLE = {
 
 
 def test_anonymous_cannot_create(client, genres, companies):
-    _problem(
+    problem(
         client.post(f"{BASE}/titles", NEW_TITLE, content_type="application/json"),
         401,
         "not_authenticated",
@@ -225,7 +218,7 @@ def test_anonymous_cannot_create(client, genres, companies):
 @pytest.mark.parametrize("role", [None, Role.CINEMA_OPERATOR, Role.FINANCE, Role.PARTNER])
 def test_other_roles_cannot_create(client_for, make_user, genres, companies, role):
     c = client_for(make_user(role=role))
-    _problem(c.post(f"{BASE}/titles", NEW_TITLE, content_type="application/json"), 403, "forbidden")
+    problem(c.post(f"{BASE}/titles", NEW_TITLE, content_type="application/json"), 403, "forbidden")
     assert not Title.objects.exists()
 
 
@@ -289,11 +282,11 @@ def test_bad_input_is_a_problem_and_changes_nothing(
     r = client_for(distributor).post(
         f"{BASE}/titles", {**NEW_TITLE, **change}, content_type="application/json"
     )
-    _problem(r, status, code)
+    problem(r, status, code)
     assert not Title.objects.exists()
 
 
-def test_malformed_json_is_a_problem(client_for, distributor):
+def test_malformed_json_is_aproblem(client_for, distributor):
     r = client_for(distributor).post(f"{BASE}/titles", "{not json", content_type="application/json")
     assert r.status_code in (400, 422)
     assert r["Content-Type"] == "application/problem+json"
@@ -305,7 +298,7 @@ def test_duplicate_slug_is_a_conflict(client_for, distributor, guilty):
         {**NEW_TITLE, "slug": "a-guilty-conscience"},
         content_type="application/json",
     )
-    body = _problem(r, 409, "title_slug_taken")
+    body = problem(r, 409, "title_slug_taken")
     assert body["field"] == "slug"
 
 
@@ -334,7 +327,7 @@ def test_patch_changes_only_what_is_sent(client_for, distributor, guilty):
 
 def test_patch_permissions_and_errors(client_for, make_user, distributor, guilty):
     fan = client_for(make_user())
-    _problem(
+    problem(
         fan.patch(
             f"{BASE}/titles/a-guilty-conscience", {"year": 1999}, content_type="application/json"
         ),
@@ -342,12 +335,12 @@ def test_patch_permissions_and_errors(client_for, make_user, distributor, guilty
         "forbidden",
     )
     staff = client_for(distributor)
-    _problem(
+    problem(
         staff.patch(f"{BASE}/titles/missing", {"year": 1999}, content_type="application/json"),
         404,
         "title_not_found",
     )
-    _problem(
+    problem(
         staff.patch(
             f"{BASE}/titles/a-guilty-conscience",
             {"runtime_minutes": -1},
@@ -362,13 +355,11 @@ def test_patch_permissions_and_errors(client_for, make_user, distributor, guilty
 def test_poster_upload(client_for, make_user, distributor, guilty, media_root):
     url = f"{BASE}/titles/a-guilty-conscience/poster"
     fan = client_for(make_user())
-    _problem(
-        fan.post(url, {"poster": SimpleUploadedFile("p.png", image_bytes())}), 403, "forbidden"
-    )
+    problem(fan.post(url, {"poster": SimpleUploadedFile("p.png", image_bytes())}), 403, "forbidden")
     staff = client_for(distributor)
     bad = staff.post(url, {"poster": SimpleUploadedFile("p.png", b"GIF89a-nope")})
-    _problem(bad, 400, "invalid_poster")
-    _problem(staff.post(url, {}), 422, "validation_error")
+    problem(bad, 400, "invalid_poster")
+    problem(staff.post(url, {}), 422, "validation_error")
     good = staff.post(url, {"poster": SimpleUploadedFile("p.jpg", image_bytes("JPEG"))})
     assert good.status_code == 200, good.content
     poster_url = good.json()["poster_url"]
@@ -393,7 +384,7 @@ def test_add_credit_and_release_date_endpoints(client_for, distributor, guilty):
         {"company": "paramount-pictures", "role": "distributor", "territory": "US"},
         content_type="application/json",
     )
-    _problem(again, 409, "credit_exists")
+    problem(again, 409, "credit_exists")
 
     put = c.put(
         f"{BASE}/titles/a-guilty-conscience/release-dates/TW",
@@ -401,7 +392,7 @@ def test_add_credit_and_release_date_endpoints(client_for, distributor, guilty):
         content_type="application/json",
     )
     assert put.json() == {"territory": "TW", "date": "2023-03-10"}
-    _problem(
+    problem(
         c.put(
             f"{BASE}/titles/a-guilty-conscience/release-dates/XX",
             {"date": "2023-03-10"},

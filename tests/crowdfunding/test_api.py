@@ -17,6 +17,7 @@ from tests.crowdfunding.factories import (
     make_offering,
     pledge_and_pay,
 )
+from tests.ticketing.api_calls import problem
 
 API = "/api/v1/crowdfunding"
 
@@ -28,15 +29,6 @@ def _post(client, path, body=None, **headers):
         content_type="application/json",
         **headers,
     )
-
-
-def _problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code
-    assert body["detail"]
-    return body
 
 
 def _offering_body(project: str, **kw) -> dict:
@@ -80,7 +72,7 @@ def test_investment_staff_create_and_fans_read_offerings(client_for):
     assert one["name_zh_hant"] == "支持《破·地獄》"
     assert anonymous.get(f"{API}/offerings?phase=upcoming").json() == []
     # A fan may not create one.
-    _problem(
+    problem(
         _post(client_for(fan()), "/offerings", _offering_body(project.slug, slug="x")),
         403,
         "not_investment_staff",
@@ -102,7 +94,7 @@ def test_bad_offerings_are_refused_with_problem_json(client_for, change, code):
     staff = client_for(investment_staff())
     response = _post(staff, "/offerings", {**_offering_body(project.slug), **change})
     assert response.status_code in {404, 422}
-    _problem(response, response.status_code, code)
+    problem(response, response.status_code, code)
     assert not Offering.objects.exists()
 
 
@@ -116,7 +108,7 @@ def test_a_pledge_is_idempotent_and_pays_through_the_gateway(client_for):
     again = _post(client, f"/offerings/{offering.pk}/pledges", {"units": 4}, **key)
     assert again.json() == first.json()
     assert Pledge.objects.count() == 1
-    _problem(
+    problem(
         _post(client, f"/offerings/{offering.pk}/pledges", {"units": 5}, **key),
         422,
         "idempotency_key_reused",
@@ -138,7 +130,7 @@ def test_zero_negative_or_fractional_units_are_problem_json(client_for, units):
     response = _post(client_for(fan()), f"/offerings/{offering.pk}/pledges", {"units": units})
     assert response.status_code in {409, 422}
     code = "invalid_units" if isinstance(units, int) else "validation_error"
-    _problem(response, 422, code)
+    problem(response, 422, code)
     assert not Pledge.objects.exists()
 
 
@@ -147,21 +139,21 @@ def test_pledges_past_the_caps_or_the_window_are_problem_json(client_for):
     backer = fan()
     client = client_for(backer)
     pledge_and_pay(offering, backer, 20)
-    _problem(_post(client, f"/offerings/{offering.pk}/pledges", {"units": 1}), 409, "backer_limit")
-    body = _problem(
+    problem(_post(client, f"/offerings/{offering.pk}/pledges", {"units": 1}), 409, "backer_limit")
+    body = problem(
         _post(client_for(fan()), f"/offerings/{offering.pk}/pledges", {"units": 11}),
         409,
         "offering_cap_reached",
     )
     assert body["available"] == 10
     Offering.objects.filter(pk=offering.pk).update(closes_at=timezone.now())
-    _problem(
+    problem(
         _post(client_for(fan()), f"/offerings/{offering.pk}/pledges", {"units": 1}),
         409,
         "offering_closed",
     )
     upcoming = make_offering(opens_at=timezone.now() + dt.timedelta(days=2))
-    _problem(
+    problem(
         _post(client_for(fan()), f"/offerings/{upcoming.pk}/pledges", {"units": 1}),
         409,
         "offering_not_open_yet",
@@ -175,9 +167,9 @@ def test_fans_see_only_their_own_pledges(client_for):
     pledge = pledge_and_pay(offering, a, 2)
     pledge_and_pay(offering, b, 3)
     assert [p["units"] for p in client_for(b).get(f"{API}/pledges").json()] == [3]
-    _problem(client_for(b).get(f"{API}/pledges/{pledge.pk}"), 404, "pledge_not_found")
+    problem(client_for(b).get(f"{API}/pledges/{pledge.pk}"), 404, "pledge_not_found")
     assert client_for(a).get(f"{API}/pledges/{pledge.pk}").json()["id"] == pledge.pk
-    _problem(
+    problem(
         client_for(b).get(f"{API}/offerings/{offering.pk}/pledges"), 403, "not_investment_staff"
     )
     staff_view = client_for(investment_staff()).get(f"{API}/offerings/{offering.pk}/pledges")
@@ -188,7 +180,7 @@ def test_close_and_pay_returns_through_the_api(client_for):
     offering = make_offering(target_units=5)
     pledge_and_pay(offering, fan(), 5)
     staff = client_for(investment_staff())
-    _problem(_post(staff, f"/offerings/{offering.pk}/close"), 409, "offering_still_open")
+    problem(_post(staff, f"/offerings/{offering.pk}/close"), 409, "offering_still_open")
     Offering.objects.filter(pk=offering.pk).update(closes_at=timezone.now())
     closed = _post(staff, f"/offerings/{offering.pk}/close")
     assert closed.json()["phase"] == "succeeded"
@@ -200,10 +192,10 @@ def test_close_and_pay_returns_through_the_api(client_for):
     assert paid.status_code == 201, paid.content
     assert paid.json()["payouts"][0]["amount_minor"] == 52_500
     again = _post(staff, f"/offerings/{offering.pk}/returns", {}, HTTP_IDEMPOTENCY_KEY="r2")
-    _problem(again, 409, "returns_already_paid")
+    problem(again, 409, "returns_already_paid")
     assert staff.get(f"{API}/offerings/{offering.pk}/returns").json()["paid"] is True
 
 
 def test_an_id_beyond_64_bits_is_a_validation_error(client_for):
     response = client_for(None).get(f"{API}/offerings/{2**70}")
-    _problem(response, 422, "validation_error")
+    problem(response, 422, "validation_error")

@@ -17,6 +17,7 @@ from marquee.investment.models import (
     Waterfall,
 )
 from tests.investment.conftest import deal_tiers
+from tests.ticketing.api_calls import problem
 
 pytestmark = pytest.mark.django_db
 
@@ -34,34 +35,25 @@ def _post(client, path, body, **headers):
     )
 
 
-def _problem(response, status, code):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code
-    assert body["detail"]
-    return body
-
-
 def test_stakes_over_100_percent_is_a_problem_and_adds_nobody(staff_client, deal):
     response = _post(
         staff_client,
         f"/projects/{deal.project.slug}/participants",
         {"name": "Amblin", "kind": "partner", "stake_bp": 100},
     )
-    body = _problem(response, 409, "stakes_over_100")
+    body = problem(response, 409, "stakes_over_100")
     assert body["available_bp"] == 0
     assert not Participant.objects.filter(name="Amblin").exists()
     assert Project.objects.get(pk=deal.project.pk).stakes_bp == 10_000
 
 
-def test_a_non_terminating_waterfall_is_a_problem(staff_client, deal):
+def test_a_non_terminating_waterfall_is_aproblem(staff_client, deal):
     tiers = [
         {"key": "rest", "type": "residual"},
         {"key": "fee", "type": "fee", "participant": deal.studio.pk, "percent": "10"},
     ]
     response = _post(staff_client, f"/projects/{deal.project.slug}/waterfall", {"tiers": tiers})
-    body = _problem(response, 422, "invalid_waterfall")
+    body = problem(response, 422, "invalid_waterfall")
     assert body["reason"] == "no_residual"
     assert "terminate" in body["detail"]
     assert not Waterfall.objects.filter(project=deal.project).exists()
@@ -75,7 +67,7 @@ def test_an_illegal_stage_move_is_a_problem_in_the_requests_language(staff_clien
         {"to_stage": "release"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    body = _problem(response, 409, "illegal_stage_move")
+    body = problem(response, 409, "illegal_stage_move")
     assert body["allowed"] == ["pre_production", "cancelled"]
     assert StageChange.objects.filter(project=deal.project).count() == 1
 
@@ -97,7 +89,7 @@ def test_a_cost_with_an_idempotency_key_posts_once(staff_client, deal):
 def test_a_float_amount_is_refused(staff_client, deal):
     body = {"category": "post", "date": "2026-05-02", "currency": "CNY", "amount_minor": 10.5}
     response = _post(staff_client, f"/projects/{deal.project.slug}/costs", body)
-    _problem(response, 422, "validation_error")
+    problem(response, 422, "validation_error")
     assert not CostEntry.objects.exists()
 
 
@@ -130,8 +122,8 @@ def test_a_partner_reads_its_own_statement_and_nobody_elses(
     assert [(s["name"], s["earned_minor"]) for s in stakes] == [("Paramount", 2_545_500)]
     for other in (d.skydance, d.studio, d.pool):
         refused = paramount.get(f"{API}/participants/{other.pk}/statement")
-        _problem(refused, 404, "participant_not_found")
-    _problem(paramount.get(f"{API}/projects/{d.project.slug}/statements"), 403, "forbidden")
+        problem(refused, 404, "participant_not_found")
+    problem(paramount.get(f"{API}/projects/{d.project.slug}/statements"), 403, "forbidden")
 
 
 def test_simulate_runs_the_worked_example_without_storing(staff_client, deal, talent):

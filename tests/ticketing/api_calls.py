@@ -18,4 +18,5 @@ def problem(response, status: int, code: str) -> dict:
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == code, body
+    assert body["detail"], body  # a sentence a person can read, never empty
     return body

@@ -6,7 +6,6 @@ Rights staff and administrators only. Parse, call one service or query, serialis
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -180,14 +179,14 @@ def _deal_action(
     summary: str,
     schema: type[Schema],
     status: int,
-    act: Callable[[int, Any, Any], object],
+    act: Callable[..., object],
 ) -> None:
     """Register ``POST /deals/{id}/<path>``: one service on the deal (idempotent), then the deal."""
 
     def action(request: HttpRequest, deal_id: int, payload, idempotency_key: IdempotencyKey = None):
         require_rights_staff(request.user)
         _deal(deal_id)
-        act(deal_id, payload, request.user)
+        act(deal_id=deal_id, by=request.user, **payload.service_kwargs())
         return status, deal_out(queries.deal(deal_id), detail=True)
 
     action.__annotations__ = {**action.__annotations__, "payload": schema}
@@ -204,15 +203,7 @@ _deal_action(
     summary="Record a licensee's gross revenue for a period; books the share above the MG",
     schema=RightsReportIn,
     status=201,
-    act=lambda deal_id, p, by: revenue.record_revenue_report(
-        deal_id=deal_id,
-        period_start=p.period_start,
-        period_end=p.period_end,
-        gross_minor=p.gross_minor,
-        due_on=p.due_on,
-        source=p.source,
-        by=by,
-    ),
+    act=revenue.record_revenue_report,
 )
 _deal_action(
     "cancel",
@@ -220,7 +211,7 @@ _deal_action(
     summary="Cancel a deal from a day: its rights end, future unpaid instalments are reversed",
     schema=RightsCancelIn,
     status=200,
-    act=lambda deal_id, p, by: changes.cancel_deal(deal_id=deal_id, on=p.on, note=p.note, by=by),
+    act=changes.cancel_deal,
 )
 _deal_action(
     "amend",
@@ -228,15 +219,7 @@ _deal_action(
     summary="Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
     schema=RightsAmendIn,
     status=200,
-    act=lambda deal_id, p, by: changes.amend_deal(
-        deal_id=deal_id,
-        start_on=p.start_on,
-        end_on=p.end_on,
-        add=[r.spec(LineKind.GRANT) for r in p.add],
-        effective_on=p.effective_on,
-        note=p.note,
-        by=by,
-    ),
+    act=changes.amend_deal,
 )
 
 

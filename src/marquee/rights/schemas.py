@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import StrictInt
 
 from marquee.rights import avails
-from marquee.rights.models import Deal
+from marquee.rights.models import Deal, LineKind
 from marquee.rights.queries import Answer
 from marquee.rights.validation import FeeSpec, InstalmentSpec, RightSpec
 
@@ -74,10 +75,18 @@ class RightsReportIn(Schema):
     due_on: dt.date | None = Field(None, description="When any share above the MG is due")
     source: str = Field("manual", max_length=20, description="'manual' or 'statement'")
 
+    def service_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``revenue.record_revenue_report`` this body gives."""
+        return self.model_dump()
+
 
 class RightsCancelIn(Schema):
     on: dt.date = Field(..., description="The first day the deal no longer holds")
     note: str = Field("", max_length=200)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``changes.cancel_deal`` this body gives."""
+        return self.model_dump()
 
 
 class RightsAmendIn(Schema):
@@ -86,6 +95,13 @@ class RightsAmendIn(Schema):
     add: list[RightIn] = Field(default_factory=list, max_length=50)
     effective_on: dt.date | None = None
     note: str = Field("", max_length=200)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``changes.amend_deal`` this body gives."""
+        return {
+            **self.model_dump(exclude={"add"}),
+            "add": [r.spec(LineKind.GRANT) for r in self.add],
+        }
 
 
 class AvailsQuery(Schema):
@@ -204,43 +220,50 @@ def deal_out(deal: Deal, *, detail: bool = False) -> dict:
             }
             for line in deal.lines.all()
         ]
-        body["instalments"] = [
-            {
-                "seq": i.seq,
-                "due_on": i.due_on.isoformat(),
-                "amount_minor": i.amount_minor,
-                "settled_on": i.received_on.isoformat() if i.received_on else None,
-                "cancelled_on": i.cancelled_on.isoformat() if i.cancelled_on else None,
-                "revenue_report_id": i.report_id,
-                "journal_entry_id": i.entry_id,
-            }
-            for i in deal.instalments.all()
-        ]
-        body["reports"] = [
-            {
-                "id": r.pk,
-                "period_start": r.period_start.isoformat(),
-                "period_end": r.period_end.isoformat(),
-                "gross_minor": r.gross_minor,
-                "share_minor": r.share_minor,
-                "overage_minor": r.overage_minor,
-                "source": r.source,
-                "journal_entry_id": r.entry_id,
-            }
-            for r in deal.reports.all()
-        ]
+        body["instalments"] = [_row(i, INSTALMENT_ROW) for i in deal.instalments.all()]
+        body["reports"] = [_row(r, REPORT_ROW) for r in deal.reports.all()]
         body["changes"] = [
             {
-                "kind": c.kind,
-                "effective_on": c.effective_on.isoformat(),
-                "note": c.note,
-                "before": c.before,
-                "after": c.after,
-                "reversed_minor": c.reversed_minor,
-                "journal_entry_id": c.entry_id,
+                **_row(c, CHANGE_ROW),
                 "changed_by": c.changed_by.get_username() if c.changed_by else None,
-                "changed_at": c.changed_at.isoformat(),
             }
             for c in deal.changes.all()
         ]
     return body
+
+
+#: The rows of a deal's detail: JSON key → attribute (dates as ISO text).
+INSTALMENT_ROW = {
+    "seq": "seq",
+    "due_on": "due_on",
+    "amount_minor": "amount_minor",
+    "settled_on": "received_on",
+    "cancelled_on": "cancelled_on",
+    "revenue_report_id": "report_id",
+    "journal_entry_id": "entry_id",
+}
+REPORT_ROW = {
+    "id": "pk",
+    "period_start": "period_start",
+    "period_end": "period_end",
+    "gross_minor": "gross_minor",
+    "share_minor": "share_minor",
+    "overage_minor": "overage_minor",
+    "source": "source",
+    "journal_entry_id": "entry_id",
+}
+CHANGE_ROW = {
+    "kind": "kind",
+    "effective_on": "effective_on",
+    "note": "note",
+    "before": "before",
+    "after": "after",
+    "reversed_minor": "reversed_minor",
+    "journal_entry_id": "entry_id",
+    "changed_at": "changed_at",
+}
+
+
+def _row(obj: object, fields: dict[str, str]) -> dict[str, Any]:
+    values = {key: getattr(obj, attr) for key, attr in fields.items()}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
