@@ -25,7 +25,7 @@ from marquee.merch.schemas import (
     unit_out,
 )
 from marquee.merch.services import authenticity, cart, orders, tracking
-from marquee.payments.schemas import PayIn, pay_fingerprint
+from marquee.payments.endpoints import pay_order_route
 
 router = Router()
 
@@ -126,27 +126,19 @@ def order_units(request: HttpRequest, order_id: int):
     return [unit_out(u) for u in queries.units_of(queries.order_of(request.user, order_id))]
 
 
-@router.post(
-    "/orders/{order_id}/pay",
-    response=MerchPayOut,
-    auth=AUTH,
-    summary="Pay your order: returns the payment page (send an Idempotency-Key)",
-)
-@idempotent(
+def _start_payment(request: HttpRequest, order_id: int, return_url: str) -> MerchPayOut:
+    payment = orders.pay_order(user=request.user, order_id=order_id, return_url=return_url)
+    return MerchPayOut(order_id=order_id, payment_id=payment.pk, redirect_url=payment.redirect_url)
+
+
+pay_order_route(
+    router,
     scope="merch.pay_order",
-    fingerprint=pay_fingerprint,
+    response=MerchPayOut,
+    summary="Pay your order: returns the payment page (send an Idempotency-Key)",
+    start=_start_payment,
+    module=__name__,
 )
-def pay_order(
-    request: HttpRequest,
-    order_id: int,
-    payload: PayIn | None = None,
-    idempotency_key: IdempotencyKey = None,
-):
-    payment = orders.pay_order(
-        user=request.user, order_id=order_id, return_url=payload.return_url if payload else ""
-    )
-    body = MerchPayOut(order_id=order_id, payment_id=payment.pk, redirect_url=payment.redirect_url)
-    return 200, body.model_dump(mode="json")
 
 
 @router.post(

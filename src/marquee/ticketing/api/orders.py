@@ -8,7 +8,7 @@ from ninja import P, Query, Router
 
 from marquee.accounts.auth import AUTH
 from marquee.core.idempotency import IdempotencyKey, idempotent
-from marquee.payments.schemas import PayIn, pay_fingerprint
+from marquee.payments.endpoints import pay_order_route
 from marquee.ticketing import queries
 from marquee.ticketing.schemas.orders import (
     KeyOut,
@@ -66,31 +66,24 @@ def get_order(request: HttpRequest, order_id: int):
     return order_out(order, now=timezone.now())
 
 
-@router.post(
-    "/orders/{order_id}/pay",
-    response=PayOut,
-    auth=AUTH,
-    summary="Pay an order: returns the payment page to redirect to (send an Idempotency-Key)",
-)
-@idempotent(
-    scope="ticketing.pay_order",
-    fingerprint=pay_fingerprint,
-)
-def pay_order(
-    request: HttpRequest,
-    order_id: int,
-    payload: PayIn | None = None,
-    idempotency_key: IdempotencyKey = None,
-):
-    return_url = payload.return_url if payload else ""
+def _start_payment(request: HttpRequest, order_id: int, return_url: str) -> PayOut:
     started = orders.pay_order(order=order_id, user=request.user, return_url=return_url)
-    body = PayOut(
+    return PayOut(
         order_id=started.order.pk,
         order_status=started.order.current_status(),
         payment_id=started.payment_id,
         redirect_url=started.redirect_url,
     )
-    return 200, body.model_dump(mode="json")
+
+
+pay_order_route(
+    router,
+    scope="ticketing.pay_order",
+    response=PayOut,
+    summary="Pay an order: returns the payment page to redirect to (send an Idempotency-Key)",
+    start=_start_payment,
+    module=__name__,
+)
 
 
 @router.post(
