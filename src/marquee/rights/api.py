@@ -197,30 +197,35 @@ def _deal_action(
     )
 
 
-_deal_action(
-    "reports",
-    scope="rights.record_report",
-    summary="Record a licensee's gross revenue for a period; books the share above the MG",
-    schema=RightsReportIn,
-    status=201,
-    act=revenue.record_revenue_report,
+#: The actions on a deal: path, idempotency scope, summary, body, status, service.
+DEAL_ACTIONS = (
+    (
+        "reports",
+        "rights.record_report",
+        "Record a licensee's gross revenue for a period; books the share above the MG",
+        RightsReportIn,
+        201,
+        revenue.record_revenue_report,
+    ),
+    (
+        "cancel",
+        "rights.cancel_deal",
+        "Cancel a deal from a day: its rights end, future unpaid instalments are reversed",
+        RightsCancelIn,
+        200,
+        changes.cancel_deal,
+    ),
+    (
+        "amend",
+        "rights.amend_deal",
+        "Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
+        RightsAmendIn,
+        200,
+        changes.amend_deal,
+    ),
 )
-_deal_action(
-    "cancel",
-    scope="rights.cancel_deal",
-    summary="Cancel a deal from a day: its rights end, future unpaid instalments are reversed",
-    schema=RightsCancelIn,
-    status=200,
-    act=changes.cancel_deal,
-)
-_deal_action(
-    "amend",
-    scope="rights.amend_deal",
-    summary="Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
-    schema=RightsAmendIn,
-    status=200,
-    act=changes.amend_deal,
-)
+for _path, _scope, _summary, _schema, _status, _act in DEAL_ACTIONS:
+    _deal_action(_path, scope=_scope, summary=_summary, schema=_schema, status=_status, act=_act)
 
 
 def _deal(deal_id: int):
