@@ -1,13 +1,17 @@
 """The ``marquee`` console command.
 
-``marquee serve`` runs the production server (gunicorn); every other word is a
-Django management command (``marquee setup``, ``marquee demo``, ``marquee worker``,
-``marquee migrate``, …).
+``marquee serve`` runs the production server (gunicorn) and, outside production,
+one ``marquee worker`` beside it (the periodic jobs and any outbox backlog), so
+``make run`` is the whole platform; every other word is a Django management
+command (``marquee setup``, ``marquee demo``, ``marquee worker``, ``marquee
+migrate``, …).
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 
 
@@ -28,6 +32,13 @@ def _serve(argv: list[str]) -> None:
         action="store_true",
         default=os.environ.get("MARQUEE_ACCESS_LOG", "on") == "off",
         help="do not log every request (also MARQUEE_ACCESS_LOG=off), e.g. behind a proxy that does",
+    )
+    parser.add_argument(
+        "--worker",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("MARQUEE_ENV", "").lower() != "production",
+        help="also run one `marquee worker` beside the server, stopped with it (default on "
+        "outside production; in production run workers as their own services)",
     )
     args = parser.parse_args(argv)
     host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
@@ -50,7 +61,39 @@ def _serve(argv: list[str]) -> None:
         command += ["--access-logfile", "-"]
     print(f"Marquee is serving on http://{host}:{args.port}/  (API docs: /api/v1/docs)")
     sys.stdout.flush()
-    os.execv(sys.executable, command)  # noqa: S606
+    if not args.worker:
+        os.execv(sys.executable, command)  # noqa: S606 - never returns (but under test)
+        return
+    status = _serve_with_worker(command)
+    if status:
+        raise SystemExit(status)
+
+
+def _serve_with_worker(command: list[str]) -> int:
+    """Run gunicorn and one worker as children; a signal to either stop stops both.
+
+    Returns gunicorn's exit status. The worker is ended by its PID, with
+    SIGTERM (it finishes the delivery or job at hand), then SIGKILL after 15 s.
+    """
+    worker = subprocess.Popen([sys.executable, "-m", "marquee.cli", "worker"])
+    server = subprocess.Popen(command)  # noqa: S603
+
+    def forward(signum: int, frame: object) -> None:
+        for child in (server, worker):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, forward)
+    status = server.wait()
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    return status
 
 
 def _load_settings() -> None:

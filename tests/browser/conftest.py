@@ -150,6 +150,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
             "1",
             "--threads",
             "8",
+            "--no-worker",  # the tests run sweeps and jobs themselves, when they mean to
         ],
         cwd=ROOT,
         env=env,
