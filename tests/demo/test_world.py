@@ -184,6 +184,23 @@ def test_an_account_for_every_role(db_in_world):
         assert Membership.objects.filter(role=role, organisation__slug="marquee-pictures").exists()
 
 
+def test_the_demo_fans_are_invited_to_the_coming_pre_sale(db_in_world, client):
+    from marquee.marketing.models import CampaignInvitation
+    from marquee.marketing.queries import invitations_of
+    from marquee.ticketing.models import InvitationCode
+
+    for username in ["fan", "fan2"]:
+        user = User.objects.get(username=username)
+        (invitation,) = invitations_of(user)  # one, though the world was loaded twice
+        assert (invitation.title_slug, invitation.state) == ("harbour-lights", "open")
+        code = InvitationCode.objects.select_related("round").get(code=invitation.code)
+        assert code.user_id == user.pk and code.round.audience == "invitation"
+    assert CampaignInvitation.objects.filter(campaign__slug="harbour-lights-preview").count() > 2
+    client.force_login(User.objects.get(username="fan"))
+    page = client.get("/account/invitations/")
+    assert invitations_of(User.objects.get(username="fan"))[0].code in page.content.decode()
+
+
 def test_summary_lists_accounts_with_the_password(db_in_world):
     accounts = db_in_world["second"]["accounts"]
     usernames = {a["username"] for a in accounts}

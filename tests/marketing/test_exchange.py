@@ -13,6 +13,7 @@ from marquee.core import outbox
 from marquee.core.errors import DomainError
 from marquee.finance.models import JournalLine
 from marquee.marketing.models import Campaign, Redemption, Voucher
+from marquee.marketing.queries import campaign_report
 from marquee.marketing.services.campaigns import issue_vouchers
 from marquee.ticketing.models import Order, OrderRefund, Ticket
 from marquee.ticketing.services.exchanges import exchange_tickets
@@ -197,3 +198,38 @@ def test_a_claim_that_differs_from_the_quote_refuses_and_changes_nothing(
     campaign.refresh_from_db()
     assert campaign.committed_minor == 1000
     assert Redemption.objects.get(order=order).amount_minor == 1000
+
+
+def _figures(campaign) -> tuple[int, int, int, int | None, int]:
+    report = campaign_report(campaign)
+    return (
+        report.tickets,
+        report.gross_minor,
+        report.cost_minor,
+        report.cost_per_ticket_minor,
+        report.ledger_cost_minor,
+    )
+
+
+def test_the_report_follows_the_tickets_through_exchanges_to_their_refund(
+    world, showtime, later, buyer, staff, everyone
+):
+    campaign = _campaign(
+        staff, everyone, discount_kind="percent", amount_minor=0, percent_bp=2000, cap_minor=3000
+    )
+    order = buy(showtime, buyer, ["3-4", "3-5"], _code(campaign, buyer))  # 2 VIP at ¥65, ¥26 off
+    assert _figures(campaign) == (2, 13000 + 600 - 2600, 2600, 1300, 2600)
+    # One VIP for a standard ¥45 seat (it carries ¥9): ¥16 back on the first order.
+    first = _exchange(order, later, ["3-4"], ["2-1"])
+    assert _figures(campaign) == (2, 11000 - 1600, 2200, 1100, 2200)
+    # The standard seat again, for one of the same price at a third showtime: nothing moves.
+    third = make_showtime(world, starts_at=showtime.starts_at + timedelta(hours=8))
+    second = _exchange(first.new_order, third, ["2-1"], ["2-2"])
+    assert second.refunded_minor == 0
+    assert _figures(campaign) == (2, 9400, 2200, 1100, 2200)
+    # Refunding it is booked two exchanges away from the redeeming order, and still counted.
+    refund_tickets(order=second.new_order, actor=buyer, idempotency_key="r1")
+    outbox.drain()
+    assert _figures(campaign) == (1, 9400 - (4500 - 900 + 300), 1300, 1300, 1300)
+    assert campaign_report(campaign).gross_minor == 6500 - 1300 + 300  # the VIP seat kept
+    assert campaign_report(campaign).redeemed == 1

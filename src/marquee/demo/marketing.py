@@ -1,4 +1,4 @@
-"""Demo marketing: audience answers, three segments, two voucher campaigns used at checkout.
+"""Demo marketing: audience answers, segments, voucher campaigns and a pre-sale invitation.
 
 :func:`load_demo_marketing` (called by :func:`marquee.demo.world.load_world`
 after ticketing) gives a few demo moviegoers an age band and a gender, defines
@@ -11,7 +11,13 @@ segments from their purchases, and runs two campaigns through the services:
 
 A handful of their vouchers are redeemed on coming showtimes and paid through
 the simulated gateway, so every report figure has a value on a fresh
-``make run``. Idempotent: an existing segment or campaign is left as it is,
+``make run``.
+
+* *Harbour Lights members' preview* — an invitation campaign: the upcoming
+  film's invitation round (open now until its general sale), sent to the
+  regulars of Shanghai and Hong Kong (the demo fans among them), so "My
+  invitations" lists a code. The mails go to the in-memory mail backend, not
+  the console. Idempotent: an existing segment or campaign is left as it is,
 and vouchers are redeemed only by the run that created the campaign.
 """
 
@@ -21,15 +27,32 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
+from django.test import override_settings
 from django.utils import timezone
 
 from marquee.accounts.models import User
+from marquee.catalog.models import Title
 from marquee.core.errors import DomainError
-from marquee.marketing.models import AgeBand, Campaign, Gender, Segment, Voucher
-from marquee.marketing.services.campaigns import CampaignSpec, create_campaign, issue_vouchers
+from marquee.demo.ticketing.sales import presale_opening
+from marquee.demo.ticketing.schedule import PRESALE_TITLE
+from marquee.marketing.models import (
+    AgeBand,
+    Campaign,
+    CampaignInvitation,
+    Gender,
+    Segment,
+    Voucher,
+)
+from marquee.marketing.services.campaigns import (
+    CampaignSpec,
+    create_campaign,
+    issue_vouchers,
+    send_invitations,
+)
 from marquee.marketing.services.profiles import set_profile
 from marquee.marketing.services.segments import create_segment
-from marquee.ticketing.models import SeatInventory, Showtime
+from marquee.ticketing.models import PresaleRound, SeatInventory, Showtime
+from marquee.ticketing.services.rounds import create_presale_round
 from marquee.venues.models import SeatType, seat_code
 
 ANSWERS = [
@@ -47,6 +70,7 @@ class DemoMarketing:
     campaigns: int
     vouchers: int
     redeemed: int
+    invitations: int = 0
 
 
 def _segments(staff: User) -> dict[str, Segment]:
@@ -57,6 +81,11 @@ def _segments(staff: User) -> dict[str, Segment]:
             "shanghai-action",
             "Shanghai action fans or waiting for Harbour Lights",
             "bought(genre=action, city=shanghai, within=90d) or wants_to_see(title=harbour-lights)",
+        ),
+        (
+            "shanghai-hong-kong-regulars",
+            "Regulars in Shanghai and Hong Kong",
+            "bought(city=shanghai, within=30d) or bought(city=hong-kong, within=30d)",
         ),
     ]
     found: dict[str, Segment] = {}
@@ -122,6 +151,48 @@ def _redeem(campaign: Campaign, showtimes: list[Showtime], limit: int) -> int:
     return done
 
 
+INVITATION_CAMPAIGN = "harbour-lights-preview"
+INVITATION_ROUND = "Harbour Lights members' preview"
+QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _invite(staff: User, segments: dict[str, Segment], today: date, now: datetime) -> int:
+    """The invitation round of the upcoming film and its campaign; returns the invitations sent."""
+    title = Title.objects.filter(slug=PRESALE_TITLE).first()
+    segment = segments.get("shanghai-hong-kong-regulars")
+    general_sale = presale_opening(today)
+    if title is None or segment is None or title.pk not in general_sale:
+        return 0
+    if Campaign.objects.filter(slug=INVITATION_CAMPAIGN).exists():
+        return 0
+    presale = PresaleRound.objects.filter(title=title, name=INVITATION_ROUND).first()
+    if presale is None:
+        presale = create_presale_round(
+            actor=staff,
+            title=title,
+            name=INVITATION_ROUND,
+            opens_at=now - timedelta(hours=1),
+            closes_at=general_sale[title.pk],
+            audience=PresaleRound.Audience.INVITATION,
+            per_account_limit=2,
+        )
+    campaign = create_campaign(
+        actor=staff,
+        spec=CampaignSpec(
+            slug=INVITATION_CAMPAIGN,
+            name=INVITATION_ROUND,
+            segment=segment.slug,
+            kind=Campaign.Kind.INVITATION,
+            presale_round=presale.pk,
+            starts_at=now - timedelta(hours=1),
+            ends_at=presale.closes_at,
+        ),
+    )
+    # The invitation mails go out after the commit: to memory, not onto setup's console.
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL):
+        return send_invitations(actor=staff, campaign=campaign, now=now)
+
+
 def load_demo_marketing(*, today: date | None = None) -> DemoMarketing:
     """Load the demo marketing rows (see the module docstring); quick: a few dozen orders."""
     staff = User.objects.filter(username="distribution").first()
@@ -172,9 +243,11 @@ def load_demo_marketing(*, today: date | None = None) -> DemoMarketing:
         )
         issue_vouchers(actor=staff, campaign=campaign)
         redeemed += _redeem(campaign, _showtimes(campaign.currency, now), limit=8)
+    _invite(staff, segments, today or timezone.localdate(), now)
     return DemoMarketing(
         segments=Segment.objects.count(),
         campaigns=Campaign.objects.count(),
         vouchers=Voucher.objects.count(),
         redeemed=redeemed,
+        invitations=CampaignInvitation.objects.count(),
     )

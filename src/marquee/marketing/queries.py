@@ -24,6 +24,8 @@ from marquee.marketing.models import (
     Voucher,
 )
 from marquee.marketing.rules import rule_q
+from marquee.marketing.services.exchange import MAX_CHAIN
+from marquee.ticketing.models import TicketExchange
 
 PREVIEW_SIZE = 20
 
@@ -307,12 +309,32 @@ def ledger_cost(campaign: Campaign) -> int:
     return (row["d"] or 0) - (row["c"] or 0)
 
 
+def _refunded_after_exchanges(redemptions: QuerySet[Redemption]) -> int:
+    """What was refunded on the orders the redeeming orders' tickets were exchanged into.
+
+    An exchange writes a new order (the payment moves with the tickets, and
+    the difference is refunded on the old order); a later refund is booked on
+    the new one. The chain is followed level by level (one query each, at most
+    ``MAX_CHAIN``), as the refund consumer follows it back to the voucher.
+    """
+    level = TicketExchange.objects.filter(order_id__in=redemptions.values("order_id"))
+    refunded = 0
+    for _ in range(MAX_CHAIN):
+        row = level.aggregate(n=Count("pk"), back=Sum("new_order__refunded_minor"))
+        if not row["n"]:
+            break
+        refunded += row["back"] or 0
+        level = TicketExchange.objects.filter(order_id__in=level.values("new_order_id"))
+    return refunded
+
+
 def campaign_report(campaign: Campaign) -> CampaignReport:
     """Reached, redeemed, tickets, gross, cost and cost per ticket of ``campaign``.
 
     Figures count redemptions that were paid and not wholly refunded; gross is
-    what those orders' buyers paid, net of refunds; cost is the discount still
-    granted. ``ledger_cost_minor`` is the same cost as the ledger holds it
+    what those orders' buyers paid, net of refunds, including the refunds of
+    the orders their tickets were exchanged into (:func:`_refunded_after_exchanges`);
+    cost is the discount still granted. ``ledger_cost_minor`` is the same cost as the ledger holds it
     (posted from the outbox; equal to ``cost_minor`` once the worker caught up).
     """
     standing = Redemption.objects.filter(campaign=campaign, status=Redemption.Status.REDEEMED)
@@ -324,6 +346,7 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
     )
     tickets = totals["tickets"] or 0
     cost = totals["cost"] or 0
+    gross = (totals["gross"] or 0) - _refunded_after_exchanges(standing)
     reached = (
         campaign.vouchers.count()
         if campaign.kind == Campaign.Kind.VOUCHER
@@ -348,7 +371,7 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
             campaign=campaign, status=Redemption.Status.RESERVED
         ).count(),
         tickets=tickets,
-        gross_minor=totals["gross"] or 0,
+        gross_minor=gross,
         cost_minor=cost,
         cost_per_ticket_minor=round_half_even(Fraction(cost, tickets)) if tickets else None,
         budget_left_minor=campaign.budget_minor - campaign.committed_minor,
