@@ -165,3 +165,35 @@ def test_the_admin_lists_payouts_and_masks_the_account_numbers(client_for):
     assert detail.status_code == 200 and "62220212345" not in detail.content.decode()
     assert admin.get("/admin/payments/payout/").status_code == 200
     assert admin.get("/admin/crowdfunding/premiereclaim/").status_code == 200
+
+
+def test_a_backer_fixes_the_account_and_sends_the_failed_payout_again(client_for, make_user):
+    from marquee.crowdfunding.services import returns
+
+    backer = fan()
+    payouts.set_payout_account(
+        user=backer, kind="bank", account_name="B", bank_name="BOC", account_number="40005555"
+    )
+    offering = funded_offering(build_world(make_user).title, [(backer, 5)])
+    run = returns.pay_returns(
+        actor=investment_staff(), offering=offering, as_of=timezone.now().date()
+    )
+    share = run.payouts.get(backer=backer)
+    client = client_for(backer)
+    page = client.get("/crowdfunding/pledges/").content.decode()
+    assert page.count('data-testid="retry-my-payout"') == 1
+    url = f"/crowdfunding/payouts/{share.pk}/retry/"
+    stranger = client_for(fan()).post(url, {"idempotency_key": _key(page)}, follow=True)
+    assert "No such payout of returns." in stranger.content.decode()
+    client.post(
+        "/crowdfunding/payout-account/",
+        {"kind": "bank", "account_name": "B", "bank_name": "BOC", "account_number": "62225555"},
+    )
+    key = _key(client.get("/crowdfunding/pledges/").content.decode())
+    done = client.post(url, {"idempotency_key": key}, follow=True)
+    assert "Your payout was sent again." in done.content.decode()
+    client.post(url, {"idempotency_key": key})  # a double submit sends nothing more
+    payout = Payout.objects.get(payee=backer)
+    assert (payout.status, payout.attempts, payout.account_number) == ("paid", 2, "62225555")
+    page = client.get("/crowdfunding/pledges/").content.decode()
+    assert 'data-testid="retry-my-payout"' not in page
