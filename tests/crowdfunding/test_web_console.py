@@ -197,3 +197,45 @@ def test_a_backer_fixes_the_account_and_sends_the_failed_payout_again(client_for
     assert (payout.status, payout.attempts, payout.account_number) == ("paid", 2, "62225555")
     page = client.get("/crowdfunding/pledges/").content.decode()
     assert 'data-testid="retry-my-payout"' not in page
+
+
+def _new_offering_form(project, **extra) -> dict:
+    return {
+        "project": project.slug,
+        "slug": "back-hong-kong-time",
+        "name_en": "Back in Hong Kong time",
+        "currency": "HKD",
+        "unit_price": "500",
+        "target_units": "400",
+        "cap_units": "600",
+        "max_units_per_backer": "50",
+        "opens_at": "2027-01-10T20:00",
+        "closes_at": "2027-02-10T20:00",
+        **extra,
+    }
+
+
+def test_console_times_are_typed_and_shown_in_the_chosen_zone_not_the_servers(client_for):
+    client = client_for(investment_staff())
+    project = ProjectFactory()
+    page = client.get("/crowdfunding/console/").content.decode()
+    assert '<option value="Asia/Shanghai" selected>' in page  # the default
+    assert 'value="Asia/Hong_Kong"' in page
+    refused = client.post(
+        "/crowdfunding/console/", _new_offering_form(project, zone="Europe/London"), follow=True
+    )
+    assert "Choose the time zone of the opening and closing times." in refused.content.decode()
+    assert not Offering.objects.exists()
+    made = client.post("/crowdfunding/console/", _new_offering_form(project, zone="Asia/Hong_Kong"))
+    assert made.status_code == 302 and made["Location"].endswith("?zone=Asia/Hong_Kong")
+    offering = Offering.objects.get(slug="back-hong-kong-time")
+    assert offering.opens_at == dt.datetime(2027, 1, 10, 12, 0, tzinfo=dt.UTC)
+    assert offering.closes_at == dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.UTC)
+    with timezone.override("Europe/London"):  # the server's zone plays no part
+        shown = client.get(made["Location"]).content.decode()
+        in_shanghai = client.get("/crowdfunding/console/back-hong-kong-time/").content.decode()
+    assert 'data-testid="opens-at">01/10/2027 8 p.m.<' in shown
+    assert 'data-testid="opens-at">01/10/2027 8 p.m.<' in in_shanghai  # the same offset, UTC+8
+    listing = client.get("/crowdfunding/console/?zone=Asia/Hong_Kong").content.decode()
+    assert '<option value="Asia/Hong_Kong" selected>' in listing
+    assert 'data-testid="closes-back-hong-kong-time">02/10/2027 8 p.m.<' in listing
