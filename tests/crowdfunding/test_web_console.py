@@ -96,6 +96,7 @@ def test_staff_close_pick_the_premiere_link_the_pool_pay_and_retry(client_for, m
     assert Offering.objects.get(pk=offering.pk).pool_participant_id == pool.pk
     page = client.get(f"/crowdfunding/console/{slug}/").content.decode()
     assert 'data-testid="pool-received"' in page
+    assert 'data-testid="pool-received"' in client.get(f"/crowdfunding/{slug}/").content.decode()
     key = _key(page)
     client.post(f"/crowdfunding/console/{slug}/returns/", {"idempotency_key": key})
     client.post(f"/crowdfunding/console/{slug}/returns/", {"idempotency_key": key})  # a double

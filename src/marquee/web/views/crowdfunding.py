@@ -71,6 +71,7 @@ def offering(request: HttpRequest, slug: str) -> HttpResponse:
             "can_pledge": current.is_open(now),
             "form_key": new_idempotency_key(),
             "units_max": max(min(current.max_units_per_backer - held, current.available_units), 0),
+            "pool": queries.pool_receipts(current),
         },
     )
 
