@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from marquee.accounts.models import Organisation, Role
 from marquee.crowdfunding.models import Offering
-from marquee.crowdfunding.services import closing, premiere, returns
+from marquee.crowdfunding.services import closing, payouts, premiere, returns
 from marquee.crowdfunding.services.offerings import create_offering
 from marquee.crowdfunding.services.pledges import place_pledge
 from marquee.investment.models import Project
@@ -34,6 +34,8 @@ OFFERINGS = {
 FUNDED_SLUG = "cf-long-night-funded"
 #: Funded, returns not yet paid: ``cf-console`` (investment staff) pays them.
 TO_PAY_SLUG = "cf-long-night-to-pay"
+#: A backer of the funded offering whose bank refused the payout (a ``4000`` account).
+RETRY_BACKER = "cf-retry"
 
 
 def seed_crowdfunding(world) -> None:
@@ -99,12 +101,30 @@ def _funded(world, staff, project, now) -> None:
         for user in (backer, other):
             started = place_pledge(offering=offering, user=user, units=5)
             authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
+        if slug == FUNDED_SLUG:
+            _refused_backer(offering)
         closing.close_offering(offering=offering.pk, now=offering.closes_at)
     funded = Offering.objects.get(slug=FUNDED_SLUG)
     premiere.set_premiere_showtime(
         actor=staff, offering=funded, showtime=world.showtimes["long-night-13-d2"]
     )
     returns.pay_returns(actor=staff, offering=funded, as_of=now.date())
+
+
+def _refused_backer(offering: Offering) -> None:
+    """``cf-retry`` backs ``offering`` with 1 unit; their bank account is one the bank refuses."""
+    from tests.web.world import PASSWORD
+
+    user = UserFactory(username=RETRY_BACKER, password=PASSWORD)
+    payouts.set_payout_account(
+        user=user,
+        kind="bank",
+        account_name="Chan Tai-man",
+        bank_name="BOC",
+        account_number="40009999",
+    )
+    started = place_pledge(offering=offering, user=user, units=1)
+    authorize_sim_payment(payment_id=started.payment_id, user=user, outcome="succeed")
 
 
 def staff_org() -> Organisation:

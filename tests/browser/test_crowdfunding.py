@@ -113,3 +113,27 @@ def test_staff_pay_the_returns_from_the_console(server, new_page):
     assert no_horizontal_scroll(page)
     shot(page, "crowdfunding-console-zh-hans")
     assert not page.js_errors
+
+
+def test_a_backer_fixes_the_account_and_sends_the_refused_payout_again(server, new_page):
+    """English: the bank refused the payout; the backer fixes the account and sends it again."""
+    from tests.browser.seed_crowdfunding import RETRY_BACKER
+
+    page = new_page(language="en")
+    login(page, server, RETRY_BACKER)
+    page.goto(server.url + "/crowdfunding/pledges/")
+    row = page.get_by_test_id("return-row")
+    expect(row.get_by_test_id("payout-status")).to_have_text("Failed")
+    page.get_by_test_id("kind-bank").check()
+    page.get_by_test_id("account-number").fill("6222 0000 9999")
+    page.get_by_test_id("save-payout-account").click()
+    expect(page.locator(".flash, [role=status]").first).to_contain_text("payout account was saved")
+    assert no_horizontal_scroll(page)
+    page.get_by_test_id("retry-my-payout").click()
+    expect(page.locator(".flash, [role=status]").first).to_contain_text(
+        "Your payout was sent again."
+    )
+    expect(row.get_by_test_id("payout-status")).to_have_text("Paid")
+    expect(page.get_by_test_id("retry-my-payout")).to_have_count(0)
+    shot(page, "crowdfunding-payout-retried-en")
+    assert not page.js_errors

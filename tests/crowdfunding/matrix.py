@@ -3,7 +3,8 @@
 Offerings are public; any account pledges and reads its own pledges and perks
 (M1 owns the pledge read by id; admins may read it too); investment staff and
 admins create, close, list backers and pay returns; distribution staff and
-admins link a pre-sale round.
+admins link a pre-sale round. A backer (M1) alone sends their own failed payout
+again; staff do that through ``/return-payouts/{share_id}/retry``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ ROWS: dict[tuple[str, str], str] = {
     ("PUT", "/crowdfunding/payout-account"):                         "no   ok ok ok ok ok ok ok ok ok ok ok",
     ("GET", "/crowdfunding/payouts"):                                "no   ok ok ok ok ok ok ok ok ok ok ok",
     ("POST", "/crowdfunding/return-payouts/{share_id}/retry"):       "no   no no no no no ok no no no no ok",
+    ("POST", "/crowdfunding/payouts/{share_id}/retry"):              "no   ok no no no no no no no no no no",
 }
 # fmt: on
 

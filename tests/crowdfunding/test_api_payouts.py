@@ -97,3 +97,35 @@ def test_payout_account_payouts_and_the_pool(make_user, client_for):
     assert run["paid"] and run["payouts"][0]["payout_status"] == "paid"
     assert run["pool"]["received_minor"] == 10_000
     assert fan() and client_for(fan()).get(f"{API}/payouts").json() == []
+
+
+def test_a_backer_retries_their_own_failed_payout_once_per_key(make_user, client_for):
+    from marquee.crowdfunding.services import payouts
+    from marquee.payments.models import Payout
+
+    backer, stranger = fan(), fan()
+    payouts.set_payout_account(
+        user=backer, kind="bank", account_name="陈静", bank_name="BOC", account_number="40001111"
+    )
+    _, offering = _funded(make_user, backer)
+    returns.pay_returns(actor=investment_staff(), offering=offering, as_of=timezone.now().date())
+    mine = client_for(backer)
+    share = mine.get(f"{API}/payouts").json()[0]
+    assert share["status"] == "failed"
+    path = f"/payouts/{share['share_id']}/retry"
+    assert _send(client_for(stranger), "post", path).status_code == 404
+    assert _send(mine, "post", "/payouts/999999/retry").json()["code"] == "return_payout_not_found"
+    _send(
+        mine,
+        "put",
+        "/payout-account",
+        {"kind": "bank", "account_name": "陈静", "bank_name": "BOC", "account_number": "62220003"},
+    )
+    first = _send(mine, "post", path, HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = _send(mine, "post", path, HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert first.json()["status"] == "paid"
+    assert Payout.objects.get(payee=backer).attempts == 2  # the repeat sent nothing
+    late = _send(mine, "post", path, HTTP_IDEMPOTENCY_KEY="retry-2")
+    assert late.status_code == 409 and late.json()["code"] == "payout_not_failed"

@@ -150,3 +150,30 @@ def _payable_cleared(run) -> int:
     refs = [f"crowdfunding-return-payout:{s.pk}" for s in run.payouts.all()]
     lines = JournalLine.objects.filter(account__code="2650", reference__in=refs)
     return sum(x.debit_minor - x.credit_minor for x in lines)
+
+
+def test_a_backer_sends_their_own_failed_payout_again_and_nobody_elses(make_user):
+    backer, other = fan(), fan()
+    payouts.set_payout_account(
+        user=backer, kind="bank", account_name="C", bank_name="BOC", account_number="4000777777"
+    )
+    offering = _funded(make_user, [(backer, 5), (other, 5)])
+    run = returns.pay_returns(
+        actor=investment_staff(), offering=offering, as_of=timezone.now().date()
+    )
+    mine = ReturnPayout.objects.select_related("payout").get(run=run, backer=backer)
+    theirs = ReturnPayout.objects.get(run=run, backer=other)
+    assert mine.payout.status == Payout.Status.FAILED
+    with pytest.raises(DomainError) as exc:
+        payouts.retry_my_return_payout(user=other, share=mine.pk)
+    assert exc.value.code == "return_payout_not_found"
+    with pytest.raises(DomainError) as exc:
+        payouts.retry_my_return_payout(user=other, share=theirs.pk)  # paid already
+    assert exc.value.code == "payout_not_failed"
+    assert Payout.objects.get(pk=mine.payout_id).attempts == 1  # nothing was written
+    payouts.set_payout_account(
+        user=backer, kind="bank", account_name="C", bank_name="BOC", account_number="62220000222"
+    )
+    retried = payouts.retry_my_return_payout(user=backer, share=mine.pk)
+    assert (retried.pk, retried.status, retried.attempts) == (mine.payout_id, "paid", 2)
+    assert retried.account_number == "62220000222"

@@ -96,6 +96,7 @@ def test_staff_close_pick_the_premiere_link_the_pool_pay_and_retry(client_for, m
     assert Offering.objects.get(pk=offering.pk).pool_participant_id == pool.pk
     page = client.get(f"/crowdfunding/console/{slug}/").content.decode()
     assert 'data-testid="pool-received"' in page
+    assert 'data-testid="pool-received"' in client.get(f"/crowdfunding/{slug}/").content.decode()
     key = _key(page)
     client.post(f"/crowdfunding/console/{slug}/returns/", {"idempotency_key": key})
     client.post(f"/crowdfunding/console/{slug}/returns/", {"idempotency_key": key})  # a double
@@ -165,3 +166,77 @@ def test_the_admin_lists_payouts_and_masks_the_account_numbers(client_for):
     assert detail.status_code == 200 and "62220212345" not in detail.content.decode()
     assert admin.get("/admin/payments/payout/").status_code == 200
     assert admin.get("/admin/crowdfunding/premiereclaim/").status_code == 200
+
+
+def test_a_backer_fixes_the_account_and_sends_the_failed_payout_again(client_for, make_user):
+    from marquee.crowdfunding.services import returns
+
+    backer = fan()
+    payouts.set_payout_account(
+        user=backer, kind="bank", account_name="B", bank_name="BOC", account_number="40005555"
+    )
+    offering = funded_offering(build_world(make_user).title, [(backer, 5)])
+    run = returns.pay_returns(
+        actor=investment_staff(), offering=offering, as_of=timezone.now().date()
+    )
+    share = run.payouts.get(backer=backer)
+    client = client_for(backer)
+    page = client.get("/crowdfunding/pledges/").content.decode()
+    assert page.count('data-testid="retry-my-payout"') == 1
+    url = f"/crowdfunding/payouts/{share.pk}/retry/"
+    stranger = client_for(fan()).post(url, {"idempotency_key": _key(page)}, follow=True)
+    assert "No such payout of returns." in stranger.content.decode()
+    client.post(
+        "/crowdfunding/payout-account/",
+        {"kind": "bank", "account_name": "B", "bank_name": "BOC", "account_number": "62225555"},
+    )
+    key = _key(client.get("/crowdfunding/pledges/").content.decode())
+    done = client.post(url, {"idempotency_key": key}, follow=True)
+    assert "Your payout was sent again." in done.content.decode()
+    client.post(url, {"idempotency_key": key})  # a double submit sends nothing more
+    payout = Payout.objects.get(payee=backer)
+    assert (payout.status, payout.attempts, payout.account_number) == ("paid", 2, "62225555")
+    page = client.get("/crowdfunding/pledges/").content.decode()
+    assert 'data-testid="retry-my-payout"' not in page
+
+
+def _new_offering_form(project, **extra) -> dict:
+    return {
+        "project": project.slug,
+        "slug": "back-hong-kong-time",
+        "name_en": "Back in Hong Kong time",
+        "currency": "HKD",
+        "unit_price": "500",
+        "target_units": "400",
+        "cap_units": "600",
+        "max_units_per_backer": "50",
+        "opens_at": "2027-01-10T20:00",
+        "closes_at": "2027-02-10T20:00",
+        **extra,
+    }
+
+
+def test_console_times_are_typed_and_shown_in_the_chosen_zone_not_the_servers(client_for):
+    client = client_for(investment_staff())
+    project = ProjectFactory()
+    page = client.get("/crowdfunding/console/").content.decode()
+    assert '<option value="Asia/Shanghai" selected>' in page  # the default
+    assert 'value="Asia/Hong_Kong"' in page
+    refused = client.post(
+        "/crowdfunding/console/", _new_offering_form(project, zone="Europe/London"), follow=True
+    )
+    assert "Choose the time zone of the opening and closing times." in refused.content.decode()
+    assert not Offering.objects.exists()
+    made = client.post("/crowdfunding/console/", _new_offering_form(project, zone="Asia/Hong_Kong"))
+    assert made.status_code == 302 and made["Location"].endswith("?zone=Asia/Hong_Kong")
+    offering = Offering.objects.get(slug="back-hong-kong-time")
+    assert offering.opens_at == dt.datetime(2027, 1, 10, 12, 0, tzinfo=dt.UTC)
+    assert offering.closes_at == dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.UTC)
+    with timezone.override("Europe/London"):  # the server's zone plays no part
+        shown = client.get(made["Location"]).content.decode()
+        in_shanghai = client.get("/crowdfunding/console/back-hong-kong-time/").content.decode()
+    assert 'data-testid="opens-at">01/10/2027 8 p.m.<' in shown
+    assert 'data-testid="opens-at">01/10/2027 8 p.m.<' in in_shanghai  # the same offset, UTC+8
+    listing = client.get("/crowdfunding/console/?zone=Asia/Hong_Kong").content.decode()
+    assert '<option value="Asia/Hong_Kong" selected>' in listing
+    assert 'data-testid="closes-back-hong-kong-time">02/10/2027 8 p.m.<' in listing

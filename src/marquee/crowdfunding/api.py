@@ -427,3 +427,19 @@ def _my_payout_out(share) -> CrowdfundingMyPayoutOut:
 def retry_payout(request: HttpRequest, share_id: Id):
     payouts.retry_return_payout(actor=request.user, share=share_id)
     return _my_payout_out(queries.return_payout(request.user, share_id))
+
+
+@router.post(
+    "/payouts/{share_id}/retry",
+    response={200: CrowdfundingMyPayoutOut},
+    auth=AUTH,
+    summary="Ask for your failed payout of returns to be sent again (after fixing your account)",
+)
+@idempotent(
+    scope="crowdfunding.retry_my_payout",
+    fingerprint=lambda share_id, **_: {"share_id": share_id},
+)
+def retry_my_payout(request: HttpRequest, share_id: Id, idempotency_key: IdempotencyKey = None):
+    payouts.retry_my_return_payout(user=request.user, share=share_id)
+    body = _my_payout_out(queries.my_return_payout(request.user, share_id))
+    return 200, body.model_dump(mode="json")

@@ -182,6 +182,14 @@ def return_payouts_of(user: AnyUser) -> list[ReturnPayout]:
     )
 
 
+def my_return_payout(user: AnyUser, share_id: int) -> ReturnPayout:
+    """``user``'s own share of paid returns; :class:`NotFound` ``return_payout_not_found`` otherwise."""
+    found = next((s for s in return_payouts_of(user) if s.pk == share_id), None)
+    if found is None:
+        raise NotFound(CrowdfundingErrorCode.RETURN_PAYOUT_NOT_FOUND, f"No share {share_id}.")
+    return found
+
+
 def return_payouts(user: AnyUser, run: ReturnRun) -> list[ReturnPayout]:
     """Every share of ``run`` with its payout (investment staff and admins)."""
     require_manager(user)

@@ -5,6 +5,13 @@ Idempotent: an offering whose slug exists is left as it is. The backers are
 demo accounts (the demo password, hashed once for all of them) listed with
 the others. Pledges go through the real services (reserve, pay, confirm
 into escrow, close), so the ledger, the perks and the progress are the real ones.
+
+The funded offering is the "crowdfunding pool" of its film's waterfall
+(:func:`_link_pool`): the pool holds a stake the size of what the backers put
+in beside the budget, the film gets a waterfall if it has none, and the money
+that reaches it — the box office the demo settles and a streaming licence
+typed in after the close — pays the pool, so the console and the offering page
+show what the pool received.
 """
 
 from __future__ import annotations
@@ -15,12 +22,18 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from marquee.accounts.models import Role, User
+from marquee.accounts.models import Organisation, Role, User
 from marquee.catalog.models import Title
+from marquee.core.models import OutboxEvent
+from marquee.core.money import Money
 from marquee.crowdfunding.models import Offering
 from marquee.crowdfunding.services import closing, offerings, payouts, pledges, premiere
 from marquee.demo.accounts import DEMO_PASSWORD, DemoAccount
-from marquee.investment.models import Project
+from marquee.demo.catalog_data import STUDIO
+from marquee.investment import services as investment
+from marquee.investment.consumers import box_office_into_waterfalls
+from marquee.investment.models import Participant, Project, Receipt, Waterfall
+from marquee.investment.services.financing import stakes_of
 from marquee.payments.simulator.gateway import authorize_sim_payment
 
 #: (username, display name) of the demo backers; fan and fan2 are the demo's fans.
@@ -187,6 +200,80 @@ def _premiere(staff: User, offering: Offering, now: dt.datetime) -> None:
         premiere.set_premiere_showtime(actor=staff, offering=offering, showtime=showtime)
 
 
+#: The funded offering's pool: CN¥61,200 from the backers beside a HK$60m budget is about 0.1 %.
+POOL_NAME = "Crowdfunding pool (Back A Guilty Conscience)"
+POOL_STAKE_BP = 10
+#: What reached the film after the offering closed, typed in (HK$).
+POOL_RECEIPT = ("Streaming licence, first window", 8_000_000_00)
+
+
+def _link_pool(staff: User, offering: Offering, today: dt.date) -> None:
+    """Make the funded offering its film's crowdfunding pool, with money through the waterfall.
+
+    Idempotent: the pool, the studio's stake, the waterfall and the receipt are
+    each found before they are made; a film whose stakes are all taken gets no pool.
+    """
+    from marquee.ticketing import events as ticket_events
+
+    project = offering.project
+    pool = offering.pool_participant or (
+        Participant.objects.filter(project=project, kind=Participant.Kind.CROWDFUNDING)
+        .order_by("pk")
+        .first()
+    )
+    if pool is None:
+        if sum(stakes_of(project).values()) + POOL_STAKE_BP > 10_000:
+            return
+        pool = investment.add_participant(
+            project=project.slug, name=POOL_NAME, kind="crowdfunding", stake_bp=POOL_STAKE_BP
+        )
+    if not Waterfall.objects.filter(project=project, version__gt=0).exists():
+        _studio_waterfall(project)
+    if offering.pool_participant_id is None:
+        offerings.link_pool_participant(actor=staff, offering=offering, participant=pool)
+    # The box office the demo settled before the film had a waterfall (by event: once).
+    for event in OutboxEvent.objects.filter(type=ticket_events.SETTLEMENT_PAID).order_by("pk"):
+        box_office_into_waterfalls(event)
+    label, amount = POOL_RECEIPT
+    investment.receive(
+        project=project,
+        source=Receipt.Source.MANUAL,
+        source_key=f"demo:{project.slug}:crowdfunding-streaming",
+        received_on=today - dt.timedelta(days=30),
+        money=Money(amount, "HKD"),
+        description=label,
+    )
+
+
+def _studio_waterfall(project: Project) -> None:
+    """The studio distributes (a 15 % fee) and holds the rest of the stakes; profits by stake."""
+    studio = Participant.objects.filter(project=project, kind=Participant.Kind.STUDIO).first()
+    if studio is None:
+        org = STUDIO if Organisation.objects.filter(slug=STUDIO).exists() else None
+        studio = investment.add_participant(
+            project=project.slug,
+            name="Marquee Pictures",
+            kind="studio",
+            stake_bp=10_000 - sum(stakes_of(project).values()),
+            organisation=org,
+        )
+    investment.set_waterfall(
+        project=project.slug,
+        tiers=[
+            {
+                "key": "distribution-fee",
+                "label": "Distribution fee 15%",
+                "type": "fee",
+                "participant": studio.pk,
+                "percent": "15",
+            },
+            {"key": "net-profits", "label": "Net profits by stake", "type": "residual"},
+        ],
+        currency="HKD",
+        note="Studio distribution with the fans' crowdfunding pool",
+    )
+
+
 def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
     """The open and the funded offering (idempotent: existing offerings are kept)."""
     loaded = DemoCrowdfunding()
@@ -207,4 +294,7 @@ def load_demo_crowdfunding(*, today: dt.date) -> DemoCrowdfunding:
         _payout_accounts()
         loaded.pledges += _funded_offering(staff, backers[::-1], now)
         loaded.offerings.append(FUNDED_SLUG)
+    funded = Offering.objects.filter(slug=FUNDED_SLUG, status=Offering.Status.SUCCEEDED).first()
+    if funded is not None:
+        _link_pool(staff, funded, today)
     return loaded

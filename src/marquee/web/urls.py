@@ -140,6 +140,11 @@ urlpatterns = [
         name="crowdfunding-payout-account",
     ),
     path(
+        "crowdfunding/payouts/<int:share_id>/retry/",
+        crowdfunding.retry_payout,
+        name="crowdfunding-retry-payout",
+    ),
+    path(
         "crowdfunding/perks/<int:grant_id>/premiere/",
         crowdfunding.claim_premiere,
         name="crowdfunding-premiere",

@@ -8,8 +8,9 @@ transaction) requests one payout per :class:`ReturnPayout`, purpose
 at most once); :func:`send_return_payouts` then hands each to its provider in
 a transaction of its own. The ledger clears 2650 against the bank when
 ``payments.payout_paid`` arrives (``crowdfunding.consumers``); a failed payout
-stays payable and investment staff send it again (:func:`retry_return_payout`)
-once the backer has fixed their account.
+stays payable and is sent again once the backer has fixed their account: by
+the backer themselves (:func:`retry_my_return_payout`) or by investment staff
+(:func:`retry_return_payout`).
 """
 
 from __future__ import annotations
@@ -167,8 +168,25 @@ def retry_return_payout(*, actor: User, share: ReturnPayout | int) -> Payout:
     ``return_payout_not_found``, :class:`Conflict` ``payout_not_failed``.
     """
     require_manager(actor)
+    return _retry(share, backer=None)
+
+
+def retry_my_return_payout(*, user: User, share: ReturnPayout | int) -> Payout:
+    """Send ``user``'s own failed share again, to their payout account as it is now.
+
+    Another backer's share reads as missing. Raises :class:`NotFound`
+    ``return_payout_not_found`` and :class:`Conflict` ``payout_not_failed``
+    (requested, sent or paid: only a failed payout goes out again).
+    """
+    return _retry(share, backer=user)
+
+
+def _retry(share: ReturnPayout | int, *, backer: User | None) -> Payout:
     pk = share if isinstance(share, int) else share.pk
-    found = ReturnPayout.objects.select_related("run").filter(pk=pk).first()
-    if found is None or found.payout_id is None:
+    found = ReturnPayout.objects.select_related("run").filter(pk=pk)
+    if backer is not None:
+        found = found.filter(backer_id=backer.pk)
+    share_row = found.first()
+    if share_row is None or share_row.payout_id is None:
         raise NotFound(CrowdfundingErrorCode.RETURN_PAYOUT_NOT_FOUND, f"No payout share {pk}.")
-    return payouts.retry_payout(payout=found.payout_id, destination=destination_for(found))
+    return payouts.retry_payout(payout=share_row.payout_id, destination=destination_for(share_row))

@@ -71,6 +71,7 @@ def offering(request: HttpRequest, slug: str) -> HttpResponse:
             "can_pledge": current.is_open(now),
             "form_key": new_idempotency_key(),
             "units_max": max(min(current.max_units_per_backer - held, current.available_units), 0),
+            "pool": queries.pool_receipts(current),
         },
     )
 
@@ -121,6 +122,7 @@ def my_pledges(request: HttpRequest) -> HttpResponse:
             "perks": queries.perks_of(request.user),
             "returns": queries.return_payouts_of(request.user),
             "account": payouts.payout_account(request.user),
+            "form_key": new_idempotency_key(),
         },
     )
 
@@ -142,6 +144,30 @@ def payout_account(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Your payout account was saved."))
     return HttpResponseRedirect(reverse("crowdfunding-pledges") + "#payout-account")
+
+
+@login_required
+@require_POST
+def retry_payout(request: HttpRequest, share_id: int) -> HttpResponse:
+    """Send the fan's own failed payout again, to the payout account as it is now."""
+    try:
+        _retry(request, share=share_id)
+    except DomainError as exc:
+        messages.error(request, exc.msg)
+    else:
+        messages.success(request, _("Your payout was sent again."))
+    return HttpResponseRedirect(reverse("crowdfunding-pledges") + "#my-returns-heading")
+
+
+@idempotent(
+    scope="web.crowdfunding_retry_payout",
+    key=form_key,
+    respond=pair,
+    fingerprint=lambda *, share: {"share": share},
+)
+def _retry(request: HttpRequest, *, share: int) -> tuple[int, dict]:
+    payout = payouts.retry_my_return_payout(user=request.user, share=share)
+    return 200, {"payout_id": payout.pk}
 
 
 @login_required

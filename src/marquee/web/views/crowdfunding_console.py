@@ -3,12 +3,17 @@ the premiere and the waterfall pool, returns and their payouts.
 
 Every action calls one crowdfunding service; a refusal is a translated flash
 message and nothing is written (the services are one transaction each).
+
+Opening and closing times are typed and shown in an explicit zone, never the
+server's: staff choose one of the zones of the project's cinemas
+(:data:`CONSOLE_ZONES`, Asia/Shanghai by default) and the times are stored in UTC.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,6 +39,26 @@ from marquee.web.views.common import domain_errors, new_idempotency_key, parse_i
 
 #: The form's numbers: anything else is read as nothing (the service refuses it clearly).
 MAX_NUMBER_TEXT = 12
+#: The zones of the project's cinemas, in which staff read and type the console's times.
+CONSOLE_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong")
+
+
+def _zone(value: object) -> str | None:
+    """One of :data:`CONSOLE_ZONES`, or None for anything else."""
+    return value if value in CONSOLE_ZONES else None
+
+
+def _shown_zone(request: HttpRequest) -> str:
+    """The zone the page shows times in (``?zone=``), Asia/Shanghai unless one of the others."""
+    return _zone(request.GET.get("zone")) or CONSOLE_ZONES[0]
+
+
+def _local_datetime(text: str, zone: ZoneInfo):
+    """``2027-01-10T20:00`` read as a wall-clock time in ``zone`` (aware; None when unreadable)."""
+    parsed = parse_datetime(text.strip()[:40] or "x")
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = timezone.make_aware(parsed, zone)
+    return parsed
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -79,19 +104,20 @@ def index(request: HttpRequest) -> HttpResponse:
             "now": now,
             "projects": investment_queries.projects(),
             "opens_default": now.replace(second=0, microsecond=0),
+            "zone": _shown_zone(request),
+            "zones": CONSOLE_ZONES,
         },
     )
 
 
 def _create(request: HttpRequest) -> HttpResponse:
     currency = (request.POST.get("currency") or "").strip().upper()[:3]
-    opens_at = parse_datetime((request.POST.get("opens_at") or "").strip()[:40] or "x")
-    closes_at = parse_datetime((request.POST.get("closes_at") or "").strip()[:40] or "x")
-    tz = timezone.get_current_timezone()
-    opens_at = timezone.make_aware(opens_at, tz) if opens_at and not opens_at.tzinfo else opens_at
-    closes_at = (
-        timezone.make_aware(closes_at, tz) if closes_at and not closes_at.tzinfo else closes_at
-    )
+    zone = _zone(request.POST.get("zone") or CONSOLE_ZONES[0])
+    if zone is None:
+        messages.error(request, _("Choose the time zone of the opening and closing times."))
+        return HttpResponseRedirect(reverse("crowdfunding-console"))
+    opens_at = _local_datetime(request.POST.get("opens_at") or "", ZoneInfo(zone))
+    closes_at = _local_datetime(request.POST.get("closes_at") or "", ZoneInfo(zone))
     try:
         created = offerings.create_offering(
             actor=request.user,
@@ -118,7 +144,9 @@ def _create(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.msg)
         return HttpResponseRedirect(reverse("crowdfunding-console"))
     messages.success(request, _("The offering was created."))
-    return _back(created.slug)
+    return HttpResponseRedirect(
+        reverse("crowdfunding-console-offering", args=[created.slug]) + f"?zone={zone}"
+    )
 
 
 @login_required
@@ -151,6 +179,8 @@ def offering(request: HttpRequest, slug: str) -> HttpResponse:
             "pool_candidates": queries.pool_candidates(current),
             "showtimes": queries.premiere_candidates(current, now=now),
             "form_key": new_idempotency_key(),
+            "zone": _shown_zone(request),
+            "zones": CONSOLE_ZONES,
         },
     )
 
