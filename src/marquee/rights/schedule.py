@@ -68,6 +68,9 @@ def check_schedule(
         raise RightsError(
             RightsErrorCode.FEE_LOCKED_BY_REPORTS, f"Deal #{deal.pk} has revenue reports."
         )
+    # The open instalments are locked before the settled ones are read: an instalment being
+    # received meanwhile is then either settled (and counted) or waits for this amendment.
+    old = open_instalments(deal, report=None)
     scheduled = Instalment.objects.filter(deal=deal, report__isnull=True)
     settled = [
         InstalmentSpec(i.due_on, i.amount_minor)
@@ -92,7 +95,7 @@ def check_schedule(
                 first=deal.signed_on.isoformat(),
                 last=last.isoformat(),
             )
-    return total, sorted(instalments, key=lambda i: i.due_on), open_instalments(deal, report=None)
+    return total, sorted(instalments, key=lambda i: i.due_on), old
 
 
 def replace_schedule(
