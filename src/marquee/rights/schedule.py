@@ -28,6 +28,7 @@ from django.db.models import Max
 
 from marquee.rights.errors import RightsError, RightsErrorCode
 from marquee.rights.models import Deal, DealChange, Instalment
+from marquee.rights.revenue import lock_deal
 from marquee.rights.services import post_fee
 from marquee.rights.validation import FeeSpec, InstalmentSpec, check_fee
 
@@ -63,6 +64,9 @@ def check_schedule(
     window: tuple[dt.date, dt.date] | None,
 ) -> tuple[int, list[InstalmentSpec], list[Instalment]]:
     """The new total, the new instalments (by day) and the open ones they replace; or a refusal."""
+    # The deal row too, as a revenue report takes it: the two never number an instalment alike,
+    # and a report reads the guarantee as this amendment leaves it.
+    lock_deal(deal.pk)
     total = deal.fee_minor if fee_minor is None else fee_minor
     if total != deal.fee_minor and deal.reports.exists():
         raise RightsError(
