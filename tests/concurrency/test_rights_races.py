@@ -196,15 +196,17 @@ def test_control_without_the_instalment_lock_the_amendment_trips(held_title, mon
     IntegrityError (a 500), not the clear refusal the lock gives.
     """
     deal = license_out(held_title, fee=flat(300_00, parts=3), counterparty="Youku")
-    received = threading.Event()
+    read, received = threading.Event(), threading.Event()
     real_check = schedule.check_fee
 
     def unlocked(deal, **where):
-        return list(
+        rows = list(
             Instalment.objects.filter(
                 deal=deal, received_on__isnull=True, cancelled_on__isnull=True, **where
             )
         )
+        read.set()  # the amendment has seen instalment 1 open
+        return rows
 
     def check_then_wait(fee):
         checked = real_check(fee)
@@ -212,6 +214,7 @@ def test_control_without_the_instalment_lock_the_amendment_trips(held_title, mon
         return checked
 
     def receive():
+        read.wait(timeout=30)
         try:
             return services.record_fee_received(
                 deal_id=deal.pk, seq=1, received_on=dt.date(2027, 2, 1)

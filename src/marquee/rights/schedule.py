@@ -28,7 +28,6 @@ from django.db.models import Max
 
 from marquee.rights.errors import RightsError, RightsErrorCode
 from marquee.rights.models import Deal, DealChange, Instalment
-from marquee.rights.revenue import lock_deal
 from marquee.rights.services import post_fee
 from marquee.rights.validation import FeeSpec, InstalmentSpec, check_fee
 
@@ -65,8 +64,10 @@ def check_schedule(
 ) -> tuple[int, list[InstalmentSpec], list[Instalment]]:
     """The new total, the new instalments (by day) and the open ones they replace; or a refusal."""
     # The deal row too, as a revenue report takes it: the two never number an instalment alike,
-    # and a report reads the guarantee as this amendment leaves it.
-    lock_deal(deal.pk)
+    # and a report reads the guarantee as this amendment leaves it. FOR NO KEY UPDATE: a
+    # receipt's key-share check on the deal (its instalment updated twice) must not wait on us
+    # while we wait on its instalment.
+    Deal.objects.select_for_update(no_key=True).filter(pk=deal.pk).first()
     total = deal.fee_minor if fee_minor is None else fee_minor
     if total != deal.fee_minor and deal.reports.exists():
         raise RightsError(
