@@ -6,6 +6,8 @@ shows mainland China taken and the rest of Greater China free, and a new
 exclusive SVOD deal for Greater China is refused naming iQiyi. Tencent Video
 holds exclusive AVOD in Taiwan for 2027 for a minimum guarantee of ¥1,000,000
 plus 40 % of its revenue: the journey records its revenue and cancels it.
+meWATCH holds non-exclusive SVOD in Singapore for 2027 for ¥600,000 in two
+instalments, which a journey moves to one payment in June.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from marquee.accounts.models import Organisation, Role
 from marquee.finance.chart import ensure_chart
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import TitleFactory
-from tests.rights.factories import acquire, license_out, mg_share, right
+from tests.rights.factories import acquire, flat, license_out, mg_share, right
 
 TITLE = "Rights Test Series"
 
@@ -46,4 +48,11 @@ def seed_rights(world: Any) -> None:
         right("avod", "TW"),
         counterparty="Tencent Video",
         fee=mg_share(1_000_000_00, 4000, due=dt.date(2027, 1, 31)),
+    )
+    license_out(
+        title,
+        right("svod", "SG"),
+        exclusive=False,
+        counterparty="meWATCH",
+        fee=flat(600_000_00, parts=2, due=dt.date(2027, 1, 31)),
     )

@@ -1,6 +1,7 @@
 """Rights staff in a real browser, in English, 简体中文 and 繁體中文: the avails grid, a refused
 exclusive deal that names the deal in its way, and a deal that signs; in 繁體中文, a licensee's
-revenue report booked above its guarantee and a cancelled deal whose rights come free again."""
+revenue report booked above its guarantee and a cancelled deal whose rights come free again;
+in 简体中文, a deal's fee schedule amended (a sum that does not add up refused first)."""
 
 from __future__ import annotations
 
@@ -140,6 +141,35 @@ def test_a_revenue_report_then_a_cancellation_frees_the_avails(server, new_page)
     shot(page, "rights-cancelled-zh-hant")
 
     assert _avod_taiwan(page, server) == "free"
+    assert page.js_errors == []
+
+
+def test_the_fee_schedule_of_a_deal_is_amended(server, new_page):
+    """简体中文: meWATCH's two instalments become one in June; a schedule short of the fee is
+    refused first and changes nothing."""
+    page = new_page(viewport=PHONE, language="zh-hans")
+    login(page, server, "rightsdesk")
+    page.goto(server.url + "/rights/deals/?direction=out")
+    page.get_by_test_id("deal-list").locator("tr", has_text="meWATCH").locator("a").first.click()
+    expect(page.get_by_test_id("deal-title")).to_contain_text("meWATCH")
+    rows = page.get_by_test_id("deal-instalments").locator("tbody tr")
+    expect(rows).to_have_count(2)
+
+    def amend(schedule: str) -> None:
+        page.get_by_test_id("amend-form").locator("xpath=..").locator("summary").click()
+        page.locator("#id_amend-schedule").fill(schedule)
+        page.get_by_test_id("amend-submit").click()
+
+    amend("2027-06-30 500000.00")
+    expect(page.locator(".flash__item--error")).to_contain_text("各期付款合计")
+    expect(rows).to_have_count(2)
+    amend("2027-06-30 600,000.00")
+    expect(page.locator(".flash__item--success")).to_contain_text("交易已修改")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_test_id("fee-amended")).to_contain_text("600,000.00")
+    expect(rows.nth(0)).to_contain_text("取消")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "rights-fee-amended-zh-hans")
     assert page.js_errors == []
 
 

@@ -11,9 +11,10 @@ from django.db import IntegrityError
 from marquee.core.errors import DomainError
 from marquee.core.models import OutboxEvent
 from marquee.finance.chart import ensure_chart
-from marquee.finance.models import JournalEntry
-from marquee.rights import revenue, services
-from marquee.rights.models import Deal, RevenueReport, TitleRights
+from marquee.finance.models import JournalEntry, JournalLine
+from marquee.rights import changes, revenue, schedule, services
+from marquee.rights.models import Deal, Instalment, RevenueReport, TitleRights
+from marquee.rights.validation import InstalmentSpec
 from tests.catalog.factories import TitleFactory
 from tests.concurrency.conftest import race
 from tests.rights.factories import acquire, flat, license_out, mg_share, right
@@ -158,3 +159,72 @@ def test_control_without_the_deal_lock_books_the_wrong_overage(held_title, monke
         assert all(isinstance(e, IntegrityError) for e in failed), failed
     else:
         assert deal.share_booked_minor == 100_00
+
+
+def _amend_and_receive(deal: Deal):
+    """One clerk moves the whole fee to September while another records instalment 1 received."""
+    return [
+        lambda: changes.amend_deal(
+            deal_id=deal.pk,
+            instalments=[InstalmentSpec(dt.date(2027, 9, 30), 300_00)],
+            effective_on=dt.date(2027, 2, 1),
+        ),
+        lambda: services.record_fee_received(
+            deal_id=deal.pk, seq=1, received_on=dt.date(2027, 2, 1)
+        ),
+    ]
+
+
+def test_a_fee_amendment_racing_a_receipt_keeps_the_schedule_whole(held_title):
+    deal = license_out(held_title, fee=flat(300_00, parts=3), counterparty="Youku")
+    outcomes = race(_amend_and_receive(deal))
+    assert sum(o.ok for o in outcomes) == 1, [o.error for o in outcomes]
+    refused = next(o.error for o in outcomes if not o.ok)
+    assert refused.code in {"instalment_cancelled", "fee_schedule_mismatch"}
+    # Whoever won, the live schedule still adds up to the fee and the books agree with it.
+    live = deal.instalments.filter(cancelled_on__isnull=True)
+    assert sum(live.values_list("amount_minor", flat=True)) == 300_00
+    open_minor = sum(live.filter(received_on__isnull=True).values_list("amount_minor", flat=True))
+    receivable = JournalLine.objects.filter(account__code="1130", title_id=held_title.pk)
+    assert sum(ln.debit_minor - ln.credit_minor for ln in receivable) == open_minor
+
+
+def test_control_without_the_instalment_lock_the_amendment_trips(held_title, monkeypatch):
+    """The race is real: unlocked, the amendment drops an instalment received meanwhile.
+
+    Only the check that a row is never both received and cancelled stops it — an
+    IntegrityError (a 500), not the clear refusal the lock gives.
+    """
+    deal = license_out(held_title, fee=flat(300_00, parts=3), counterparty="Youku")
+    read, received = threading.Event(), threading.Event()
+    real_check = schedule.check_fee
+
+    def unlocked(deal, **where):
+        rows = list(
+            Instalment.objects.filter(
+                deal=deal, received_on__isnull=True, cancelled_on__isnull=True, **where
+            )
+        )
+        read.set()  # the amendment has seen instalment 1 open
+        return rows
+
+    def check_then_wait(fee):
+        checked = real_check(fee)
+        received.wait(timeout=30)  # the receipt commits between the sums and the drop
+        return checked
+
+    def receive():
+        read.wait(timeout=30)
+        try:
+            return services.record_fee_received(
+                deal_id=deal.pk, seq=1, received_on=dt.date(2027, 2, 1)
+            )
+        finally:
+            received.set()
+
+    monkeypatch.setattr(schedule, "open_instalments", unlocked)
+    monkeypatch.setattr(schedule, "check_fee", check_then_wait)
+    amend, _ = _amend_and_receive(deal)
+    outcomes = race([amend, receive])
+    assert outcomes[1].ok, outcomes[1].error
+    assert isinstance(outcomes[0].error, IntegrityError), outcomes[0].error

@@ -74,7 +74,13 @@ def call(w, role: str, method: str, template: str) -> Call:
     if template.endswith("/cancel"):
         return Call(f"{API}/rights/deals/{out.pk}/cancel", json={"on": "2027-07-01"})
     if template.endswith("/amend"):
-        return Call(f"{API}/rights/deals/{out.pk}/amend", json={"end_on": "2027-09-30"})
+        return Call(
+            f"{API}/rights/deals/{out.pk}/amend",
+            json={
+                "end_on": "2027-09-30",
+                "instalments": [{"due_on": "2027-06-30", "amount_minor": 500_00}],
+            },
+        )
     if template.endswith("/pay"):
         return Call(f"{API}/rights/deals/{held.pk}/instalments/1/pay", json={"on": "2026-12-02"})
     return Call(API + template.format(deal_id=out.pk))

@@ -308,3 +308,46 @@ def test_cancel_and_amend_through_the_api(chart, title, staff):
         staff, f"{API}/deals/{deal.pk}/amend", {"end_on": "2027-12-31"}, HTTP_IDEMPOTENCY_KEY="am-3"
     )
     assert (r.status_code, r.json()["code"]) == (409, "deal_cancelled")
+
+
+def test_amend_the_fee_schedule_through_the_api(chart, title, staff):
+    acquire(title, right("svod", "WW"))
+    deal = license_out(title, fee=flat(300_00, parts=3, due=dt.date(2027, 1, 31)))
+    url = f"{API}/deals/{deal.pk}/amend"
+    new = {
+        "instalments": [{"due_on": "2027-09-30", "amount_minor": 300_00}],
+        "effective_on": "2027-01-10",
+        "note": "One payment",
+    }
+    r = post(staff, url, new, HTTP_IDEMPOTENCY_KEY="fee-1")
+    assert r.status_code == 200, r.content
+    assert [(i["seq"], i["amount_minor"], i["cancelled_on"]) for i in r.json()["instalments"]] == [
+        (1, 100_00, "2027-01-10"),
+        (2, 100_00, "2027-01-10"),
+        (3, 100_00, "2027-01-10"),
+        (4, 300_00, None),
+    ]
+    change = r.json()["changes"][0]
+    assert (change["reversed_minor"], change["booked_minor"]) == (300_00, 300_00)
+    assert change["fee_after"]["instalments"] == [
+        {"seq": 4, "due_on": "2027-09-30", "amount_minor": 300_00}
+    ]
+    again = post(staff, url, new, HTTP_IDEMPOTENCY_KEY="fee-1")
+    assert again.json() == r.json()
+    assert deal.changes.count() == 1
+    for bad, code, status in (
+        ({"instalments": [{"due_on": "2027-09-30", "amount_minor": 200_00}]},
+         "fee_schedule_mismatch", 422),
+        ({"instalments": [{"due_on": "2028-09-30", "amount_minor": 300_00}]},
+         "instalment_outside_window", 422),
+        ({"instalments": [{"due_on": "2027-09-30", "amount_minor": 0},
+                          {"due_on": "2027-10-30", "amount_minor": 300_00}]}, "invalid_fee", 422),
+        ({"fee_minor": 12.5, "instalments": []}, None, 422),
+    ):  # fmt: skip
+        r = post(staff, url, bad, HTTP_IDEMPOTENCY_KEY=f"bad-{code}")
+        assert r.status_code == status, r.content
+        assert r["Content-Type"].startswith("application/problem+json")
+        if code:
+            assert r.json()["code"] == code
+    assert deal.changes.count() == 1
+    assert Instalment.objects.filter(deal=deal).count() == 4

@@ -10,7 +10,8 @@ from marquee.finance.models import JournalEntry, JournalLine
 from marquee.rights import changes, queries, services
 from marquee.rights.errors import RightsError, RightsErrorCode
 from marquee.rights.models import DealChange, Instalment, RightLine
-from tests.rights.factories import acquire, flat, license_out, right
+from marquee.rights.validation import InstalmentSpec
+from tests.rights.factories import acquire, flat, license_out, mg_share, right
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,169 @@ def test_shrinking_an_acquisition_below_a_licence_is_refused(chart, title):
     assert refused.value.detail["deals"] == [f"#{out.pk} iQiyi"]
     changes.amend_deal(deal_id=held.pk, end_on=D(2028, 12, 31))  # extending is fine
     assert lines_of(held)[0][4] == D(2028, 12, 31)
+
+
+# --- amending the fee: open instalments replaced, reversed and re-booked ---
+
+AMENDED_ON = D(2027, 2, 10)
+
+
+def net(title, account: str) -> int:
+    """Net debit of the title on an account (credits negative)."""
+    return sum(
+        ln.debit_minor - ln.credit_minor
+        for ln in JournalLine.objects.filter(account__code=account, title_id=title.pk)
+    )
+
+
+def schedule(*rows):
+    return [InstalmentSpec(day, amount) for day, amount in rows]
+
+
+@pytest.fixture
+def iqiyi(chart, title):
+    """RMB 1,200,000 in three instalments (2027-01-31, 03-02, 04-01), the first received."""
+    acquire(title, right("svod", "WW"))
+    deal = license_out(title, fee=flat(1_200_000_00, parts=3, due=D(2027, 1, 31)))
+    services.record_fee_received(deal_id=deal.pk, seq=1, received_on=D(2027, 2, 1))
+    return deal
+
+
+def test_amending_the_fee_replaces_open_instalments_and_rebooks_them(iqiyi, title, rights_user):
+    receivable = net(title, "1130")
+    assert receivable == 800_000_00
+    change = changes.amend_deal(
+        deal_id=iqiyi.pk,
+        instalments=schedule((D(2027, 6, 30), 300_000_00), (D(2027, 5, 31), 500_000_00)),
+        effective_on=AMENDED_ON,
+        note="Paid later",
+        by=rights_user,
+    )
+    rows = [
+        (i.seq, i.due_on, i.amount_minor, i.received_on, i.cancelled_on)
+        for i in Instalment.objects.filter(deal=iqiyi).order_by("seq")
+    ]
+    assert rows == [
+        (1, D(2027, 1, 31), 400_000_00, D(2027, 2, 1), None),
+        (2, D(2027, 3, 2), 400_000_00, None, AMENDED_ON),
+        (3, D(2027, 4, 1), 400_000_00, None, AMENDED_ON),
+        (4, D(2027, 5, 31), 500_000_00, None, None),
+        (5, D(2027, 6, 30), 300_000_00, None, None),
+    ]
+    assert (change.reversed_minor, change.booked_minor) == (800_000_00, 800_000_00)
+    lines = lambda entry: sorted(  # noqa: E731
+        (ln.account.code, ln.debit_minor, ln.credit_minor)
+        for ln in JournalLine.objects.filter(entry=entry)
+    )
+    assert lines(change.entry) == [("1130", 0, 800_000_00), ("4030", 800_000_00, 0)]
+    assert lines(change.booked_entry) == [("1130", 800_000_00, 0), ("4030", 0, 800_000_00)]
+    assert net(title, "1130") == receivable
+    assert net(title, "4030") == -1_200_000_00
+    assert change.fee_before == {
+        "fee_minor": 1_200_000_00,
+        "instalments": [
+            {"seq": 2, "due_on": "2027-03-02", "amount_minor": 400_000_00},
+            {"seq": 3, "due_on": "2027-04-01", "amount_minor": 400_000_00},
+        ],
+    }
+    assert change.fee_after["instalments"][0] == {
+        "seq": 4, "due_on": "2027-05-31", "amount_minor": 500_000_00
+    }  # fmt: skip
+    assert change.before == change.after  # the rights are untouched
+    services.record_fee_received(deal_id=iqiyi.pk, seq=4, received_on=D(2027, 6, 1))
+    with pytest.raises(RightsError) as dropped:
+        services.record_fee_received(deal_id=iqiyi.pk, seq=2, received_on=D(2027, 6, 1))
+    assert dropped.value.code == RightsErrorCode.INSTALMENT_CANCELLED
+
+
+def test_a_new_total_is_given_with_the_schedule(iqiyi, title):
+    change = changes.amend_deal(
+        deal_id=iqiyi.pk,
+        fee_minor=1_500_000_00,
+        instalments=schedule((D(2027, 6, 30), 1_100_000_00)),
+        effective_on=AMENDED_ON,
+    )
+    iqiyi.refresh_from_db()
+    assert iqiyi.fee_minor == 1_500_000_00
+    assert (change.fee_before["fee_minor"], change.fee_after["fee_minor"]) == (
+        1_200_000_00,
+        1_500_000_00,
+    )
+    assert net(title, "1130") == 1_100_000_00
+    assert net(title, "4030") == -1_500_000_00
+
+
+@pytest.mark.parametrize(
+    ("fee_minor", "rows", "code"),
+    [
+        (None, [(D(2027, 6, 30), 700_000_00)], RightsErrorCode.FEE_SCHEDULE_MISMATCH),
+        (None, [(D(2027, 6, 30), 1_200_000_00)], RightsErrorCode.FEE_SCHEDULE_MISMATCH),
+        (1_000_000_00, [(D(2027, 6, 30), 500_000_00)], RightsErrorCode.FEE_SCHEDULE_MISMATCH),
+        (None, [(D(2028, 1, 15), 800_000_00)], RightsErrorCode.INSTALMENT_OUTSIDE_WINDOW),
+        (None, [(D(2026, 11, 30), 800_000_00)], RightsErrorCode.INSTALMENT_OUTSIDE_WINDOW),
+        (None, [(D(2027, 5, 1), 0), (D(2027, 6, 1), 800_000_00)], RightsErrorCode.INVALID_FEE),
+        (None, [(D(2027, 5, 1), -1), (D(2027, 6, 1), 800_000_01)], RightsErrorCode.INVALID_FEE),
+    ],
+)
+def test_a_bad_fee_schedule_changes_nothing(iqiyi, title, fee_minor, rows, code):
+    before = list(Instalment.objects.filter(deal=iqiyi).values())
+    entries = JournalEntry.objects.count()
+    with pytest.raises(RightsError) as refused:
+        changes.amend_deal(
+            deal_id=iqiyi.pk,
+            fee_minor=fee_minor,
+            instalments=schedule(*rows),
+            end_on=D(2027, 11, 30),
+        )
+    assert refused.value.code == code
+    assert list(Instalment.objects.filter(deal=iqiyi).values()) == before
+    assert JournalEntry.objects.count() == entries
+    assert not DealChange.objects.filter(deal=iqiyi).exists()
+    assert lines_of(iqiyi)[0][4] == D(2027, 12, 31)  # the window amendment did not stay either
+    iqiyi.refresh_from_db()
+    assert iqiyi.fee_minor == 1_200_000_00
+
+
+def test_an_acquisition_fee_amendment_moves_the_payable(chart, title):
+    held = acquire(title, right("svod", "WW"), fee=flat(900_00, parts=3, due=D(2027, 1, 31)))
+    services.record_fee_paid(deal_id=held.pk, seq=1, paid_on=D(2027, 2, 1))
+    change = changes.amend_deal(
+        deal_id=held.pk, instalments=schedule((D(2027, 12, 31), 600_00)), effective_on=AMENDED_ON
+    )
+    assert sorted(
+        (ln.account.code, ln.debit_minor, ln.credit_minor)
+        for ln in JournalLine.objects.filter(entry=change.entry)
+    ) == [("1140", 0, 600_00), ("2020", 600_00, 0)]
+    assert net(title, "2020") == -600_00
+    assert net(title, "1140") == 900_00
+
+
+def test_the_guarantee_is_fixed_once_revenue_is_reported(chart, title):
+    from marquee.rights import revenue
+
+    acquire(title, right("tvod", "WW"))
+    deal = license_out(title, right("tvod", "CN"), exclusive=False, fee=mg_share(1_000_00, 4000))
+    revenue.record_revenue_report(
+        deal_id=deal.pk, period_start=D(2027, 1, 1), period_end=D(2027, 3, 31), gross_minor=100
+    )
+    with pytest.raises(RightsError) as refused:
+        changes.amend_deal(
+            deal_id=deal.pk, fee_minor=2_000_00, instalments=schedule((D(2027, 6, 30), 2_000_00))
+        )
+    assert refused.value.code == RightsErrorCode.FEE_LOCKED_BY_REPORTS
+    # The same guarantee on new days is fine.
+    change = changes.amend_deal(
+        deal_id=deal.pk, instalments=schedule((D(2027, 6, 30), 1_000_00)), effective_on=AMENDED_ON
+    )
+    assert change.booked_minor == 1_000_00
+
+
+def test_cancelling_after_a_fee_amendment_reverses_only_what_is_still_open(iqiyi, title):
+    changes.amend_deal(
+        deal_id=iqiyi.pk,
+        instalments=schedule((D(2027, 3, 15), 300_000_00), (D(2027, 6, 30), 500_000_00)),
+        effective_on=D(2027, 3, 10),
+    )
+    cancel = changes.cancel_deal(deal_id=iqiyi.pk, on=D(2027, 3, 10))
+    assert cancel.reversed_minor == 800_000_00
+    assert net(title, "1130") == 0

@@ -24,7 +24,7 @@ def test_demo_deals_load_once_and_answer_avails(chart, make_user):
     first = load_demo_rights(today=TODAY)
     assert first.deals == 12
     assert first.received == 5
-    assert first.reports == 3  # Youku's first three quarters of 2026
+    assert first.reports == 6  # the first three quarters of 2026: Youku's, the studio's own
     deals = Deal.objects.count()
     again = load_demo_rights(today=TODAY)
     assert Deal.objects.count() == deals
@@ -34,6 +34,10 @@ def test_demo_deals_load_once_and_answer_avails(chart, make_user):
     # Shares 1.12m + 1.4m + 1.68m = 4.2m against the 3m guarantee: 1.2m booked above it.
     assert youku.share_booked_minor == 120 * WAN
     assert youku.instalments.filter(report__isnull=False).count() == 1
+    emperor = Deal.objects.get(idempotency_key="demo-rights-the-last-dance-in")
+    # The licensor's 30 %: 2.7m + 3.3m + 2.4m = 8.4m against a 6.5m guarantee: 1.9m owed.
+    assert emperor.share_booked_minor == 190 * WAN
+    assert emperor.instalments.get(report__isnull=False).amount_minor == 190 * WAN
 
     sci = titles["sci"]
     counterparties = set(

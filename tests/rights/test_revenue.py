@@ -107,9 +107,12 @@ def test_received_overage_is_a_licence_fee_for_the_waterfall(shared, title) -> N
         ((D(2027, 12, 1), D(2028, 1, 31)), 1, RightsErrorCode.PERIOD_OUTSIDE_WINDOW),
     ],
 )
-def test_bad_reports_are_refused_and_write_nothing(shared, period, gross, code) -> None:
+@pytest.mark.parametrize("which", ["shared", "acquired"])
+def test_bad_reports_are_refused_and_write_nothing(request, which, period, gross, code) -> None:
+    """Licensed out or acquired in, a bad report is refused the same way."""
+    deal = request.getfixturevalue(which)
     with pytest.raises(RightsError) as refused:
-        report(shared, period, gross)
+        report(deal, period, gross)
     assert refused.value.code == code
     assert RevenueReport.objects.count() == 0
 
@@ -141,14 +144,24 @@ def test_only_mg_share_deals_out_take_reports(chart, title) -> None:
     grosses=st.lists(st.integers(0, 10**10), min_size=1, max_size=8),
     mg=st.integers(0, 10**9),
     bp=st.integers(1, 10000),
+    direction=st.sampled_from(["out", "in"]),
 )
-def test_booked_overage_is_the_share_above_the_guarantee(chart, grosses, mg, bp) -> None:
-    """Over any run of reports: Σ overage = max(0, Σ share − MG), and the ledger says the same."""
+def test_booked_overage_is_the_share_above_the_guarantee(chart, grosses, mg, bp, direction) -> None:
+    """Over any run of reports: Σ overage = max(0, Σ share − MG), and the ledger says the same.
+
+    Licensed out, the overage is receivable revenue (1130 / 4030); acquired in, it is owed to
+    the licensor and adds to the cost of the rights (1140 / 2020).
+    """
     from tests.catalog.factories import TitleFactory
 
     title = TitleFactory()
-    acquire(title, right("tvod", "WW"))
-    deal = license_out(title, right("tvod", "CN"), exclusive=False, fee=mg_share(mg, bp))
+    if direction == "out":
+        acquire(title, right("tvod", "WW"))
+        deal = license_out(title, right("tvod", "CN"), exclusive=False, fee=mg_share(mg, bp))
+        debit, credit = "1130", "4030"
+    else:
+        deal = acquire(title, right("tvod", "WW"), fee=mg_share(mg, bp))
+        debit, credit = "1140", "2020"
     start = D(2027, 1, 1)
     for n, gross in enumerate(grosses):
         day = start + dt.timedelta(days=7 * n)
@@ -159,9 +172,58 @@ def test_booked_overage_is_the_share_above_the_guarantee(chart, grosses, mg, bp)
     share_entries = JournalLine.objects.filter(
         entry__source_event_id__startswith="rights.revenue_share:",
         title_id=title.pk,
-        account__code="4030",
+        account__code=credit,
     )
     assert sum(ln.credit_minor for ln in share_entries) == overage
-    assert booked(deal, "1130") == mg + overage
+    assert booked(deal, debit) == mg + overage
+    assert booked(deal, credit) == -(mg + overage)
     deal.refresh_from_db()
     assert deal.share_booked_minor == overage
+    extra = Instalment.objects.filter(deal=deal, report__isnull=False)
+    assert sum(i.amount_minor for i in extra) == overage
+
+
+@pytest.fixture
+def acquired(chart, title) -> Deal:
+    """Acquired in from a FilMart seller: SVOD and TVOD worldwide for 2027, MG ¥1,000,000 + 25 %."""
+    return acquire(
+        title, right(["svod", "tvod"], "WW"), fee=mg_share(1_000_000_00, 2500), counterparty="Edko"
+    )
+
+
+def test_acquired_in_share_above_the_mg_is_owed_to_the_licensor_and_paid(acquired) -> None:
+    payable_at_signing = booked(acquired, "2020")
+    assert payable_at_signing == -1_000_000_00
+    first = report(acquired, Q1, 3_000_000_00)  # licensor's share 750,000: recouping the MG
+    assert (first.share_minor, first.overage_minor, first.entry_id) == (750_000_00, 0, None)
+    second = report(acquired, Q2, 2_000_000_00, due_on=D(2027, 7, 31))  # 500,000: 250,000 above
+    assert second.overage_minor == 250_000_00
+    assert booked(acquired, "2020") == payable_at_signing - 250_000_00
+    assert booked(acquired, "1140") == 1_250_000_00
+    assert booked(acquired, "4030") == 0  # no revenue of the studio's is booked on a deal in
+    owed = Instalment.objects.get(deal=acquired, report=second)
+    assert (owed.seq, owed.amount_minor, owed.due_on) == (2, 250_000_00, D(2027, 7, 31))
+    services.record_fee_paid(deal_id=acquired.pk, seq=2, paid_on=D(2027, 8, 1))
+    assert booked(acquired, "2020") == payable_at_signing
+    with pytest.raises(RightsError) as again:
+        services.record_fee_paid(deal_id=acquired.pk, seq=2, paid_on=D(2027, 8, 2))
+    assert again.value.code == RightsErrorCode.ALREADY_RECEIVED
+    with pytest.raises(RightsError) as wrong:
+        services.record_fee_received(deal_id=acquired.pk, seq=2, received_on=D(2027, 8, 2))
+    assert wrong.value.code == RightsErrorCode.WRONG_DIRECTION
+
+
+def test_an_acquired_in_period_is_reported_once(acquired) -> None:
+    report(acquired, Q1, 5_000_000_00)
+    with pytest.raises(RightsError) as refused:
+        report(acquired, (D(2027, 3, 1), D(2027, 5, 31)), 1)
+    assert refused.value.code == RightsErrorCode.DUPLICATE_PERIOD
+    assert RevenueReport.objects.filter(deal=acquired).count() == 1
+    assert Instalment.objects.filter(deal=acquired).count() == 2
+
+
+def test_a_flat_acquisition_takes_no_report(chart, title) -> None:
+    held = acquire(title, right("svod", "WW"), fee=flat(100_00))
+    with pytest.raises(RightsError) as refused:
+        report(held, Q1, 100)
+    assert refused.value.code == RightsErrorCode.NOT_SHARE_DEAL

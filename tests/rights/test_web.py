@@ -182,3 +182,58 @@ def test_an_amendment_refused_keeps_the_deal_and_names_the_conflict(chart, title
     )
     assert "flash__item--success" in r.content.decode()
     assert sorted(first.lines.values_list("media", "territory")) == [("svod", "CN"), ("svod", "HK")]
+
+
+def test_the_fee_schedule_is_amended_from_the_deal_page_once(chart, title, staff):
+    from tests.rights.factories import flat
+
+    acquire(title, right("svod", "WW"))
+    deal = license_out(title, right("svod", "CN"), fee=flat(1_000_00, parts=2), counterparty="TVB")
+    page = staff.get(f"/rights/deals/{deal.pk}/").content.decode()
+    assert 'name="amend-schedule"' in page
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "amend-schedule": "2027-06-30 250.00\n2027-09-30 750.00",
+        "amend-note": "Later",
+    }
+    for _ in range(2):  # a double submit amends once
+        r = staff.post(f"/rights/deals/{deal.pk}/amend/", data, follow=True)
+    html = r.content.decode()
+    assert "flash__item--success" in html and 'data-testid="fee-amended"' in html
+    assert deal.changes.count() == 1
+    assert list(
+        deal.instalments.filter(cancelled_on__isnull=True).values_list("seq", "amount_minor")
+    ) == [(3, 250_00), (4, 750_00)]
+    refused = staff.post(
+        f"/rights/deals/{deal.pk}/amend/",
+        {**data, "idempotency_key": str(uuid.uuid4()), "amend-schedule": "2027-06-30 10.00"},
+        follow=True,
+    ).content.decode()
+    assert "flash__item--error" in refused and "1,000.00" in refused
+    garbled = staff.post(
+        f"/rights/deals/{deal.pk}/amend/",
+        {**data, "idempotency_key": str(uuid.uuid4()), "amend-schedule": "soon 10"},
+        follow=True,
+    ).content.decode()
+    assert "flash__item--error" in garbled
+    assert deal.changes.count() == 1
+
+
+def test_an_acquisition_with_a_share_takes_the_studios_gross(chart, title, staff):
+    from tests.rights.factories import mg_share
+
+    deal = acquire(title, right("tvod", "WW"), fee=mg_share(1_000_00, 5000), counterparty="Edko")
+    page = staff.get(f"/rights/deals/{deal.pk}/").content.decode()
+    assert 'data-testid="report-form"' in page and "Studio&#x27;s gross revenue" in page
+    r = staff.post(
+        f"/rights/deals/{deal.pk}/reports/",
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "report-period_start": "2027-01-01",
+            "report-period_end": "2027-03-31",
+            "report-gross": "3000.00",
+        },
+        follow=True,
+    )
+    assert "owed to the licensor" in r.content.decode()
+    assert deal.instalments.get(report__isnull=False).amount_minor == 500_00

@@ -8,7 +8,10 @@ first instalments received so the ledger and the outbox show the flow.
 Youku's TVOD licence of *SCI* is a minimum guarantee plus 40 % of Youku's
 revenue, running since January; its quarters already ended are reported, and
 the third takes the cumulative share past the guarantee, so the overage shows
-as a receivable.
+as a receivable. The other way round, *The Last Dance* is acquired from
+Emperor Motion Pictures for a guarantee plus 30 % of what the studio earns
+from it: the studio's own quarters are reported too, and the third owes
+Emperor its share above the guarantee (a payable).
 Every deal is keyed (the demo rights account + a stable key), so loading the
 demo again signs nothing twice. Windows are cut from ``today``'s year.
 """
@@ -91,17 +94,25 @@ def load_demo_rights(*, today: dt.date) -> DemoRights:
     return DemoRights(deals=signed_deals, received=received, accounts=[], reports=reports)
 
 
-#: Youku's reported TVOD gross for SCI, quarter by quarter (RMB 10,000s).
-YOUKU_GROSS_WAN = [280, 350, 420, 390]
+#: Reported gross, quarter by quarter (RMB 10,000s): Youku's TVOD revenue from SCI, and the
+#: studio's own revenue from The Last Dance (whose licensor takes 30 % above its guarantee).
+GROSS_WAN = {
+    "demo-rights-sci-youku": [280, 350, 420, 390],
+    "demo-rights-the-last-dance-in": [900, 1100, 800, 600],
+}
 
 
 def _report_revenue(user: User, today: dt.date) -> int:
-    """Youku's statements for the quarters of this year already ended (each recorded once)."""
-    deal = Deal.objects.filter(created_by=user, idempotency_key="demo-rights-sci-youku").first()
-    if deal is None:
-        return 0
+    """The statements for the quarters of this year already ended (each recorded once)."""
+    return sum(
+        _report_quarters(deal, GROSS_WAN[deal.idempotency_key], user, today)
+        for deal in Deal.objects.filter(created_by=user, idempotency_key__in=GROSS_WAN)
+    )
+
+
+def _report_quarters(deal: Deal, grosses: list[int], user: User, today: dt.date) -> int:
     recorded = 0
-    for quarter, gross in enumerate(YOUKU_GROSS_WAN):
+    for quarter, gross in enumerate(grosses):
         start = dt.date(today.year, 3 * quarter + 1, 1)
         end = (
             dt.date(today.year, 3 * quarter + 4, 1) - dt.timedelta(days=1)
@@ -198,9 +209,14 @@ def _plan(year, held, signed, due) -> list[tuple[str, str, dict]]:
             for slug, counterparty, media, territories, fee in (
                 ("dying-to-survive", "Huanxi Media", ["svod", "avod", "pay_tv", "airline"], ["GCN"], 900),
                 ("a-guilty-conscience", "Mandarin Motion Pictures", ["svod", "free_tv", "airline"], ["WW"], 700),
-                ("the-last-dance", "Emperor Motion Pictures", ["svod", "pay_tv", "airline"], ["GCN", "SEA"], 650),
             )
         ],
+        ("the-last-dance-in", "the-last-dance", {
+            "direction": "in", "counterparty": "Emperor Motion Pictures", "exclusive": True,
+            "reference": "ACQ-THE-LAST-DA",
+            "rights": [RightSpec(["svod", "pay_tv", "airline"], ["GCN", "SEA"], *held)],
+            "fee": _fee(650, [(signed, 650)], mg_share_bp=3000),
+        }),
         ("guilty-airline", "a-guilty-conscience", {
             "direction": "out", "counterparty": "Cathay Pacific (inflight)", "exclusive": False,
             "reference": "CX-IFE-27",

@@ -218,7 +218,8 @@ DEAL_ACTIONS = (
     (
         "amend",
         "rights.amend_deal",
-        "Amend a deal: a new window for its rights and/or rights added, checked as a new deal",
+        "Amend a deal: a new window for its rights, rights added (checked as a new deal) "
+        "and/or a new schedule for its open instalments (re-booked in the ledger)",
         RightsAmendIn,
         200,
         changes.amend_deal,

@@ -7,7 +7,9 @@ like a new deal, so they are checked against the same, settled state:
   deal's rights as they would be are checked exactly as a new deal's (held,
   exclusivity, holdbacks, languages — ``rights_not_held``, ``rights_conflict``
   naming the deals); an acquisition may not shrink below what is licensed out
-  (``dependent_deals``). Nothing changes on a refusal. The fee is not amended.
+  (``dependent_deals``); and/or the deal's open fee schedule replaced
+  (:mod:`marquee.rights.schedule`: the old instalments reversed, the new
+  booked). Nothing changes on a refusal.
 - **cancel** on a day: rights end the day before (a right starting on or after
   it is dropped), so avails are free again from that day; instalments due on or
   after it and not yet settled are cancelled and their total reversed in the
@@ -26,27 +28,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from marquee.core.text import clean_text
-from marquee.rights import avails
+from marquee.rights import avails, schedule
 from marquee.rights.errors import RightsConflict, RightsError, RightsErrorCode, RightsNotFound
-from marquee.rights.models import Deal, DealChange, Direction, Instalment, LineKind, RightLine
-from marquee.rights.queries import lines_of_title
+from marquee.rights.models import Deal, DealChange, Direction, LineKind, RightLine
+from marquee.rights.queries import deal_window, lines_of_title
 from marquee.rights.services import (
-    ACQUIRED,
-    PAYABLE,
-    RECEIVABLE,
-    REVENUE,
     check_out,
     expand_lines,
     lock_title_rights,
-    post_pair,
+    post_fee,
     write_lines,
 )
 from marquee.rights.territories import leaves_of
-from marquee.rights.validation import RightSpec, check_rights, check_window
+from marquee.rights.validation import InstalmentSpec, RightSpec, check_rights, check_window
 
 
 def _locked_deal(deal_id: int) -> Deal:
@@ -131,44 +128,77 @@ def amend_deal(
     start_on: dt.date | None = None,
     end_on: dt.date | None = None,
     add: Sequence[RightSpec] = (),
+    instalments: Sequence[InstalmentSpec] | None = None,
+    fee_minor: int | None = None,
     effective_on: dt.date | None = None,
     note: str = "",
     by: Any = None,
 ) -> DealChange:
-    """Give every right of the deal a new window (``start_on``/``end_on``) and/or add rights.
+    """Give every right of the deal a new window (``start_on``/``end_on``), add rights, and/or
+    replace its open fee schedule with ``instalments`` (``fee_minor``: a new total fee).
 
     Checked as a new deal would be; on any refusal nothing changes.
     """
     note = clean_text(note, field="note", max_length=200)
     added = check_rights(add, kind=LineKind.GRANT)
-    if start_on is None and end_on is None and not added:
+    if fee_minor is not None and instalments is None:
+        instalments = ()
+    if start_on is None and end_on is None and not added and instalments is None:
         raise RightsError(RightsErrorCode.NOTHING_TO_AMEND, "Nothing to amend.")
+    day = effective_on or timezone.localdate()
     with transaction.atomic():
         deal = _locked_deal(deal_id)
         others, old = _split(deal)
-        moved = []
-        for line in old:
-            first = start_on or dt.date.fromordinal(line.start)
-            last = end_on or dt.date.fromordinal(line.end - 1)
-            check_window(first, last)
-            moved.append(avails.Line(0, line.direction, line.kind, line.exclusive, line.media,
-                                     line.territory, *avails.days(first, last), line.languages))  # fmt: skip
-        new = moved + expand_lines(deal.direction, deal.exclusive, deal.languages, added)
-        if deal.direction == Direction.OUT:
-            check_out(deal.title_id, new, list(deal.languages), exclude_deal=deal.pk)
+        if not (start_on or end_on or added):
+            new = old
         else:
-            _check_dependents(deal, others, old, new)
-        _replace_lines(deal, new)
-        return DealChange.objects.create(
+            new = _moved(deal, old, start_on, end_on, added, others)
+            _replace_lines(deal, new)
+        fee = None
+        if instalments is not None:
+            fee = schedule.check_schedule(
+                deal, instalments, fee_minor=fee_minor, window=deal_window(deal.pk)
+            )
+        change = DealChange.objects.create(
             deal=deal,
             kind=DealChange.Kind.AMEND,
-            effective_on=effective_on or timezone.localdate(),
+            effective_on=day,
             note=note,
             before=_snapshot(old),
             after=_snapshot(new),
             changed_by=by if getattr(by, "is_authenticated", False) else None,
             changed_at=timezone.now(),
         )
+        if fee is not None:
+            total, new_instalments, open_rows = fee
+            schedule.replace_schedule(
+                deal, change, total=total, new=new_instalments, old=open_rows, on=day, by=by
+            )
+        return change
+
+
+def _moved(
+    deal: Deal,
+    old: list[avails.Line],
+    start_on: dt.date | None,
+    end_on: dt.date | None,
+    added: Sequence[RightSpec],
+    others: list[avails.Line],
+) -> list[avails.Line]:
+    """The deal's lines with a new window and the rights added, checked as a new deal's."""
+    moved = []
+    for line in old:
+        first = start_on or dt.date.fromordinal(line.start)
+        last = end_on or dt.date.fromordinal(line.end - 1)
+        check_window(first, last)
+        moved.append(avails.Line(0, line.direction, line.kind, line.exclusive, line.media,
+                                 line.territory, *avails.days(first, last), line.languages))  # fmt: skip
+    new = moved + expand_lines(deal.direction, deal.exclusive, deal.languages, added)
+    if deal.direction == Direction.OUT:
+        check_out(deal.title_id, new, list(deal.languages), exclude_deal=deal.pk)
+    else:
+        _check_dependents(deal, others, old, new)
+    return new
 
 
 def cancel_deal(*, deal_id: int, on: dt.date, note: str = "", by: Any = None) -> DealChange:
@@ -193,17 +223,11 @@ def cancel_deal(*, deal_id: int, on: dt.date, note: str = "", by: Any = None) ->
         if deal.direction == Direction.IN:
             _check_dependents(deal, others, old, new)
         _replace_lines(deal, new)
-        cancelled = Instalment.objects.filter(
-            deal=deal, received_on__isnull=True, cancelled_on__isnull=True, due_on__gte=on
-        ).update(cancelled_on=on)
-        reversed_minor = 0
-        if cancelled:
-            reversed_minor = (
-                Instalment.objects.filter(deal=deal, cancelled_on=on).aggregate(
-                    s=Sum("amount_minor")
-                )["s"]
-                or 0
-            )
+        # The rows are locked and summed as they are dropped: an earlier fee amendment's
+        # instalments cancelled on the same day are not reversed twice.
+        reversed_minor = schedule.drop_instalments(
+            schedule.open_instalments(deal, due_on__gte=on), on
+        )
         entry = _post_reversal(deal, reversed_minor, on, by) if reversed_minor else None
         Deal.objects.filter(pk=deal.pk).update(cancelled_on=on)
         deal.cancelled_on = on
@@ -223,15 +247,15 @@ def cancel_deal(*, deal_id: int, on: dt.date, note: str = "", by: Any = None) ->
 
 def _post_reversal(deal: Deal, amount: int, on: dt.date, by: Any):
     """Undo what the cancelled instalments had put on the books (receivable or payable)."""
-    if deal.direction == Direction.OUT:
-        debit, credit, memo = REVENUE, RECEIVABLE, "Licence fee cancelled"
-    else:
-        debit, credit, memo = PAYABLE, ACQUIRED, "Rights acquisition cancelled"
-    return post_pair(
+    memo = (
+        "Licence fee cancelled"
+        if deal.direction == Direction.OUT
+        else "Rights acquisition cancelled"
+    )
+    return post_fee(
         deal,
-        debit=debit,
-        credit=credit,
         amount=amount,
+        reverse=True,
         on=on,
         memo=f"{memo}: {deal.counterparty} (deal #{deal.pk})",
         ref=f"rights-deal-{deal.pk}-cancel",

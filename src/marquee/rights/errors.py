@@ -51,7 +51,7 @@ class RightsErrorCode(ErrorCode):
     )
     NOT_SHARE_DEAL = (
         "not_share_deal",
-        _("Revenue reports belong to deals licensed out with a minimum guarantee and a share."),
+        _("Revenue reports belong to deals with a minimum guarantee and a revenue share."),
     )
     INVALID_REVENUE = (
         "invalid_revenue",
@@ -77,7 +77,17 @@ class RightsErrorCode(ErrorCode):
     INSTALMENT_CANCELLED = "instalment_cancelled", _("This instalment was cancelled.")
     NOTHING_TO_AMEND = (
         "nothing_to_amend",
-        _("Say what changes: a new window, or rights to add."),
+        _("Say what changes: a new window, rights to add, or a new fee schedule."),
+    )
+    INSTALMENT_OUTSIDE_WINDOW = (
+        "instalment_outside_window",
+        _(
+            "An instalment falls due from the signing to the deal's last day (%(first)s to %(last)s)."
+        ),
+    )
+    FEE_LOCKED_BY_REPORTS = (
+        "fee_locked_by_reports",
+        _("The minimum guarantee cannot change once revenue has been reported against it."),
     )
 
 

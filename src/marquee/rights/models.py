@@ -246,12 +246,21 @@ class DealChange(models.Model):
     entry = models.ForeignKey(
         "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A fee amendment: the fee and open instalments before, the fee and new instalments after
+    # (empty when the fee was not amended), the total booked for the new ones and its entry.
+    fee_before = models.JSONField(default=dict, blank=True)
+    fee_after = models.JSONField(default=dict, blank=True)
+    booked_minor = models.BigIntegerField(default=0)
+    booked_entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField()
 
     reversed = MoneyAttribute("reversed_minor", currency="deal.currency")
+    booked = MoneyAttribute("booked_minor", currency="deal.currency")
 
     class Meta:
         ordering = ["deal_id", "changed_at", "pk"]

@@ -1,8 +1,10 @@
-"""Writes of licensee revenue reports: the revenue share of MG + share deals, booked above the MG.
+"""Writes of revenue reports: the revenue share of MG + share deals, booked above the MG.
 
-A deal licensed out for a minimum guarantee (MG) plus a revenue share has its
-MG invoiced at signing as instalments. Each period the licensee reports its
-gross revenue from the title; the studio's share of it is
+A deal for a minimum guarantee (MG) plus a revenue share has its MG scheduled
+at signing as instalments. Each period the revenue from the rights is reported
+— for a deal **out** the licensee's gross, of which the studio's share is due
+to the studio; for a deal **in** the studio's own gross from the acquired
+rights, of which the licensor's share is due to the licensor:
 
     share = gross × revenue_share_bp / 10000, rounded half to even (to the minor unit),
 
@@ -13,10 +15,15 @@ booked::
     overage = max(0, Σ shares so far − MG) − Σ overage booked before
 
 so over any run of reports Σ overage = max(0, Σ share − MG). A positive
-overage is posted Dr 1130 Licence fees receivable / Cr 4030 Licensing revenue
-(keyed ``rights.revenue_share:<report>``) and becomes a new instalment of the
-deal; once received (:func:`marquee.rights.services.record_fee_received`) it
-flows into the title's waterfall like any licence fee.
+overage is posted (keyed ``rights.revenue_share:<report>``) and becomes a new
+instalment of the deal:
+
+- a deal **out**: Dr 1130 Licence fees receivable / Cr 4030 Licensing revenue;
+  once received (:func:`marquee.rights.services.record_fee_received`) it flows
+  into the title's waterfall like any licence fee;
+- a deal **in**: Dr 1140 Acquired content rights / Cr 2020 Payable to rights
+  holders — the accounts of the MG itself, so the share adds to the cost of the
+  rights; it is paid through :func:`marquee.rights.services.record_fee_paid`.
 """
 
 from __future__ import annotations
@@ -31,9 +38,9 @@ from django.utils import timezone
 
 from marquee.core.money import round_half_even
 from marquee.rights.errors import RightsConflict, RightsError, RightsErrorCode, RightsNotFound
-from marquee.rights.models import Deal, Direction, FeeKind, Instalment, RevenueReport
+from marquee.rights.models import Deal, FeeKind, Instalment, RevenueReport
 from marquee.rights.queries import deal_window
-from marquee.rights.services import RECEIVABLE, REVENUE, post_pair
+from marquee.rights.services import post_fee
 from marquee.rights.validation import MAX_MINOR, check_window
 
 SOURCES = ("manual", "statement")
@@ -64,10 +71,12 @@ def record_revenue_report(
     source: str = "manual",
     by: Any = None,
 ) -> RevenueReport:
-    """Record a licensee's gross revenue for a period and book the share above the MG, if any.
+    """Record a period's gross revenue of an MG + share deal and book the share above the MG.
 
+    A deal out: the licensee's gross (the share is the studio's, receivable); a
+    deal in: the studio's gross from the rights (the share is the licensor's, payable).
     Refusals (nothing written): ``deal_not_found``; ``not_share_deal`` unless the
-    deal is licensed out for an MG + share; ``invalid_revenue`` for a negative,
+    deal is an MG + share deal; ``invalid_revenue`` for a negative,
     fractional or out-of-range gross; ``invalid_window`` for a period that ends
     before it starts; ``period_outside_window`` unless the period lies within the
     deal's rights (as they stand after any amendment or cancellation);
@@ -83,7 +92,7 @@ def record_revenue_report(
         deal = lock_deal(deal_id)
         if deal is None:
             raise RightsNotFound(RightsErrorCode.DEAL_NOT_FOUND, f"No deal #{deal_id}.")
-        if deal.direction != Direction.OUT or deal.fee_kind != FeeKind.MG_SHARE:
+        if deal.fee_kind != FeeKind.MG_SHARE:
             raise RightsError(RightsErrorCode.NOT_SHARE_DEAL, f"Deal #{deal_id} has no share.")
         _check_period(deal, period_start, period_end)
         reports = RevenueReport.objects.filter(deal=deal)
@@ -140,12 +149,10 @@ def _check_period(deal: Deal, start: dt.date, end: dt.date) -> None:
 
 
 def _book_overage(deal: Deal, report: RevenueReport, due_on: dt.date, by: Any) -> None:
-    """Post the overage and add it to the deal's schedule as an instalment to receive."""
+    """Post the overage and add it to the deal's schedule as an instalment to receive or pay."""
     amount = report.overage_minor
-    entry = post_pair(
+    entry = post_fee(
         deal,
-        debit=RECEIVABLE,
-        credit=REVENUE,
         amount=amount,
         on=report.period_end,
         memo=f"Revenue share above the MG: {deal.counterparty} (deal #{deal.pk}, "

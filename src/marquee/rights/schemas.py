@@ -93,14 +93,27 @@ class RightsAmendIn(Schema):
     start_on: dt.date | None = Field(None, description="A new first day for every right")
     end_on: dt.date | None = Field(None, description="A new last day for every right")
     add: list[RightIn] = Field(default_factory=list, max_length=50)
+    instalments: list[InstalmentIn] | None = Field(
+        None,
+        max_length=60,
+        description="A new schedule replacing the open (unsettled) instalments; "
+        "settled + new = the fee",
+    )
+    fee_minor: StrictInt | None = Field(
+        None, ge=0, le=10**15, description="A new total fee (flat fee or minimum guarantee)"
+    )
     effective_on: dt.date | None = None
     note: str = Field("", max_length=200)
 
     def service_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of ``changes.amend_deal`` this body gives."""
+        schedule = self.instalments
         return {
-            **self.model_dump(exclude={"add"}),
+            **self.model_dump(exclude={"add", "instalments"}),
             "add": [r.spec(LineKind.GRANT) for r in self.add],
+            "instalments": None
+            if schedule is None
+            else [InstalmentSpec(i.due_on, i.amount_minor) for i in schedule],
         }
 
 
@@ -260,6 +273,10 @@ CHANGE_ROW = {
     "after": "after",
     "reversed_minor": "reversed_minor",
     "journal_entry_id": "entry_id",
+    "fee_before": "fee_before",
+    "fee_after": "fee_after",
+    "booked_minor": "booked_minor",
+    "booked_journal_entry_id": "booked_entry_id",
     "changed_at": "changed_at",
 }
 

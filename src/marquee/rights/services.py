@@ -292,15 +292,22 @@ def post_pair(
     )
 
 
+def post_fee(deal: Deal, *, amount: int, reverse: bool = False, **posting: Any):
+    """Book (or, ``reverse``, take back) fee of the deal on the accounts its signing uses.
+
+    A deal out: Dr 1130 Licence fees receivable / Cr 4030 Licensing revenue; a deal in:
+    Dr 1140 Acquired content rights / Cr 2020 Payable to rights holders. ``posting``:
+    :func:`post_pair`'s ``on``, ``memo``, ``ref``, ``source_event_id`` and ``by``.
+    """
+    pair = (RECEIVABLE, REVENUE) if deal.direction == Direction.OUT else (ACQUIRED, PAYABLE)
+    debit, credit = reversed(pair) if reverse else pair
+    return post_pair(deal, debit=debit, credit=credit, amount=amount, **posting)
+
+
 def _post_signing(deal: Deal, by: Any):
-    if deal.direction == Direction.OUT:
-        debit, credit, memo = RECEIVABLE, REVENUE, "Licence fee"
-    else:
-        debit, credit, memo = ACQUIRED, PAYABLE, "Rights acquired"
-    return post_pair(
+    memo = "Licence fee" if deal.direction == Direction.OUT else "Rights acquired"
+    return post_fee(
         deal,
-        debit=debit,
-        credit=credit,
         amount=deal.fee_minor,
         on=deal.signed_on,
         memo=f"{memo}: {deal.counterparty} (deal #{deal.pk})",

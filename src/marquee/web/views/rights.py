@@ -8,7 +8,7 @@ Rights staff and administrators only. Every answer comes from
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -250,22 +250,7 @@ class DealForm(forms.Form):
             raise forms.ValidationError(exc.msg) from exc
 
     def clean_instalments(self) -> list[tuple[dt.date, Decimal]]:
-        parsed = []
-        for row in (self.cleaned_data.get("instalments") or "").splitlines():
-            if not row.strip():
-                continue
-            parts = row.split()
-            day = parse_date(parts[0]) if len(parts) == 2 else None
-            try:
-                amount = Decimal(parts[1].replace(",", "")) if day else None
-            except InvalidOperation:
-                amount = None
-            if day is None or amount is None or not amount.is_finite():
-                raise forms.ValidationError(
-                    _("Not an instalment: %(row)s. Write a date and an amount.") % {"row": row[:40]}
-                )
-            parsed.append((day, amount))
-        return parsed
+        return rights_changes.parse_instalments(self.cleaned_data.get("instalments") or "")
 
     def deal_kwargs(self) -> dict[str, Any]:
         """What :func:`services.create_deal` takes, amounts in minor units (never a float)."""
