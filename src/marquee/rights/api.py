@@ -53,28 +53,13 @@ def get_avails(request: HttpRequest, q: Query[AvailsQuery]):
     require_rights_staff(request.user)
     if not Title.objects.filter(pk=q.title_id).exists():
         raise RightsNotFound(RightsErrorCode.TITLE_NOT_FOUND, f"No title #{q.title_id}.")
-    question = queries.question(
-        media=_split(q.media),
-        territory=q.territory,
-        start_on=q.start_on,
-        end_on=q.end_on,
-        exclusive=q.exclusive,
-        languages=_split(q.languages),
-    )
-    return answer_out(q.title_id, queries.title_avails(q.title_id, question))
+    return answer_out(q.title_id, queries.title_avails(q.title_id, q.question()))
 
 
 @router.get("/avails/titles", auth=AUTH, summary="Titles with free rights for a question")
 def search_avails(request: HttpRequest, q: Query[SearchQuery]):
     require_rights_staff(request.user)
-    question = queries.question(
-        media=_split(q.media),
-        territory=q.territory,
-        start_on=q.start_on,
-        end_on=q.end_on,
-        exclusive=q.exclusive,
-        languages=_split(q.languages),
-    )
+    question = q.question()
     return [
         {"title_id": t, "free_days": days, "free_cells": cells}
         for t, days, cells in queries.titles_with_avails(question, limit=q.limit)
@@ -240,8 +225,3 @@ def _seq(seq: int) -> int:
     if not 1 <= seq <= 32767:
         raise RightsNotFound(RightsErrorCode.INSTALMENT_NOT_FOUND, f"No instalment {seq}.")
     return seq
-
-
-def _split(values: list[str]) -> list[str]:
-    """``media=svod,avod`` and ``media=svod&media=avod`` mean the same."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]

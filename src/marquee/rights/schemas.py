@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from marquee.rights import avails
+from marquee.rights import avails, queries
 from marquee.rights.models import Deal, LineKind
 from marquee.rights.queries import Answer
 from marquee.rights.validation import FeeSpec, InstalmentSpec, RightSpec
@@ -117,24 +117,39 @@ class RightsAmendIn(Schema):
         }
 
 
-class AvailsQuery(Schema):
+class AvailsQuestionIn(Schema):
+    """The question both avails reads ask: media × territory × languages × window."""
+
+    media: list[str] = Field(..., min_length=1, max_length=9)
+    territory: str = Field("WW", max_length=40)
+    start_on: dt.date
+    end_on: dt.date
+    exclusive: bool = False
+    languages: list[str] = Field(default_factory=list, max_length=20)
+
+    def question(self) -> Any:
+        """The checked question (``queries.question``), lists given either way:
+        ``media=svod,avod`` and ``media=svod&media=avod`` mean the same."""
+        return queries.question(
+            media=_split(self.media),
+            territory=self.territory,
+            start_on=self.start_on,
+            end_on=self.end_on,
+            exclusive=self.exclusive,
+            languages=_split(self.languages),
+        )
+
+
+class AvailsQuery(AvailsQuestionIn):
     title_id: int = Field(..., ge=1, le=MAX_ID)
-    media: list[str] = Field(..., min_length=1, max_length=9)
-    territory: str = Field("WW", max_length=40)
-    start_on: dt.date
-    end_on: dt.date
-    exclusive: bool = False
-    languages: list[str] = Field(default_factory=list, max_length=20)
 
 
-class SearchQuery(Schema):
-    media: list[str] = Field(..., min_length=1, max_length=9)
-    territory: str = Field("WW", max_length=40)
-    start_on: dt.date
-    end_on: dt.date
-    exclusive: bool = False
-    languages: list[str] = Field(default_factory=list, max_length=20)
+class SearchQuery(AvailsQuestionIn):
     limit: int = Field(50, ge=1, le=500)
+
+
+def _split(values: list[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def window(interval: avails.Interval) -> dict[str, str]:
