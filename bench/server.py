@@ -156,6 +156,7 @@ def start_server(
                 str(workers),
                 "--threads",
                 str(threads),
+                "--no-worker",  # this process is gunicorn's master; workers are the caller's
             ],
             cwd=ROOT,
             env=server_env(
