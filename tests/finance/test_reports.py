@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db.models import Sum
 from django.utils import translation
 
 from marquee.core.errors import DomainError
-from marquee.demo.management.commands.setup import compile_translations
 from marquee.finance.calendar import (
     fiscal_period,
     latest_ended_half,
@@ -48,8 +46,7 @@ def _cost(day, amount, account, segment="corporate"):
 
 @pytest.fixture
 def compiled_translations(settings):
-    """The .mo files are build products (gitignored): compile them as `marquee setup` does."""
-    compile_translations([Path(p) for p in settings.LOCALE_PATHS])
+    """The catalogs (compiled once per session by tests/conftest.py), freshly loaded."""
     translation.trans_real._translations = {}
     translation.trans_real._active = translation.trans_real.Local()
     yield
